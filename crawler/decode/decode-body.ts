@@ -1,0 +1,85 @@
+// Turns fetched bytes into text: BOM → Content-Type charset → <meta> prescan → strict UTF-8 → GB18030.
+// gbk/gb2312 labels are read as gb18030 (its superset); the encoding used is reported for the archive.
+
+export interface DecodedBody {
+  text: string;
+  /** WHATWG encoding name actually used, e.g. "utf-8", "gb18030". */
+  encoding: string;
+  /** Where the encoding came from. */
+  source: "bom" | "header" | "meta" | "utf8-strict" | "fallback";
+  /** Count of U+FFFD in the result: high means the bytes were not in that encoding. */
+  replacementCount: number;
+}
+
+const GB_ALIASES = new Set(["gbk", "gb2312", "gb_2312", "gb_2312-80", "x-gbk", "cp936", "csgb2312", "euc-cn", "gb18030"]);
+
+/** Normalise a charset label to the name TextDecoder knows, or null if it knows none. */
+export function normaliseCharset(label: string | null | undefined): string | null {
+  if (!label) return null;
+  const l = label.trim().toLowerCase().replace(/^["']|["']$/g, "");
+  if (GB_ALIASES.has(l)) return "gb18030";
+  if (l === "utf8") return "utf-8";
+  try {
+    return new TextDecoder(l).encoding;
+  } catch {
+    return null;
+  }
+}
+
+export function charsetFromContentType(contentType: string | null | undefined): string | null {
+  const m = contentType ? /charset\s*=\s*["']?([\w.:-]+)/i.exec(contentType) : null;
+  return m ? normaliseCharset(m[1]) : null;
+}
+
+/** The HTML spec's prescan, simplified: look for a charset in the first 1024 bytes. */
+export function charsetFromMeta(bytes: Uint8Array): string | null {
+  const head = new TextDecoder("latin1").decode(bytes.subarray(0, 1024));
+  const m =
+    /<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)/i.exec(head) ??
+    /<meta[^>]+content\s*=\s*["'][^"']*charset=([\w.:-]+)/i.exec(head);
+  return m ? normaliseCharset(m[1]) : null;
+}
+
+function countReplacement(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf("\uFFFD"); i !== -1; i = text.indexOf("\uFFFD", i + 1)) n++;
+  return n;
+}
+
+function decodeWith(bytes: Uint8Array, encoding: string, source: DecodedBody["source"]): DecodedBody {
+  const text = new TextDecoder(encoding).decode(bytes);
+  return { text, encoding, source, replacementCount: countReplacement(text) };
+}
+
+/** More than 1 replacement character per 1000 decoded characters means the label was wrong. */
+function looksWrong(d: DecodedBody): boolean {
+  return d.replacementCount > Math.max(2, d.text.length / 1000);
+}
+
+export function decodeBody(bytes: Uint8Array, contentType?: string | null): DecodedBody {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return decodeWith(bytes.subarray(3), "utf-8", "bom");
+  }
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return decodeWith(bytes.subarray(2), "utf-16le", "bom");
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return decodeWith(bytes.subarray(2), "utf-16be", "bom");
+
+  const declared: [string | null, DecodedBody["source"]][] = [
+    [charsetFromContentType(contentType), "header"],
+    [charsetFromMeta(bytes), "meta"],
+  ];
+  for (const [enc, source] of declared) {
+    if (!enc) continue;
+    const d = decodeWith(bytes, enc, source);
+    if (!looksWrong(d)) return d;
+    // A wrong label is common on these portals: try the other candidate before giving up on it.
+    const other = enc === "utf-8" ? "gb18030" : "utf-8";
+    const alt = decodeWith(bytes, other, "fallback");
+    return alt.replacementCount < d.replacementCount ? alt : d;
+  }
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return { text, encoding: "utf-8", source: "utf8-strict", replacementCount: 0 };
+  } catch {
+    return decodeWith(bytes, "gb18030", "fallback");
+  }
+}

@@ -1,0 +1,88 @@
+// Reads one saved page (or fetches one URL), decodes it and runs the extractor: the `extract` command's work.
+// Bad input (missing, binary, empty) becomes a NianbaoError that names the file and what to do.
+import { readFile, stat } from "node:fs/promises";
+import { NianbaoError } from "../core/errors.ts";
+import { decodeBody } from "../crawler/decode/decode-body.ts";
+import { extractReport } from "../extract/index.ts";
+import type { ReportRecord } from "../extract/schema.ts";
+
+export interface LoadedPage {
+  /** Path or URL as given. */
+  source: string;
+  bytes: Uint8Array;
+  contentType: string | null;
+  text: string;
+  encoding: string;
+}
+
+const MAX_PAGE_BYTES = 50 * 1024 * 1024;
+
+/** True when the bytes look like a binary file (PDF, Office, image…) rather than a page. */
+export function looksBinary(bytes: Uint8Array): string | null {
+  const head = bytes.subarray(0, 8);
+  const magic: [number[], string][] = [
+    [[0x25, 0x50, 0x44, 0x46], "PDF"],
+    [[0x50, 0x4b, 0x03, 0x04], "ZIP/Office (docx, xlsx, wps…)"],
+    [[0xd0, 0xcf, 0x11, 0xe0], "OLE (doc, xls, wps)"],
+    [[0x89, 0x50, 0x4e, 0x47], "PNG image"],
+    [[0xff, 0xd8, 0xff], "JPEG image"],
+    [[0x1f, 0x8b], "gzip"],
+  ];
+  for (const [sig, name] of magic) if (sig.every((b, i) => head[i] === b)) return name;
+  const sample = bytes.subarray(0, 4096);
+  let nul = 0;
+  for (const b of sample) if (b === 0) nul++;
+  return nul > 0 && nul / Math.max(1, sample.length) > 0.01 ? "binary data (NUL bytes)" : null;
+}
+
+export async function loadPage(source: string, fetchTimeoutMs = 30_000): Promise<LoadedPage> {
+  let bytes: Uint8Array;
+  let contentType: string | null = null;
+  if (/^https?:\/\//i.test(source)) {
+    let res: Response;
+    try {
+      res = await fetch(source, { signal: AbortSignal.timeout(fetchTimeoutMs), redirect: "follow" });
+    } catch (err) {
+      throw new NianbaoError("input_unreadable", `could not fetch ${source}: ${(err as Error).message}`, "check the URL and your network, or save the page and pass the file");
+    }
+    if (!res.ok) {
+      throw new NianbaoError("input_unreadable", `${source} answered HTTP ${res.status}`, "check the URL; save the page from a browser and pass the file instead");
+    }
+    contentType = res.headers.get("content-type");
+    bytes = new Uint8Array(await res.arrayBuffer());
+  } else {
+    let size: number;
+    try {
+      const st = await stat(source);
+      if (st.isDirectory()) {
+        throw new NianbaoError("input_unreadable", `${source} is a directory`, "pass one saved page (.html or .txt); to store many pages use `nianbao import DIR`");
+      }
+      size = st.size;
+    } catch (err) {
+      if (err instanceof NianbaoError) throw err;
+      throw new NianbaoError("input_missing", `no such file: ${source}`, "check the path; pass a saved page (.html, .txt) or an http(s) URL");
+    }
+    if (size > MAX_PAGE_BYTES) {
+      throw new NianbaoError("input_unreadable", `${source} is ${size} bytes, over the ${MAX_PAGE_BYTES}-byte page limit`, "pass the report page itself, not an archive");
+    }
+    bytes = await readFile(source);
+  }
+  if (bytes.length === 0) {
+    throw new NianbaoError("input_empty", `${source} is empty (0 bytes)`, "save the page again; the download may have failed");
+  }
+  const binary = looksBinary(bytes);
+  if (binary) {
+    throw new NianbaoError("input_binary", `${source} is ${binary}, not a web page or text`, "pass the HTML page or a text export; attachments are read by `nianbao import`");
+  }
+  const decoded = decodeBody(bytes, contentType);
+  if (decoded.text.trim() === "") {
+    throw new NianbaoError("input_empty", `${source} holds only whitespace`, "save the page again; the download may have failed");
+  }
+  return { source, bytes, contentType, text: decoded.text, encoding: decoded.encoding };
+}
+
+export async function extractFile(source: string): Promise<{ page: LoadedPage; record: ReportRecord }> {
+  const page = await loadPage(source);
+  const record = extractReport({ content: page.text, fileName: source, contentType: page.contentType ?? undefined });
+  return { page, record };
+}
