@@ -1,23 +1,116 @@
-// Extracts one report page into a ReportRecord. Pure: no I/O, no clock.
-import { EXTRACTOR_VERSION, type ExtractInput, type ReportRecord } from "./schema.ts";
+// Extracts one report page into a ReportRecord: clean the page, read metadata, headings, tables and
+// prose numbers, decide the template, run the identity checks. Pure: no I/O, no clock.
+import { runChecks } from "./checks/identity-checks.ts";
+import type { Document } from "./document.ts";
+import { htmlToDocument, looksLikeHtml } from "./html/html-document.ts";
+import { readMetadata } from "./metadata/report-metadata.ts";
+import { isChromeLine, isMetaLine } from "./noise/page-chrome.ts";
+import { stripSpam } from "./noise/spam.ts";
+import { readHeading } from "./outline/headings.ts";
+import { readProseFacts, splitSentences } from "./prose/prose-facts.ts";
+import { EXTRACTOR_VERSION, type ExtractInput, type Flag, type Heading, type ReportRecord, type TemplateId } from "./schema.ts";
+import { detectTableTemplate, readTables } from "./tables/table-reader.ts";
+import { textToDocument } from "./text/text-document.ts";
+
+interface CleanPage {
+  bodyLines: string[];
+  fieldLines: string[];
+  text: string;
+  headings: Heading[];
+  spam: string[];
+}
+
+/** Drops chrome, sets the metadata block aside, cuts spam out, and lays the body out as text. */
+function cleanPage(doc: Document): CleanPage {
+  const spam: string[] = [];
+  const fieldLines: string[] = [];
+  const bodyLines: string[] = [];
+  const headings: Heading[] = [];
+  const parts: string[] = [];
+  let offset = 0;
+  const despam = (line: string) => {
+    const { text, hits } = stripSpam(line);
+    spam.push(...hits);
+    return text;
+  };
+  for (const l of doc.outerLines) {
+    const t = despam(l);
+    if (t && !isChromeLine(t)) fieldLines.push(t);
+  }
+  for (const l of doc.lines) {
+    if (typeof l !== "string") continue;
+    const t = despam(l);
+    if (!t || isChromeLine(t)) continue;
+    if (isMetaLine(t)) {
+      fieldLines.push(t);
+      continue;
+    }
+    const h = readHeading(t);
+    if (h) headings.push({ ...h, offset });
+    bodyLines.push(t);
+    parts.push(t);
+    offset += t.length + 1;
+  }
+  return { bodyLines, fieldLines, text: parts.join("\n"), headings, spam };
+}
+
+function decideTemplate(tableTemplate: "2019" | "2021" | null, seen: Set<number>, year: number | null, isReport: boolean): TemplateId {
+  if (tableTemplate) return tableTemplate;
+  if (seen.has(2) || seen.has(3) || seen.has(1)) {
+    if (year !== null && year >= 2021) return "2021";
+    if (year !== null && year >= 2019) return "2019";
+    return "unknown";
+  }
+  if (!isReport) return "unknown";
+  if (year !== null && year <= 2018) return "pre2019";
+  return "unknown";
+}
 
 export function extractReport(input: ExtractInput): ReportRecord {
+  const doc = looksLikeHtml(input.content, input.fileName, input.contentType)
+    ? htmlToDocument(input.content)
+    : textToDocument(input.content);
+  const page = cleanPage(doc);
+  const flags: Flag[] = [];
+  for (const s of [...new Set(page.spam)]) flags.push({ id: "spam_injected", detail: s });
+
+  const meta = readMetadata({ fieldLines: page.fieldLines, bodyLines: page.bodyLines, meta: doc.meta });
+  const { template: tableTemplate, evidence } = detectTableTemplate(doc.tables);
+  const tables = readTables(doc.tables, tableTemplate);
+  flags.push(...tables.flags);
+
+  const { facts, conflicts } = readProseFacts(splitSentences(page.text));
+  for (const c of conflicts) flags.push({ id: "prose_conflict", detail: c });
+
+  const values: Record<string, number> = { ...tables.values };
+  const conflicted = new Set(conflicts.map((c) => c.split(":")[0]!));
+  for (const f of facts) {
+    if (f.approx || conflicted.has(f.key) || f.key in values) continue;
+    values[f.key] = f.value;
+  }
+
+  const template = decideTemplate(tableTemplate, tables.seen, meta.report_year, meta.is_annual_report);
+  meta.notes.template = {
+    basis: tableTemplate ? "read" : template === "unknown" ? "absent" : "inferred",
+    detail: tableTemplate ? evidence : template === "pre2019" ? "narrative report with no statistics tables, year ≤ 2018" : template === "unknown" ? "no template tables and no year that decides it" : "decided by the report year",
+  };
+
   return {
     extractor_version: EXTRACTOR_VERSION,
-    title: null,
-    agency: null,
-    report_year: null,
-    published_at: null,
-    doc_number: null,
-    is_annual_report: false,
-    template: "unknown",
-    metadata_notes: {},
-    headings: [],
-    values: {},
-    cells: [],
-    facts: [],
-    checks: [],
-    flags: [],
-    text: input.content,
+    title: meta.title,
+    agency: meta.agency,
+    report_year: meta.report_year,
+    published_at: meta.published_at,
+    doc_number: meta.doc_number,
+    is_annual_report: meta.is_annual_report,
+    template,
+    metadata_notes: meta.notes,
+    headings: page.headings,
+    values,
+    cells: tables.cells,
+    facts,
+    checks: runChecks(values, template),
+    flags,
+    text: page.text,
   };
 }

@@ -1,0 +1,234 @@
+// Reads title, agency, report year, publication date and document number, each with where it came
+// from; a field that cannot be read is null with the reason, and an inferred one says so.
+import { matchForm } from "../text/normalize.ts";
+
+export interface MetaNote {
+  basis: "read" | "inferred" | "absent";
+  detail: string;
+}
+
+export interface ReportMetadata {
+  title: string | null;
+  agency: string | null;
+  report_year: number | null;
+  published_at: string | null;
+  doc_number: string | null;
+  is_annual_report: boolean;
+  notes: Record<string, MetaNote>;
+}
+
+export interface MetadataInput {
+  /** Metadata-block lines (索引号…, 发布时间…) and page lines outside the body. */
+  fieldLines: string[];
+  /** Body lines in order (tables excluded). */
+  bodyLines: string[];
+  meta: Record<string, string>;
+}
+
+const TITLE_WORDS = /(年度报告|年报|工作报告|情况报告|自查报告|报告)$/;
+const ANNUAL = /(政府信息公开|政务公开|信息公开).{0,10}(年度报告|年报)|年度(政府信息公开|政务公开|信息公开).{0,6}报告/;
+const NOT_ANNUAL = /(自查|自检|督查|落实情况|工作要点|实施方案|通知|意见|办法|规定|总结|考核|评估|通报)/;
+const AGENCY_SUFFIX = /(人民政府办公室|人民政府办公厅|人民政府|委员会|管理委员会|管委会|办公室|办公厅|局|厅|委|署|院|中心|处|所|站|队|馆|办|会)$/;
+const DOC_NUMBER = /^[\u4e00-\u9fa5]{1,12}\s*[〔[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,4}\s*号$/;
+
+function field(lines: string[], names: string): string | null {
+  const re = new RegExp(`^[-•·\\s]*(?:${names})\\s*[:：]\\s*(.*)$`);
+  for (const l of lines) {
+    const m = re.exec(l);
+    if (m) {
+      const v = m[1]!.trim();
+      if (v) return v;
+    }
+  }
+  return null;
+}
+
+/** A field may share its line with others ("时间:2018-03-28 10:54 来源:本网"): take the date only. */
+function isoDate(s: string): string | null {
+  let m = /(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?/.exec(s);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y < 1990 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > 31) return null;
+  m = null;
+  return `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+function findTitle(input: MetadataInput): { title: string | null; note: MetaNote } {
+  const fromField = field(input.fieldLines, "标题|名称");
+  if (fromField) return { title: fromField, note: { basis: "read", detail: "标题 field" } };
+  const metaTitle = input.meta.ArticleTitle ?? input.meta.articletitle;
+  if (metaTitle && TITLE_WORDS.test(metaTitle.trim())) return { title: metaTitle.trim(), note: { basis: "read", detail: "ArticleTitle meta tag" } };
+  const candidates = [...input.fieldLines, ...input.bodyLines.slice(0, 12)];
+  for (const l of candidates) {
+    const t = l.trim();
+    if (t.length >= 8 && t.length <= 80 && TITLE_WORDS.test(t) && !/[。，,；]/.test(t)) {
+      return { title: t, note: { basis: "read", detail: "title line" } };
+    }
+  }
+  const html = input.meta.title;
+  if (html) {
+    const t = html.split(/[_|｜-]/)[0]!.trim();
+    if (TITLE_WORDS.test(t)) return { title: t, note: { basis: "read", detail: "<title>" } };
+  }
+  return { title: null, note: { basis: "absent", detail: "no title line, 标题 field or report-like <title> on the page" } };
+}
+
+/** The agency named at the start of a title: 天水市民政局2019年… / 2019年天水市民政局政府信息公开… */
+export function agencyFromTitle(title: string): string | null {
+  const t = title.replace(/\s+/g, "");
+  let m = /^(.{2,30}?)(?:关于)?\d{4}年/.exec(t);
+  if (!m) m = /^\d{4}年度?(.{2,30}?)(?:政府信息公开|政务公开|信息公开)/.exec(t);
+  if (!m) m = /^(.{2,30}?)(?:政府信息公开|政务公开|信息公开)/.exec(t);
+  const name = m?.[1]?.replace(/[（(].*$/, "").trim();
+  return name && name.length >= 3 ? name : null;
+}
+
+function agencyFromSignature(bodyLines: string[]): string | null {
+  const tail = bodyLines.slice(-8);
+  for (let i = tail.length - 1; i >= 0; i--) {
+    const l = tail[i]!.trim();
+    if (l.length >= 4 && l.length <= 30 && AGENCY_SUFFIX.test(l) && !/[，。,；:：]/.test(l) && !isoDate(l)) {
+      const next = tail[i + 1];
+      if (next !== undefined && isoDate(next) && next.trim().length <= 14) return l;
+    }
+  }
+  return null;
+}
+
+/** Doc number prefix + body context: 临民字〔2018〕2号 with 临沧市 and 市民政局 in the text → 临沧市民政局. */
+const DEPT_BY_CHAR: Record<string, string> = { 民: "民政局", 教: "教育局", 财: "财政局", 卫: "卫生健康委员会", 审: "审计局", 统: "统计局", 司: "司法局" };
+
+function agencyInferred(docNumber: string | null, text: string): { agency: string; detail: string } | null {
+  if (!docNumber) return null;
+  const m = /^([\u4e00-\u9fa5])([\u4e00-\u9fa5])/.exec(docNumber);
+  if (!m) return null;
+  const dept = DEPT_BY_CHAR[m[2]!];
+  if (!dept) return null;
+  const cities = new Map<string, number>();
+  for (const c of text.matchAll(new RegExp(`(${m[1]}[\\u4e00-\\u9fa5]{1,3}?)(市|县|区)(?=人民政府|${dept.slice(0, 2)})`, "g"))) {
+    const name = c[1]! + c[2]!;
+    cities.set(name, (cities.get(name) ?? 0) + 1);
+  }
+  if (cities.size !== 1) return null;
+  const [city] = [...cities.keys()];
+  const level = city!.slice(-1);
+  if (!text.includes(`${level}${dept}`) && !text.includes(`我局`)) return null;
+  return {
+    agency: `${city}${dept}`,
+    detail: `not printed on the page: inferred from doc number ${docNumber}, the place name ${city} and ${text.includes(`${level}${dept}`) ? `"${level}${dept}"` : '"我局"'} in the text`,
+  };
+}
+
+function reportYearFrom(title: string | null, body: string, publishedAt: string | null): { year: number | null; note: MetaNote } {
+  if (title) {
+    const m = /(\d{4})\s*年度?/.exec(title);
+    if (m) return { year: Number(m[1]), note: { basis: "read", detail: "year in the title" } };
+  }
+  const votes = new Map<number, number>();
+  for (const m of body.matchAll(/(\d{4})\s*年度?\s*(?:的)?(?:政府信息(?:与政务)?公开|政务公开|信息公开)/g)) {
+    const y = Number(m[1]);
+    votes.set(y, (votes.get(y) ?? 0) + 1);
+  }
+  const period = /统计期限自\s*(\d{4})\s*年\s*1\s*月\s*1\s*日/.exec(body);
+  if (period) votes.set(Number(period[1]), (votes.get(Number(period[1])) ?? 0) + 2);
+  if (votes.size) {
+    const sorted = [...votes.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0]);
+    if (sorted.length === 1 || sorted[0]![1] > sorted[1]![1]) {
+      return { year: sorted[0]![0], note: { basis: "read", detail: `body: "${sorted[0]![0]}年…政府信息公开/政务公开" (${sorted[0]![1]}×)` } };
+    }
+    return { year: null, note: { basis: "absent", detail: `body names several years equally often: ${sorted.map((s) => s[0]).join(", ")}` } };
+  }
+  if (publishedAt) {
+    return { year: null, note: { basis: "absent", detail: `no year on the page other than the publication date ${publishedAt}` } };
+  }
+  return { year: null, note: { basis: "absent", detail: "no year found" } };
+}
+
+export function readMetadata(input: MetadataInput): ReportMetadata {
+  const notes: Record<string, MetaNote> = {};
+  const body = input.bodyLines.join("\n");
+  const { title, note: titleNote } = findTitle(input);
+  notes.title = titleNote;
+
+  // Publication date: 发布时间 field, meta tag, then the signature date at the end of the body.
+  let published_at: string | null = null;
+  const pub = field(input.fieldLines, "发布时间|发布日期|时间|日期|成文日期");
+  const metaPub = input.meta.PubDate ?? input.meta.pubdate ?? input.meta.publishdate ?? input.meta["article:published_time"];
+  if (pub && isoDate(pub)) {
+    published_at = isoDate(pub);
+    notes.published_at = { basis: "read", detail: "发布时间 field" };
+  } else if (metaPub && isoDate(metaPub)) {
+    published_at = isoDate(metaPub);
+    notes.published_at = { basis: "read", detail: "PubDate meta tag" };
+  } else {
+    const tail = input.bodyLines.slice(-8).reverse();
+    const sig = tail.find((l) => l.trim().length <= 14 && /^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$/.test(l.trim()));
+    if (sig) {
+      published_at = isoDate(sig);
+      notes.published_at = { basis: "read", detail: "date under the signature" };
+    } else {
+      notes.published_at = { basis: "absent", detail: "no 发布时间 field and no signature date" };
+    }
+  }
+
+  // Document number: 发文字号 field, else a line that is only a document number near the top.
+  let doc_number = field(input.fieldLines, "发文字号|文号");
+  if (doc_number && !/〔|\[|［|【|\(|（/.test(doc_number)) doc_number = null;
+  if (doc_number) notes.doc_number = { basis: "read", detail: "发文字号 field" };
+  else {
+    const line = input.bodyLines.slice(0, 6).find((l) => DOC_NUMBER.test(l.trim()));
+    doc_number = line ? line.trim().replace(/\s+/g, "") : null;
+    notes.doc_number = line ? { basis: "read", detail: "document number line at the top" } : { basis: "absent", detail: "no 发文字号 on the page" };
+  }
+
+  // Agency: title, issuer field, signature, then (marked inferred) doc number + body context.
+  let agency: string | null = null;
+  const fromTitle = title ? agencyFromTitle(title) : null;
+  const issuer = field(input.fieldLines, "发布机构|发文机关|来源|信息来源|文章来源|所属机构");
+  const signature = agencyFromSignature(input.bodyLines);
+  if (fromTitle) {
+    agency = fromTitle;
+    notes.agency = { basis: "read", detail: "named in the title" };
+  } else if (issuer && AGENCY_SUFFIX.test(issuer) && issuer.length <= 30) {
+    agency = issuer;
+    notes.agency = { basis: "read", detail: "发布机构/发文机关/来源 field" };
+  } else if (signature) {
+    agency = signature;
+    notes.agency = { basis: "read", detail: "signature above the date" };
+  } else {
+    const inferred = agencyInferred(doc_number, body);
+    if (inferred) {
+      agency = inferred.agency;
+      notes.agency = { basis: "inferred", detail: inferred.detail };
+    } else {
+      const selfRef = /我局|本局|我委|我办/.test(body);
+      notes.agency = {
+        basis: "absent",
+        detail: `no title, issuer field or signature names the agency${selfRef ? "; the text speaks of it only as 我局/本局" : ""}`,
+      };
+    }
+  }
+
+  const { year: report_year, note: yearNote } = reportYearFrom(title, body, published_at);
+  notes.report_year = yearNote;
+
+  // Is it an annual report? Title first, then the opening of the body.
+  let is_annual_report = false;
+  const opening = input.bodyLines.slice(0, 8).join("");
+  if (title && NOT_ANNUAL.test(title.replace(/工作年度报告|年度报告/g, ""))) {
+    notes.is_annual_report = { basis: "read", detail: `the title names another kind of document: ${title}` };
+  } else if (title && ANNUAL.test(matchForm(title))) {
+    is_annual_report = true;
+    notes.is_annual_report = { basis: "read", detail: "the title names an annual report on government information disclosure" };
+  } else if (/自检自查|自查报告|开展了?自查|督查工作|落实情况报告/.test(body.slice(0, 600))) {
+    notes.is_annual_report = { basis: "read", detail: "a self-inspection report (自查/督查 of the year's disclosure work), not the annual report" };
+  } else if (/现将.{0,16}(政府信息公开|政务公开|信息公开)(工作)?(年度)?(情况|工作)?(报告|汇报)如下|年度报告|年报/.test(opening)) {
+    is_annual_report = true;
+    notes.is_annual_report = { basis: "inferred", detail: "no title; the opening says it reports the year's 政府信息公开 work" };
+  } else if (body.length < 200) {
+    notes.is_annual_report = { basis: "absent", detail: `too little text to be a report (${body.length} characters)` };
+  } else {
+    notes.is_annual_report = { basis: "absent", detail: "neither the title nor the opening names an annual report on government information disclosure" };
+  }
+  return { title, agency, report_year, published_at, doc_number, is_annual_report, notes };
+}

@@ -1,0 +1,44 @@
+// Character-level normalisation shared by every reader: full-width forms to ASCII, odd spaces to
+// plain ones, and a compact "match form" of labels so variants (（一）/(一), 本年 新收) compare equal.
+
+/** Full-width ASCII (U+FF01–FF5E) → ASCII, ideographic space → space, NBSP/zero-width removed. */
+export function toHalfWidth(s: string): string {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xff01 && c <= 0xff5e) out += String.fromCharCode(c - 0xfee0);
+    else if (c === 0x3000 || c === 0xa0 || c === 0x2002 || c === 0x2003 || c === 0x2009) out += " ";
+    else if (c === 0x200b || c === 0x200c || c === 0x200d || c === 0xfeff) continue;
+    else out += s[i];
+  }
+  return out;
+}
+
+/** Collapse runs of whitespace to one space and trim. */
+export function squashSpaces(s: string): string {
+  return s.replace(/\s+/g, " ").trim();
+}
+
+/**
+ * The form labels are compared in: half-width, no whitespace, no quotes or brackets, "：" → ":".
+ * Keeps Chinese ordinals (一、 （一）) readable for the ordinal parser, which runs on the raw label.
+ */
+export function matchForm(s: string): string {
+  return toHalfWidth(s)
+    .replace(/[\s"'“”‘’「」『』《》〈〉]/g, "")
+    .replace(/[（(]/g, "(")
+    .replace(/[）)]/g, ")");
+}
+
+const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+
+/** 一 → 1, 十二 → 12, 二十 → 20; null when not a Chinese numeral up to 99. */
+export function chineseNumeral(s: string): number | null {
+  if (!s || !/^[一二三四五六七八九十]+$/.test(s)) return null;
+  if (s.length === 1) return CN_DIGITS[s] ?? null;
+  const tenAt = s.indexOf("十");
+  if (tenAt === -1) return null;
+  const tens = tenAt === 0 ? 1 : (CN_DIGITS[s[0]!] ?? 0);
+  const ones = tenAt === s.length - 1 ? 0 : (CN_DIGITS[s[s.length - 1]!] ?? 0);
+  return tens * 10 + ones;
+}

@@ -1,0 +1,133 @@
+// Turns flattened text (a page saved as text, a seed) into a Document: prose lines in order and the
+// statistics tables cut out as cell rows, whatever the layout (pipe rows, cell per line, no pipes).
+import type { Document, GridCell, RawTable } from "../document.ts";
+import { readCell } from "../tables/cell-value.ts";
+import { matchForm } from "./normalize.ts";
+
+/** Words that open a statistics table in every template. */
+const TABLE_START = /信息内容|第二十条第|申请人情况|本列数据的勾稽关系|结果维持|本年新收政府信息公开申请|规章|行政规范性文件/;
+/** Table-2 row labels look like section headings (一、本年新收…): they belong to the table. */
+const TABLE_ROW_HEADING = /本年新收|上年结转|本年度办理结果|结转下年度/;
+const SECTION_HEADING = /^[一二三四五六七八九十]+[、.．]/;
+
+function isPipeLine(line: string): boolean {
+  return line.includes("|");
+}
+
+/** A line that can be one table cell: short, no sentence punctuation. */
+function isCellish(line: string): boolean {
+  const t = line.trim();
+  if (t === "") return false;
+  if (readCell(t).kind !== "label") return true;
+  if (t.length > 60) return false;
+  if (/[。；;]/.test(t)) return false;
+  if (SECTION_HEADING.test(t) && !TABLE_ROW_HEADING.test(t)) return false;
+  return true;
+}
+
+function cell(text: string, row: number, col: number): GridCell {
+  return { text: text.trim(), row, col, spannedFrom: null };
+}
+
+/** Pipe rows: one row per line, cells between pipes; trailing empties are layout, not data. */
+function pipeRows(lines: string[]): GridCell[][] {
+  return lines.map((line, r) => {
+    let parts = line.split("|").map((p) => p.trim());
+    if (parts[0] === "" && line.trimStart().startsWith("|")) parts = parts.slice(1);
+    while (parts.length && parts[parts.length - 1] === "") parts.pop();
+    return parts.map((p, c) => cell(p, r, c));
+  });
+}
+
+/** Cell per line ending in " |", each row opened by a lone "|" line. */
+function cellPerLineRows(lines: string[]): GridCell[][] {
+  const rows: GridCell[][] = [];
+  let current: string[] | null = null;
+  for (const line of lines) {
+    const t = line.trim();
+    if (t === "|") {
+      if (current) rows.push(current.map((c, i) => cell(c, rows.length, i)));
+      current = [];
+      continue;
+    }
+    (current ??= []).push(t.replace(/\s*\|\s*$/, ""));
+  }
+  if (current) rows.push(current.map((c, i) => cell(c, rows.length, i)));
+  for (const row of rows) while (row.length && row[row.length - 1]!.text === "") row.pop();
+  return rows;
+}
+
+/** No usable row breaks: one stream of cells; rows are found later from label/value runs. */
+function streamRows(lines: string[]): GridCell[][] {
+  const cells = lines
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && l !== "|")
+    .map((l) => l.replace(/^\|\s*|\s*\|$/g, "").trim());
+  return [cells.map((c, i) => cell(c, 0, i))];
+}
+
+function tableFromLines(lines: string[], lineIndex: number): RawTable {
+  const pipeLines = lines.filter(isPipeLine);
+  const lone = lines.filter((l) => l.trim() === "|").length;
+  const multiCell = pipeLines.filter((l) => l.split("|").filter((p) => p.trim() !== "").length >= 2).length;
+  const trailing = lines.filter((l) => /\S\s*\|\s*$/.test(l) && l.split("|").filter((p) => p.trim()).length === 1).length;
+  if (multiCell >= Math.max(2, pipeLines.length / 2)) {
+    return { source: "text", rows: pipeRows(lines), positional: true, lineIndex };
+  }
+  if (lone > 0 && trailing >= lone) {
+    return { source: "text", rows: cellPerLineRows(lines), positional: true, lineIndex };
+  }
+  return { source: "text", rows: streamRows(lines), positional: false, lineIndex };
+}
+
+/** True when the region really holds a statistics table: a template label and some numbers. */
+function holdsTable(lines: string[]): boolean {
+  const joined = matchForm(lines.join("|"));
+  if (!TABLE_START.test(joined) && !/予以公开|行政复议|行政许可|行政处罚/.test(joined)) return false;
+  let numbers = 0;
+  for (const l of lines) {
+    for (const part of l.split("|")) if (readCell(part).kind === "number") numbers++;
+  }
+  return numbers >= 1;
+}
+
+export function textToDocument(text: string): Document {
+  const raw = text.replace(/\r\n?/g, "\n").split("\n");
+  const lines: Document["lines"] = [];
+  const tables: RawTable[] = [];
+  let i = 0;
+  while (i < raw.length) {
+    const line = raw[i]!.replace(/[\u00a0\u3000\u200b]/g, " ").trimEnd();
+    const t = line.trim();
+    // A table region starts at a pipe line or at a table-opening label, and runs while lines stay cell-like.
+    const startsRegion = t !== "" && (isPipeLine(t) || (TABLE_START.test(matchForm(t)) && isCellish(t) && t.length <= 30));
+    if (startsRegion) {
+      let j = i;
+      const region: string[] = [];
+      let blankRun = 0;
+      while (j < raw.length) {
+        const l = raw[j]!.replace(/[\u00a0\u3000\u200b]/g, " ").trimEnd();
+        const lt = l.trim();
+        if (lt === "") {
+          blankRun++;
+          if (blankRun > 1) break;
+          j++;
+          continue;
+        }
+        blankRun = 0;
+        if (!isPipeLine(lt) && !isCellish(lt)) break;
+        region.push(l);
+        j++;
+      }
+      if (region.length >= 2 && holdsTable(region)) {
+        tables.push(tableFromLines(region, lines.length));
+        lines.push({ table: tables.length - 1 });
+        i = j;
+        continue;
+      }
+    }
+    if (t !== "") lines.push(t.replace(/\s+/g, " "));
+    i++;
+  }
+  return { lines, tables, outerLines: [], meta: {} };
+}
