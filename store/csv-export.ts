@@ -1,0 +1,55 @@
+// CSV for spreadsheets and scripts: RFC 4180, UTF-8 (optional BOM), formula-safe text cells, and a
+// Frictionless datapackage.json describing each column. Pure formatting; the CLI writes the files.
+import { type ColumnType, VIEW_COLUMN_TYPES } from "./disclosure-columns.ts";
+import type { Row } from "./report-queries.ts";
+
+const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A text cell a spreadsheet would run as a formula gets a leading ' (plain numbers are left alone). */
+export function formulaSafe(text: string): string {
+  return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
+}
+
+export function csvField(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return "";
+  const text = typeof value === "number" ? String(value) : formulaSafe(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function toCsv(columns: string[], rows: Row[], opts: { bom?: boolean } = {}): string {
+  const lines = [columns.map(csvField).join(","), ...rows.map((r) => columns.map((c) => csvField(r[c])).join(","))];
+  return `${opts.bom ? "\uFEFF" : ""}${lines.join("\r\n")}\r\n`;
+}
+
+/** Frictionless Data Package (Table Schema) for one CSV file. */
+export function dataPackage(view: string, columns: string[], csvFileName: string, opts: { bom?: boolean } = {}): object {
+  const known = VIEW_COLUMN_TYPES[view] ?? {};
+  const fields = columns.map((name) => {
+    const meta = known[name];
+    const type: ColumnType = meta?.type ?? "string";
+    return { name, type, ...(meta ? { description: meta.description } : {}) };
+  });
+  return {
+    profile: "tabular-data-package",
+    name: `nianbao-${view.replace(/^v_/, "").replace(/_/g, "-")}`,
+    title: "Open Government Information annual reports (政府信息公开工作年度报告), as data",
+    resources: [
+      {
+        name: view.replace(/^v_/, "").replace(/_/g, "-"),
+        path: csvFileName,
+        profile: "tabular-data-resource",
+        format: "csv",
+        mediatype: "text/csv",
+        encoding: opts.bom ? "utf-8-sig" : "utf-8",
+        dialect: { delimiter: ",", doubleQuote: true, lineTerminator: "\r\n", header: true },
+        schema: {
+          fields,
+          missingValues: [""],
+        },
+        description:
+          "Text cells that a spreadsheet would read as a formula (starting with =, +, -, @, tab or carriage return) carry a leading ' so they stay text.",
+      },
+    ],
+  };
+}

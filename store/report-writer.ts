@@ -1,0 +1,179 @@
+// Stores one extraction (a ReportRecord) as a report version with its sections, cells, facts, values,
+// checks and flags. A version is added only when body, extractor or output changed; nothing is overwritten.
+import { createHash } from "node:crypto";
+import type { ReportRecord } from "../extract/schema.ts";
+import type { StoreDb } from "./open-store.ts";
+
+export interface SaveReportInput {
+  record: ReportRecord;
+  /** Where the page came from (http(s) URL or file: URL): the report's identity when agency/year are unknown. */
+  sourceUrl: string;
+  fetchId?: number | null;
+  bodySha256?: string | null;
+  siteSlug?: string | null;
+  /** ISO 8601; defaults to now. */
+  now?: string;
+}
+
+export type SaveStatus = "new" | "changed" | "unchanged";
+
+export interface SavedReport {
+  reportId: number;
+  versionId: number;
+  /** new: first version of a new report; changed: a new version of a known report; unchanged: nothing added. */
+  status: SaveStatus;
+  /** The version that was current before, for change reports. */
+  previousVersionId: number | null;
+}
+
+/**
+ * A report is (agency, report_year). Without both — or for a page that is not an annual report —
+ * the source URL is the key, so two unidentified pages are never merged.
+ */
+export function reportKey(record: Pick<ReportRecord, "agency" | "report_year" | "is_annual_report">, sourceUrl: string): string {
+  if (record.is_annual_report && record.agency && record.report_year !== null) return `${record.agency}|${record.report_year}`;
+  return `url:${sourceUrl}`;
+}
+
+export function recordSha256(record: ReportRecord): string {
+  return createHash("sha256").update(JSON.stringify(record)).digest("hex");
+}
+
+export interface SectionRow {
+  level: number;
+  label: string;
+  title: string;
+  offset: number;
+  text: string;
+}
+
+/** Cuts the record text at its headings: text before the first heading is a level-0 section. */
+export function splitSections(record: Pick<ReportRecord, "headings" | "text">): SectionRow[] {
+  const text = record.text;
+  const heads = [...record.headings].sort((a, b) => a.offset - b.offset);
+  const out: SectionRow[] = [];
+  const first = Math.min(heads[0]?.offset ?? text.length, text.length);
+  if (first > 0) out.push({ level: 0, label: "", title: "", offset: 0, text: text.slice(0, first) });
+  heads.forEach((h, i) => {
+    const start = Math.min(h.offset, text.length);
+    const end = Math.max(start, Math.min(heads[i + 1]?.offset ?? text.length, text.length));
+    out.push({ level: h.level, label: h.label, title: h.title, offset: start, text: text.slice(start, end) });
+  });
+  return out;
+}
+
+interface ReportRow {
+  id: number;
+  report_key: string;
+  current_version_id: number | null;
+}
+
+function insertVersionChildren(db: StoreDb, versionId: number, record: ReportRecord): void {
+  const section = db.prepare("INSERT INTO sections (version_id, position, level, label, title, text_offset, text) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  const fts = db.prepare("INSERT INTO report_text_fts (rowid, title, text) VALUES (?, ?, ?)");
+  splitSections(record).forEach((s, i) => {
+    const id = section.run(versionId, i, s.level, s.label, s.title, s.offset, s.text).lastInsertRowid;
+    fts.run(id, s.title, s.text);
+  });
+  const cell = db.prepare(
+    "INSERT INTO cells (version_id, position, table_no, table_index, row, col, row_label, col_label, raw, value, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+  );
+  record.cells.forEach((c, i) => {
+    cell.run(versionId, i, c.table, c.table_index, c.row, c.col, c.row_label, c.col_label, c.raw, c.value, c.key);
+  });
+  const fact = db.prepare("INSERT INTO facts (version_id, position, key, value, approx, sentence, text_offset) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  record.facts.forEach((f, i) => {
+    fact.run(versionId, i, f.key, f.value, f.approx ? 1 : 0, f.sentence, f.offset);
+  });
+  const proseKeys = new Set(record.facts.filter((f) => !f.approx).map((f) => f.key));
+  const tableKeys = new Set(record.cells.map((c) => c.key).filter((k): k is string => k !== null));
+  const value = db.prepare("INSERT INTO report_values (version_id, key, value, source) VALUES (?, ?, ?, ?)");
+  for (const [key, v] of Object.entries(record.values)) {
+    value.run(versionId, key, v, !tableKeys.has(key) && proseKeys.has(key) ? "prose" : "table");
+  }
+  const check = db.prepare("INSERT OR REPLACE INTO checks (version_id, check_id, ok, detail) VALUES (?, ?, ?, ?)");
+  for (const c of record.checks) check.run(versionId, c.id, c.ok ? 1 : 0, c.detail);
+  const flag = db.prepare("INSERT INTO flags (version_id, position, flag_id, detail) VALUES (?, ?, ?, ?)");
+  record.flags.forEach((f, i) => {
+    flag.run(versionId, i, f.id, f.detail);
+  });
+}
+
+/** The live report whose current version came from `sourceUrl` (to follow a page whose key changed). */
+function reportFromSource(db: StoreDb, sourceUrl: string): ReportRow | undefined {
+  return db
+    .prepare(
+      `SELECT r.id, r.report_key, r.current_version_id FROM reports r JOIN report_versions v ON v.id = r.current_version_id
+       WHERE v.source_url = ? AND r.superseded_by IS NULL ORDER BY r.id LIMIT 1`,
+    )
+    .get(sourceUrl) as ReportRow | undefined;
+}
+
+/** Saves one extraction in one transaction (nested inside the caller's, if any). */
+export function saveReport(db: StoreDb, input: SaveReportInput): SavedReport {
+  const { record, sourceUrl } = input;
+  const now = input.now ?? new Date().toISOString();
+  const key = reportKey(record, sourceUrl);
+  const recordHash = recordSha256(record);
+  return db.transaction((): SavedReport => {
+    let report = db.prepare("SELECT id, report_key, current_version_id FROM reports WHERE report_key = ?").get(key) as ReportRow | undefined;
+    const prior = reportFromSource(db, sourceUrl);
+    if (!report && prior) {
+      // The same page now extracts to another key (e.g. the agency became readable): follow it.
+      db.prepare("UPDATE reports SET report_key = ?, agency = ?, report_year = ? WHERE id = ?").run(key, record.agency, record.report_year, prior.id);
+      report = { ...prior, report_key: key };
+    } else if (report && prior && prior.id !== report.id) {
+      db.prepare("UPDATE reports SET superseded_by = ? WHERE id = ?").run(report.id, prior.id);
+    }
+    let status: SaveStatus = "changed";
+    if (!report) {
+      const id = db
+        .prepare("INSERT INTO reports (report_key, agency, report_year, source_url, site_slug, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .run(key, record.agency, record.report_year, sourceUrl, input.siteSlug ?? null, now).lastInsertRowid;
+      report = { id: Number(id), report_key: key, current_version_id: null };
+      status = "new";
+    }
+    const existing = db
+      .prepare("SELECT id FROM report_versions WHERE report_id = ? AND body_sha256 IS ? AND extractor_version = ? AND record_sha256 = ?")
+      .get(report.id, input.bodySha256 ?? null, record.extractor_version, recordHash) as { id: number } | undefined;
+    if (existing) {
+      return { reportId: report.id, versionId: existing.id, status: "unchanged", previousVersionId: report.current_version_id };
+    }
+    const versionId = Number(
+      db
+        .prepare(
+          `INSERT INTO report_versions (report_id, fetch_id, body_sha256, source_url, extractor_version, record_sha256, created_at, title, agency,
+             report_year, published_at, doc_number, is_annual_report, template, metadata_notes_json, text_chars)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          report.id,
+          input.fetchId ?? null,
+          input.bodySha256 ?? null,
+          sourceUrl,
+          record.extractor_version,
+          recordHash,
+          now,
+          record.title,
+          record.agency,
+          record.report_year,
+          record.published_at,
+          record.doc_number,
+          record.is_annual_report ? 1 : 0,
+          record.template,
+          JSON.stringify(record.metadata_notes),
+          record.text.length,
+        ).lastInsertRowid,
+    );
+    insertVersionChildren(db, versionId, record);
+    db.prepare("UPDATE reports SET current_version_id = ?, agency = ?, report_year = ?, source_url = ?, site_slug = COALESCE(?, site_slug) WHERE id = ?").run(
+      versionId,
+      record.agency,
+      record.report_year,
+      sourceUrl,
+      input.siteSlug ?? null,
+      report.id,
+    );
+    return { reportId: report.id, versionId, status, previousVersionId: report.current_version_id };
+  })();
+}

@@ -1,0 +1,195 @@
+// The persistent schema as an ordered list of migrations, applied on open by PRAGMA user_version.
+// Append a migration to change the schema; never edit one that has shipped (old files replay them).
+
+import { DISCLOSURE_COLUMNS } from "./disclosure-columns.ts";
+
+/** Marks a file as a nianbao database (PRAGMA application_id), so a foreign SQLite file is refused. */
+export const NIANBAO_APPLICATION_ID = 0x6e69616e; // "nian"
+
+/**
+ * Migration 1 builds the view from the column table. Changing DISCLOSURE_COLUMNS later needs a new
+ * migration that drops and recreates the view, so old files get the new columns too.
+ */
+function disclosureCountsView(): string {
+  const cols = DISCLOSURE_COLUMNS.map((c) => `  ${c.sql} AS ${c.name}`).join(",\n");
+  return `CREATE VIEW v_disclosure_counts AS
+SELECT
+${cols}
+FROM reports r
+JOIN report_versions v ON v.id = r.current_version_id
+LEFT JOIN fetches f ON f.id = v.fetch_id
+LEFT JOIN sites s ON s.slug = r.site_slug
+WHERE r.superseded_by IS NULL;`;
+}
+
+const MIGRATION_1 = `
+CREATE TABLE sites (
+  slug TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  agency TEXT NOT NULL,
+  province TEXT,
+  level TEXT,
+  entry_json TEXT NOT NULL,
+  loaded_at TEXT NOT NULL
+);
+
+CREATE TABLE crawl_runs (
+  id INTEGER PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  options_json TEXT,
+  summary_json TEXT
+);
+
+CREATE TABLE bodies (
+  sha256 TEXT PRIMARY KEY,
+  size_bytes INTEGER NOT NULL,
+  compression TEXT NOT NULL CHECK (compression IN ('gzip', 'none')),
+  data BLOB NOT NULL
+);
+
+CREATE TABLE fetches (
+  id INTEGER PRIMARY KEY,
+  url TEXT NOT NULL,
+  final_url TEXT,
+  status INTEGER,
+  headers_json TEXT NOT NULL DEFAULT '{}',
+  content_type TEXT,
+  encoding TEXT,
+  sha256 TEXT REFERENCES bodies(sha256),
+  fetched_at TEXT NOT NULL,
+  run_id INTEGER REFERENCES crawl_runs(id),
+  site_slug TEXT,
+  outcome TEXT NOT NULL,
+  reason TEXT
+);
+CREATE INDEX fetches_by_url ON fetches(url, id);
+CREATE INDEX fetches_by_sha256 ON fetches(sha256);
+CREATE INDEX fetches_by_run ON fetches(run_id);
+
+CREATE TABLE reports (
+  id INTEGER PRIMARY KEY,
+  report_key TEXT NOT NULL UNIQUE,
+  agency TEXT,
+  report_year INTEGER,
+  source_url TEXT NOT NULL,
+  site_slug TEXT,
+  current_version_id INTEGER REFERENCES report_versions(id),
+  superseded_by INTEGER REFERENCES reports(id),
+  created_at TEXT NOT NULL
+);
+CREATE INDEX reports_by_agency_year ON reports(agency, report_year);
+
+CREATE TABLE report_versions (
+  id INTEGER PRIMARY KEY,
+  report_id INTEGER NOT NULL REFERENCES reports(id),
+  fetch_id INTEGER REFERENCES fetches(id),
+  body_sha256 TEXT,
+  source_url TEXT NOT NULL,
+  extractor_version TEXT NOT NULL,
+  record_sha256 TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  title TEXT,
+  agency TEXT,
+  report_year INTEGER,
+  published_at TEXT,
+  doc_number TEXT,
+  is_annual_report INTEGER NOT NULL,
+  template TEXT NOT NULL,
+  metadata_notes_json TEXT NOT NULL DEFAULT '{}',
+  text_chars INTEGER NOT NULL,
+  UNIQUE (report_id, body_sha256, extractor_version, record_sha256)
+);
+CREATE INDEX report_versions_by_source ON report_versions(source_url);
+
+CREATE TABLE sections (
+  id INTEGER PRIMARY KEY,
+  version_id INTEGER NOT NULL REFERENCES report_versions(id),
+  position INTEGER NOT NULL,
+  level INTEGER NOT NULL,
+  label TEXT NOT NULL,
+  title TEXT NOT NULL,
+  text_offset INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  UNIQUE (version_id, position)
+);
+
+CREATE TABLE cells (
+  version_id INTEGER NOT NULL REFERENCES report_versions(id),
+  position INTEGER NOT NULL,
+  table_no INTEGER NOT NULL,
+  table_index INTEGER NOT NULL,
+  row INTEGER NOT NULL,
+  col INTEGER NOT NULL,
+  row_label TEXT NOT NULL,
+  col_label TEXT NOT NULL,
+  raw TEXT NOT NULL,
+  value NUMERIC,
+  key TEXT,
+  PRIMARY KEY (version_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE facts (
+  version_id INTEGER NOT NULL REFERENCES report_versions(id),
+  position INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  value NUMERIC NOT NULL,
+  approx INTEGER NOT NULL,
+  sentence TEXT NOT NULL,
+  text_offset INTEGER NOT NULL,
+  PRIMARY KEY (version_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE report_values (
+  version_id INTEGER NOT NULL REFERENCES report_versions(id),
+  key TEXT NOT NULL,
+  value NUMERIC NOT NULL,
+  source TEXT NOT NULL CHECK (source IN ('table', 'prose')),
+  PRIMARY KEY (version_id, key)
+) WITHOUT ROWID;
+CREATE INDEX report_values_by_key ON report_values(key, value);
+
+CREATE TABLE checks (
+  version_id INTEGER NOT NULL REFERENCES report_versions(id),
+  check_id TEXT NOT NULL,
+  ok INTEGER NOT NULL,
+  detail TEXT NOT NULL,
+  PRIMARY KEY (version_id, check_id)
+) WITHOUT ROWID;
+
+CREATE TABLE flags (
+  version_id INTEGER NOT NULL REFERENCES report_versions(id),
+  position INTEGER NOT NULL,
+  flag_id TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  PRIMARY KEY (version_id, position)
+) WITHOUT ROWID;
+
+CREATE VIRTUAL TABLE report_text_fts USING fts5(
+  title, text,
+  content = 'sections', content_rowid = 'id',
+  tokenize = 'trigram'
+);
+
+${disclosureCountsView()}
+
+CREATE VIEW v_report_values AS
+SELECT r.id AS report_id, v.id AS version_id, v.agency, v.report_year, v.template,
+       rv.key, rv.value, rv.source, v.source_url
+FROM reports r
+JOIN report_versions v ON v.id = r.current_version_id
+JOIN report_values rv ON rv.version_id = v.id
+WHERE r.superseded_by IS NULL;
+
+CREATE VIEW v_failed_checks AS
+SELECT r.id AS report_id, v.id AS version_id, v.agency, v.report_year, v.template,
+       c.check_id, c.detail, v.source_url
+FROM reports r
+JOIN report_versions v ON v.id = r.current_version_id
+JOIN checks c ON c.version_id = v.id AND c.ok = 0
+WHERE r.superseded_by IS NULL;
+`;
+
+/** Index i holds the SQL that takes user_version i to i + 1. */
+export const MIGRATIONS: readonly string[] = [MIGRATION_1];
+export const SCHEMA_VERSION = MIGRATIONS.length;
