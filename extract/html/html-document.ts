@@ -25,7 +25,10 @@ function findContentRoot(root: AnyNode): Element | null {
   let best: Element | null = null;
   const visit = (node: AnyNode) => {
     if (best) return;
-    if (!isTag(node)) return;
+    if (!isTag(node)) {
+      if (node.type === "root") for (const c of (node as unknown as Element).children) visit(c);
+      return;
+    }
     if (SKIP.has(node.name)) return;
     for (const hint of CONTENT_HINTS) {
       if (hint.value.test(attr(node, hint.attr))) {
@@ -137,7 +140,10 @@ function walk(node: AnyNode, w: Walker) {
     w.current += node.data;
     return;
   }
-  if (!isTag(node)) return;
+  if (!isTag(node)) {
+    if (node.type === "root") for (const c of (node as unknown as Element).children) walk(c, w);
+    return;
+  }
   const name = node.name;
   if (SKIP.has(name)) return;
   if (name === "table" && !hasNestedTable(node)) {
@@ -160,7 +166,10 @@ function collectMeta(root: AnyNode, meta: Record<string, string>) {
   const stack: AnyNode[] = [root];
   while (stack.length) {
     const n = stack.pop()!;
-    if (!isTag(n)) continue;
+    if (!isTag(n)) {
+      if (n.type === "root") stack.push(...(n as unknown as Element).children);
+      continue;
+    }
     if (n.name === "title" && !meta.title) meta.title = cellText(n).trim();
     if (n.name === "meta") {
       const key = (attr(n, "name") || attr(n, "property")).trim();

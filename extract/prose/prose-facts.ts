@@ -19,9 +19,11 @@ const PATTERNS: FactPattern[] = [
   { key: "proactive.items_published", re: new RegExp(`(?:共|累计)?主动公开[^。；，,]{0,12}?(?:共|共计|累计)?\\s*${NUM}\\s*[件条篇]`), group: 1, priority: 2 },
   { key: "proactive.items_published", re: new RegExp(`(?:全年|年内|本年度?)[^。；，,]{0,16}?公开(?:发布)?(?:各类|政府|政务)?信息(?:共|共计|累计)?\\s*${NUM}\\s*[件条篇]`), group: 1, priority: 3 },
   { key: "proactive.items_published", re: new RegExp(`^公开信息\\s*${NUM}\\s*[件条篇]`), group: 1, priority: 4 },
-  { key: "applications.received", re: new RegExp(`(?:收到|受理)(?:了)?(?:各类|公民、法人或其他组织的?|依申请公开政府信息|政府信息公开|信息公开|依申请公开)?(?:申请)?(?:共|共计)?\\s*${NUM}\\s*件(?:依申请公开|政府信息公开申请|信息公开申请|申请)?`), group: 1, priority: 2 },
-  { key: "applications.received", re: new RegExp(`依申请公开(?:政府信息|申请)?(?:共|共计)?\\s*${NUM}\\s*件`), group: 1, priority: 3 },
-  { key: "applications.received", re: /(?:没有|未|并未)收到[^。；]{0,24}?申请/, priority: 1 },
+  { key: "applications.received", re: new RegExp(`(?:收到|受理)(?:了)?(?:各类)?(?:政府信息公开|信息公开|依申请公开)(?:政府信息)?(?:的)?(?:申请)?(?:共|共计)?\\s*${NUM}\\s*件`), group: 1, priority: 2 },
+  { key: "applications.received", re: new RegExp(`(?:收到|受理)(?:了)?\\s*${NUM}\\s*件(?:依申请公开|政府信息公开申请|信息公开申请)`), group: 1, priority: 2 },
+  { key: "applications.received", re: new RegExp(`依申请公开(?:政府信息)?(?:申请)?(?:共|共计)?\\s*${NUM}\\s*件`), group: 1, priority: 3 },
+  // "没有收到…申请" about disclosure applications — not about review or lawsuits (公开行政复议, 诉讼).
+  { key: "applications.received", re: /(?:没有|未|并未)收到(?:(?!诉讼|公开行政复议)[^。；]){0,24}?公开(?:(?!诉讼|公开行政复议)[^。；]){0,12}?申请/, priority: 1 },
   { key: "fees.collected_yuan", re: /(?:无|未|没有)(?:收取)?(?:任何)?[^。；，,]{0,8}?(?:收费|费用)(?:及减免)?情况|未收取任何费用|未收取(?:信息公开)?费用|无信息公开收费|没有收取(?:任何)?费用/, priority: 1 },
   { key: "fees.collected_yuan", re: new RegExp(`收取(?:[^。；，,]{0,8})?费用\\s*${NUM}\\s*元`), group: 1, priority: 2 },
   { key: "staff.count", re: new RegExp(`(?:专职|兼职)(?:信息)?(?:公开)?工作人员\\s*${NUM}\\s*(?:人|名)`), group: 1, priority: 1 },
@@ -79,10 +81,12 @@ export function readProseFacts(sentences: Sentence[]): { facts: Fact[]; conflict
     found.set(f.key, list);
   };
   for (const s of sentences) {
+    // A share of the whole (其中…, …占23%) is not the year's count.
+    const partial = /^其中|占\s*\d+(?:\.\d+)?\s*%/.test(s.text);
     // Clauses: a number belongs to the clause it sits in (，splits 主动公开…；依申请公开… pairs).
     for (const p of PATTERNS) {
       const m = p.re.exec(s.text);
-      if (!m) continue;
+      if (!m || (partial && p.group)) continue;
       let value = 0;
       let approx = false;
       if (p.group) {
@@ -116,7 +120,8 @@ export function readProseFacts(sentences: Sentence[]): { facts: Fact[]; conflict
     const best = list[0]!;
     const sameRank = list.filter((f) => f.priority === best.priority && !f.approx && f.value !== best.value && !best.approx);
     if (sameRank.length) conflicts.push(`${key}: ${[best, ...sameRank].map((f) => f.value).join(" vs ")}`);
-    for (const f of list) {
+    // Weaker candidates (a lower-ranked sentence shape) are not reported: they are not the count.
+    for (const f of list.filter((x) => x.priority === best.priority)) {
       const { priority, ...fact } = f;
       void priority;
       facts.push(fact);

@@ -1,0 +1,248 @@
+// Turns a text PDF into report HTML from glyph positions: ruled tables become <table> markup
+// (rowspans and wrapped labels kept), the rest is rebuilt into lines and paragraphs.
+import {
+  AttachmentError,
+  type AttachmentFlag,
+  type AttachmentLimits,
+  type AttachmentResult,
+  DEFAULT_LIMITS,
+} from "../attachment-result.ts";
+import { pageHtml, paragraphHtml, type TableModel, tableHtml } from "../html-markup.ts";
+import { cellText, glyphLines, type TextLine } from "./glyph-lines.ts";
+import { findLatticeTables, type LatticeTable } from "./pdf-lattice.ts";
+import { openPdf, type PdfDocument, type PdfPage, readPdfPage } from "./pdf-page-content.ts";
+
+export interface PdfOptions {
+  limits?: Partial<AttachmentLimits>;
+  /** Aborts the conversion (the caller's time budget): checked between and during pages. */
+  signal?: AbortSignal;
+}
+
+type Block = { kind: "line"; line: TextLine; top: number } | { kind: "table"; table: TableModel & { xs: number[] }; top: number; bottom: number };
+
+const PAGE_NUMBER = /^[-—–－\s]*(第\s*)?\d{1,4}\s*(页)?\s*([/／]\s*\d+\s*)?(页)?[-—–－\s]*$/;
+
+function toModel(t: LatticeTable): TableModel & { xs: number[] } {
+  return {
+    rows: t.ys.length - 1,
+    cols: t.xs.length - 1,
+    xs: t.xs,
+    cells: t.cells.map((c) => ({ row: c.row, col: c.col, rowspan: c.rowspan, colspan: c.colspan, text: cellText(c.glyphs) })),
+  };
+}
+
+const ORDINAL_START = /^([（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.．、])/;
+const NUMERIC = /^[\d\s.,，．%-]+$/;
+
+/** Joins a table continued on the next page: same columns; label cells cut by the page break are rejoined. */
+function mergeContinuation(a: TableModel & { xs: number[] }, b: TableModel & { xs: number[] }): boolean {
+  if (a.cols !== b.cols || a.xs.some((x, i) => Math.abs(x - b.xs[i]!) > 3)) return false;
+  const shift = a.rows;
+  for (const cb of b.cells) {
+    if (cb.row === 0) {
+      const ca = a.cells.find((c) => c.col === cb.col && c.colspan === cb.colspan && c.row + c.rowspan === a.rows);
+      const cut =
+        ca &&
+        !NUMERIC.test(ca.text || "x") &&
+        !NUMERIC.test(cb.text || "x") &&
+        (cb.text === "" || (ca.text !== "" && !ORDINAL_START.test(cb.text)));
+      if (ca && cut) {
+        ca.rowspan += cb.rowspan;
+        ca.text += cb.text;
+        continue;
+      }
+    }
+    a.cells.push({ ...cb, row: cb.row + shift });
+  }
+  a.rows += b.rows;
+  return true;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((x, y) => x - y);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+function mode(values: number[]): number {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(Math.round(v), (counts.get(Math.round(v)) ?? 0) + 1);
+  let best = 0;
+  let n = -1;
+  for (const [v, c] of counts) if (c > n || (c === n && v < best)) [best, n] = [v, c];
+  return best;
+}
+
+/** Paragraphs from lines: a new one starts at an indent, after a short line, a gap or a size change. */
+function paragraphs(lines: TextLine[], left: number, right: number): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let prev: TextLine | null = null;
+  for (const l of lines) {
+    const indented = l.x0 > left + l.size * 1.2;
+    const centered = indented && l.x1 < right - l.size * 2;
+    let fresh = !prev || indented || centered;
+    if (prev && !fresh) {
+      const prevShort = prev.x1 < right - prev.size * 2;
+      const gap = prev.page === l.page ? prev.y - l.y : prev.size * 1.5;
+      const sizeJump = Math.abs(prev.size - l.size) > 1.5;
+      fresh = prevShort || gap > Math.max(prev.size, l.size) * 2.2 || sizeJump;
+    }
+    if (fresh && cur) {
+      out.push(cur);
+      cur = "";
+    }
+    const joinSpace = cur && /[A-Za-z0-9]$/.test(cur) && /^[A-Za-z0-9]/.test(l.text);
+    cur += (joinSpace ? " " : "") + l.text;
+    prev = centered ? { ...l, x1: 0 } : l; // a centred line never runs on into the next
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+function aborted(signal: AbortSignal | undefined): AttachmentError {
+  return new AttachmentError(
+    "time_budget_exceeded",
+    "pdf",
+    `PDF conversion stopped: the time budget ran out${signal?.reason instanceof Error ? ` (${signal.reason.message})` : ""}`,
+    "the file is too large or too complex to read in time; split it or raise the budget",
+  );
+}
+
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(aborted(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(aborted(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+function openFailure(err: unknown): AttachmentError {
+  const name = (err as { name?: string })?.name ?? "";
+  const message = (err as Error)?.message ?? String(err);
+  if (name === "PasswordException" || /password/i.test(message)) {
+    return new AttachmentError("encrypted", "pdf", "the PDF is encrypted with a password", "ask the publisher for an unprotected copy; nianbao does not guess passwords");
+  }
+  return new AttachmentError("corrupt", "pdf", `the PDF cannot be read: ${message}`, "the download may be truncated or damaged; fetch it again");
+}
+
+export async function pdfToHtml(bytes: Uint8Array, options: PdfOptions = {}): Promise<AttachmentResult> {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const { signal } = options;
+  if (bytes.length > limits.maxInputBytes) {
+    throw new AttachmentError("too_large", "pdf", `the PDF is ${bytes.length} bytes, over the ${limits.maxInputBytes}-byte limit`, "reports are small; this is probably not one");
+  }
+  const task = openPdf(bytes);
+  // pdfjs rejects the loading promise itself when the task is destroyed: keep that from going unhandled.
+  task.promise.catch(() => {});
+  let doc: PdfDocument;
+  try {
+    doc = await raceAbort(task.promise, signal);
+  } catch (err) {
+    await task.destroy().catch(() => {});
+    if (err instanceof AttachmentError) throw err;
+    throw openFailure(err);
+  }
+  try {
+    const numPages = doc.numPages;
+    if (numPages > limits.maxPages) {
+      throw new AttachmentError("too_many_pages", "pdf", `the PDF has ${numPages} pages, over the ${limits.maxPages}-page cap`, "an annual report runs to a few dozen pages at most; this file is something else");
+    }
+    const flags: AttachmentFlag[] = [];
+    const pages: PdfPage[] = [];
+    const unreadable: number[] = [];
+    for (let n = 1; n <= numPages; n++) {
+      if (signal?.aborted) throw aborted(signal);
+      try {
+        pages.push(await raceAbort(readPdfPage(doc, n), signal));
+      } catch (err) {
+        if (err instanceof AttachmentError) throw err;
+        unreadable.push(n);
+      }
+    }
+    if (pages.length === 0) {
+      throw new AttachmentError("corrupt", "pdf", `none of the PDF's ${numPages} pages could be read`, "the download may be truncated or damaged; fetch it again");
+    }
+    if (unreadable.length) flags.push({ id: "pdf_pages_unreadable", detail: `pages ${unreadable.join(", ")} could not be read` });
+    const glyphCount = pages.reduce((s, p) => s + p.glyphs.length, 0);
+    const imagePages = pages.filter((p) => p.glyphs.length < 10 && p.images > 0).map((p) => p.index + 1);
+    if (glyphCount < 20 * pages.length && imagePages.length > 0) {
+      flags.push({ id: "scanned_pdf", detail: `no text layer: ${imagePages.length} of ${pages.length} pages are images (OCR is not done)` });
+      return { format: "pdf", html: null, text: null, pages: numPages, flags };
+    }
+    if (imagePages.length) flags.push({ id: "scanned_pages", detail: `pages ${imagePages.join(", ")} are images without text` });
+
+    const blocks: Block[] = [];
+    const allLines: TextLine[] = [];
+    for (const page of pages) {
+      const tables = findLatticeTables(page.index, page.rulings, page.glyphs);
+      const inTable = new Set(tables.flatMap((t) => t.cells.flatMap((c) => c.glyphs)));
+      const lines = glyphLines(page.index, page.glyphs.filter((g) => !inTable.has(g))).filter((l) => {
+        const nearEdge = l.y < page.height * 0.1 || l.y > page.height * 0.92;
+        return !(nearEdge && PAGE_NUMBER.test(l.text));
+      });
+      allLines.push(...lines);
+      const pageBlocks: Block[] = [
+        ...lines.map((line): Block => ({ kind: "line", line, top: line.y + line.size })),
+        ...tables.map((t): Block => ({ kind: "table", table: toModel(t), top: t.top, bottom: t.bottom })),
+      ].sort((a, b) => b.top - a.top);
+      const first = pageBlocks[0];
+      const last = blocks[blocks.length - 1];
+      if (first?.kind === "table" && last?.kind === "table" && mergeContinuation(last.table, first.table)) {
+        pageBlocks.shift();
+      }
+      blocks.push(...pageBlocks);
+    }
+    const left = mode(allLines.map((l) => l.x0));
+    const right = median(allLines.map((l) => l.x1).filter((x) => x > left + 100)) || Math.max(...allLines.map((l) => l.x1), 0);
+    const rightEdge = Math.max(right, ...allLines.filter((l) => l.x1 <= right + 20).map((l) => l.x1));
+
+    let body = "";
+    const textParts: string[] = [];
+    let run: TextLine[] = [];
+    let title: string | null = null;
+    const flushRun = () => {
+      for (const p of paragraphs(run, left, rightEdge)) {
+        body += paragraphHtml(p);
+        textParts.push(p);
+      }
+      run = [];
+    };
+    for (const b of blocks) {
+      if (b.kind === "line") {
+        run.push(b.line);
+        continue;
+      }
+      flushRun();
+      body += tableHtml(b.table);
+      const rows: string[][] = Array.from({ length: b.table.rows }, () => []);
+      for (const c of b.table.cells) rows[c.row]?.push(c.text);
+      textParts.push(rows.map((r) => r.join(" | ")).join("\n"));
+    }
+    flushRun();
+    // The title is the run of centred lines that opens the first page.
+    const opening = allLines.filter((l) => l.page === pages[0]!.index).slice(0, 4);
+    const centred = [];
+    for (const l of opening) {
+      if (l.x0 > left + l.size * 1.2 && l.x1 < rightEdge - l.size * 2) centred.push(l.text);
+      else break;
+    }
+    if (centred.length) title = centred.join("");
+    if (!body.trim()) {
+      throw new AttachmentError("empty", "pdf", "the PDF holds no text", "check that the file is the report and not a cover page");
+    }
+    return { format: "pdf", html: pageHtml(title, "pdf", body), text: textParts.join("\n"), pages: numPages, flags };
+  } finally {
+    await task.destroy().catch(() => {});
+  }
+}
