@@ -68,7 +68,30 @@ function covered(rulings: Ruling[], at: number, a: number, b: number): boolean {
   return rulings.some((r) => Math.abs(r.at - at) <= SNAP && r.from <= mid - half + SNAP && r.to >= mid + half - SNAP);
 }
 
-function buildTable(page: number, rulings: Ruling[], glyphs: Glyph[]): LatticeTable | null {
+/**
+ * Word and WPS leave the border off where a table breaks across pages: the column rulings run past
+ * the last row ruling. Close the table there so its last (or first) row is not lost.
+ */
+function closeOpenEnds(rulings: Ruling[]): Ruling[] {
+  const hs = rulings.filter((r) => r.dir === "h");
+  const vs = rulings.filter((r) => r.dir === "v");
+  if (!hs.length || !vs.length) return rulings;
+  const out = [...rulings];
+  const lowest = Math.min(...hs.map((r) => r.at));
+  const highest = Math.max(...hs.map((r) => r.at));
+  const vBottom = Math.min(...vs.map((r) => r.from));
+  const vTop = Math.max(...vs.map((r) => r.to));
+  const span = (pick: (r: Ruling) => boolean) => {
+    const xs = vs.filter(pick).map((r) => r.at);
+    return { from: Math.min(...xs), to: Math.max(...xs) };
+  };
+  if (vBottom < lowest - 3) out.push({ dir: "h", at: vBottom, ...span((r) => r.from <= vBottom + SNAP) });
+  if (vTop > highest + 3) out.push({ dir: "h", at: vTop, ...span((r) => r.to >= vTop - SNAP) });
+  return out;
+}
+
+function buildTable(page: number, given: Ruling[], glyphs: Glyph[]): LatticeTable | null {
+  const rulings = closeOpenEnds(given);
   const hs = rulings.filter((r) => r.dir === "h");
   const vs = rulings.filter((r) => r.dir === "v");
   const xs = cluster(vs.map((r) => r.at));
@@ -76,8 +99,8 @@ function buildTable(page: number, rulings: Ruling[], glyphs: Glyph[]): LatticeTa
   if (xs.length < 2 || ys.length < 2) return null;
   const rows = ys.length - 1;
   const cols = xs.length - 1;
-  // A single box (a framed paragraph) is not a table: leave its text to the prose reader.
-  if (rows * cols < 2) return null;
+  // One column is a framed paragraph or a text box, not a table: its text goes to the prose reader.
+  if (cols < 2) return null;
   const uf = new UnionFind(rows * cols);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {

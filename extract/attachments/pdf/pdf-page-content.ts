@@ -79,7 +79,7 @@ const PAINT_FILL = new Set([OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStro
 const PAINT_STROKE = new Set([OPS.stroke, OPS.closeStroke, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
 const IMAGE_OPS = new Set([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject, OPS.paintImageXObjectRepeat]);
 
-/** Thin filled rectangles are lines; cell-sized ones (Word/WPS cell backgrounds) give their edges. */
+/** Strokes and thin filled rectangles are rulings; larger fills are shading and ignored. */
 function rulingsFromPath(points: [number, number][][], fill: boolean, stroke: boolean, pageArea: number): Ruling[] {
   const out: Ruling[] = [];
   const seg = (a: [number, number], b: [number, number]) => {
@@ -103,10 +103,7 @@ function rulingsFromPath(points: [number, number][][], fill: boolean, stroke: bo
       if (w * h > pageArea * 0.4) continue; // page or paper background
       if (h <= 3 && w >= 3) out.push({ dir: "h", at: (y0 + y1) / 2, from: x0, to: x1 });
       else if (w <= 3 && h >= 3) out.push({ dir: "v", at: (x0 + x1) / 2, from: y0, to: y1 });
-      else if (w > 3 && h > 3) {
-        out.push({ dir: "h", at: y0, from: x0, to: x1 }, { dir: "h", at: y1, from: x0, to: x1 });
-        out.push({ dir: "v", at: x0, from: y0, to: y1 }, { dir: "v", at: x1, from: y0, to: y1 });
-      }
+      // Larger fills are cell or line shading; WPS shades every prose line, so their edges are not borders.
       continue;
     }
     if (!stroke) continue;
