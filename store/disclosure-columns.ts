@@ -66,7 +66,7 @@ export const DISCLOSURE_COLUMNS: readonly ViewColumn[] = [
   },
   { name: "litigation_count", sql: value("litigation.count"), type: "number", description: "Lawsuits stated in prose (行政诉讼…件)." },
   { name: "checks_failed", sql: "(SELECT COUNT(*) FROM checks WHERE version_id = v.id AND ok = 0)", type: "integer", description: "Arithmetic checks that fail for this report (see v_failed_checks)." },
-  { name: "flags", sql: "(SELECT group_concat(flag_id, ' ') FROM flags WHERE version_id = v.id)", type: "string", description: "Extractor flags, space-separated (e.g. table2_ragged spam_injected)." },
+  { name: "flags", sql: "(SELECT group_concat(flag_id, ' ') FROM (SELECT DISTINCT flag_id FROM flags WHERE version_id = v.id ORDER BY flag_id))", type: "string", description: "Distinct extractor flags, space-separated (e.g. spam_injected table2_ragged)." },
   { name: "source_url", sql: "v.source_url", type: "string", description: "Where the page came from (http(s) URL, or file: URL for imported pages)." },
   { name: "fetched_at", sql: "f.fetched_at", type: "string", description: "When the page was fetched or imported (ISO 8601, UTC)." },
   { name: "extractor_version", sql: "v.extractor_version", type: "string", description: "Version of the extractor that produced these values." },

@@ -1,12 +1,88 @@
-// The `export` command — not built yet; see the open issues.
+// `nianbao export csv|json [--view NAME] [--out FILE] [--bom]`: one view as a file for spreadsheets
+// and scripts, with datapackage.json beside it. Files are written whole or not at all (temp + rename).
+import { renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { NianbaoError } from "../../core/errors.ts";
+import { openDatabaseForReading } from "../../pipeline/open-database.ts";
+import { dataPackage, resolveView, toCsv, viewRows } from "../../store/index.ts";
 import type { Command } from "../command.ts";
+import { DB_HELP, dbPathFrom, parseStoreArgs } from "../store-command-options.ts";
+
+const HELP = `nianbao export csv [--view NAME] [--out FILE] [--bom] [--db FILE]
+nianbao export json [--view NAME] [--out FILE] [--db FILE]
+
+Write one view of the database, one row per line:
+  disclosure_counts  (default) one row per report: agency, year, template, key numbers
+  report_values      every value, long form: agency, year, key, value, source
+  failed_checks      every failing arithmetic check, with the numbers
+
+CSV is RFC 4180, UTF-8, with a header row of snake_case names. Text cells that a
+spreadsheet would run as a formula (=, +, -, @, tab, CR) get a leading '. With --out, a
+datapackage.json describing every column is written beside the file.
+
+Options:
+  --view NAME   the view to export (see above)
+  --out FILE    write here instead of stdout (replaced whole, never half-written)
+  --bom         start the CSV with a UTF-8 byte order mark (for Excel)
+${DB_HELP}
+  -h, --help    this help`;
+
+function writeWhole(path: string, content: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, content);
+    renameSync(tmp, path);
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Nothing was written.
+    }
+    const code = (err as { code?: string }).code;
+    if (code === "ENOSPC") throw new NianbaoError("disk_full", `the disk is full; ${path} was not written`, "free some space or pass --out on another disk");
+    if (code === "ENOENT") throw new NianbaoError("input_missing", `cannot write ${path}: the folder does not exist`, "create the folder or pass another --out path");
+    throw new NianbaoError("database_readonly", `cannot write ${path} (${(err as Error).message})`, "pass an --out path in a writable folder");
+  }
+}
 
 export const command: Command = {
   name: "export",
-  summary: "(not built yet)",
-  help: "nianbao export — not built yet.",
-  async run(_args, io) {
-    io.stderr("nianbao export: not built yet\n");
-    return 2;
+  summary: "write a view (default: disclosure counts) as CSV or JSON, with datapackage.json",
+  help: HELP,
+  async run(args, io) {
+    const { values, positionals } = parseStoreArgs("export", args, {
+      view: { type: "string" },
+      out: { type: "string" },
+      bom: { type: "boolean" },
+      json: { type: "boolean" },
+    });
+    const format = values.json ? "json" : (positionals[0] ?? "csv");
+    if (!["csv", "json"].includes(format) || positionals.length > 1) {
+      throw new NianbaoError("bad_usage", `unknown export format "${positionals.join(" ")}"`, "usage: nianbao export csv [--view NAME] [--out FILE] [--bom]");
+    }
+    const view = resolveView(typeof values.view === "string" ? values.view : "disclosure_counts");
+    const store = openDatabaseForReading(dbPathFrom(values.db, io));
+    let columns: string[];
+    let rows: ReturnType<typeof viewRows>["rows"];
+    try {
+      ({ columns, rows } = viewRows(store.db, view));
+    } finally {
+      store.close();
+    }
+    const content = format === "csv" ? toCsv(columns, rows, { bom: Boolean(values.bom) }) : `${JSON.stringify(rows, null, 2)}\n`;
+    if (typeof values.out !== "string") {
+      io.stdout(content);
+      return 0;
+    }
+    const out = resolve(io.cwd, values.out);
+    writeWhole(out, content);
+    if (format === "csv") {
+      const pkgPath = join(dirname(out), "datapackage.json");
+      writeWhole(pkgPath, `${JSON.stringify(dataPackage(view, columns, basename(out), { bom: Boolean(values.bom) }), null, 2)}\n`);
+      io.stderr(`wrote ${rows.length} row(s) to ${out} and ${pkgPath}\n`);
+    } else {
+      io.stderr(`wrote ${rows.length} row(s) to ${out}\n`);
+    }
+    return 0;
   },
 };

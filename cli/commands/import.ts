@@ -1,12 +1,70 @@
-// The `import` command — not built yet; see the open issues.
+// `nianbao import <dir-or-files…>`: stores saved pages as if fetched, extracts them, saves the reports.
+// Idempotent: the same files imported again add nothing. Ctrl-C stops between files (exit 130).
+import { NianbaoError } from "../../core/errors.ts";
+import { importPages } from "../../pipeline/import-pages.ts";
+import { openDatabase } from "../../pipeline/open-database.ts";
 import type { Command } from "../command.ts";
+import { DB_HELP, dbPathFrom, parseStoreArgs } from "../store-command-options.ts";
+
+const HELP = `nianbao import <dir-or-files…> [--db FILE] [--json] [--verbose]
+
+Store saved report pages (.html, .htm, .shtml, .txt; folders are read recursively) in the
+database as if they had been fetched, extract each one and save the report. Importing the
+same files again adds nothing; a changed file or a newer extractor adds a new version.
+Each file is stored in its own transaction: an interrupted import keeps every file that
+finished and nothing of the one in progress.
+
+Options:
+${DB_HELP}
+  --json        print the summary as JSON
+  --verbose     one line per file on stderr
+  -h, --help    this help
+
+Exit codes: 0 all files stored; 1 some files could not be read (listed); 2 bad usage or a
+database problem (not a nianbao file, locked, read-only, disk full); 130 interrupted.`;
 
 export const command: Command = {
   name: "import",
-  summary: "(not built yet)",
-  help: "nianbao import — not built yet.",
-  async run(_args, io) {
-    io.stderr("nianbao import: not built yet\n");
-    return 2;
+  summary: "store saved pages (files or folders) as if fetched, and extract them",
+  help: HELP,
+  async run(args, io) {
+    const { values, positionals } = parseStoreArgs("import", args, { json: { type: "boolean" }, verbose: { type: "boolean" } });
+    if (!positionals.length) throw new NianbaoError("bad_usage", "missing the files or folders to import", "usage: nianbao import <dir-or-files…> [--db FILE]");
+    const path = dbPathFrom(values.db, io);
+    const store = openDatabase(path);
+    const abort = new AbortController();
+    const onSigint = () => abort.abort();
+    process.once("SIGINT", onSigint);
+    try {
+      const summary = await importPages(store, positionals, {
+        signal: abort.signal,
+        onFile(result, i, total) {
+          if (values.verbose) {
+            const detail = result.status === "failed" ? `failed: ${result.error?.message}` : `${result.status} (report ${result.reportId})`;
+            io.stderr(`[${i + 1}/${total}] ${result.file}: ${detail}\n`);
+          } else if (io.isTTY) {
+            io.stderr(`\r\x1b[K[${i + 1}/${total}] ${result.file.slice(-60)}`);
+            if (i + 1 === total) io.stderr("\n");
+          }
+        },
+      });
+      if (values.json) {
+        io.stdout(`${JSON.stringify({ database: path, ...summary }, null, 2)}\n`);
+      } else {
+        io.stdout(
+          `${summary.files} file(s) into ${path}: ${summary.new} new report(s), ${summary.changed} changed, ${summary.unchanged} unchanged, ${summary.failed.length} failed\n`,
+        );
+      }
+      if (summary.skipped.length) io.stderr(`skipped ${summary.skipped.length} file(s) that are not pages (e.g. ${summary.skipped[0]})\n`);
+      for (const f of summary.failed) io.stderr(`failed: ${f.error?.message}\n`);
+      if (abort.signal.aborted) {
+        io.stderr("interrupted: files stored so far are kept; run the same command again to finish\n");
+        return 130;
+      }
+      return summary.failed.length ? 1 : 0;
+    } finally {
+      process.off("SIGINT", onSigint);
+      store.close();
+    }
   },
 };

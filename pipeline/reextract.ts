@@ -1,0 +1,92 @@
+// `reextract`: runs the current extractor over every stored page again (no network) and saves a new
+// report version where the output changed, returning what changed per report.
+import { fileURLToPath } from "node:url";
+import { decodeBody } from "../crawler/decode/decode-body.ts";
+import { extractReport } from "../extract/index.ts";
+import { getBody, type SaveStatus, type Store, saveReport, storedPages, toStoreError, type VersionDigest, versionDigest } from "../store/index.ts";
+
+export interface ValueChange {
+  key: string;
+  before: number | null;
+  after: number | null;
+}
+
+export interface ReportChange {
+  reportId: number;
+  sourceUrl: string;
+  status: SaveStatus;
+  agency: string | null;
+  report_year: number | null;
+  /** Metadata fields that changed: agency, report_year, template, is_annual_report. */
+  metadata: { field: string; before: unknown; after: unknown }[];
+  values: ValueChange[];
+  checks_failing: { added: string[]; removed: string[] };
+  flags: { added: string[]; removed: string[] };
+}
+
+export interface ReextractSummary {
+  pages: number;
+  changed: number;
+  unchanged: number;
+  /** Pages whose stored body is missing (should not happen; listed rather than fatal). */
+  missing: string[];
+  changes: ReportChange[];
+}
+
+function setDiff(before: string[], after: string[]) {
+  return { added: after.filter((x) => !before.includes(x)), removed: before.filter((x) => !after.includes(x)) };
+}
+
+export function diffDigests(before: VersionDigest, after: VersionDigest): Pick<ReportChange, "metadata" | "values" | "checks_failing" | "flags"> {
+  const metadata = (["agency", "report_year", "template", "is_annual_report"] as const)
+    .filter((f) => before[f] !== after[f])
+    .map((field) => ({ field, before: before[field], after: after[field] }));
+  const keys = [...new Set([...Object.keys(before.values), ...Object.keys(after.values)])].sort();
+  const values = keys
+    .filter((k) => before.values[k] !== after.values[k])
+    .map((key) => ({ key, before: before.values[key] ?? null, after: after.values[key] ?? null }));
+  return { metadata, values, checks_failing: setDiff(before.failed_checks, after.failed_checks), flags: setDiff(before.flags, after.flags) };
+}
+
+/** The name the extractor saw at import or crawl time: a path for files, the URL otherwise. */
+function fileNameFor(sourceUrl: string): string {
+  return sourceUrl.startsWith("file:") ? fileURLToPath(sourceUrl) : sourceUrl;
+}
+
+export function reextractAll(store: Store, onReport?: (change: ReportChange, index: number, total: number) => void): ReextractSummary {
+  const { db } = store;
+  const pages = storedPages(db);
+  const summary: ReextractSummary = { pages: pages.length, changed: 0, unchanged: 0, missing: [], changes: [] };
+  for (const [i, p] of pages.entries()) {
+    const bytes = getBody(db, p.sha256);
+    if (!bytes) {
+      summary.missing.push(p.sourceUrl);
+      continue;
+    }
+    const decoded = decodeBody(bytes, p.contentType);
+    const record = extractReport({ content: decoded.text, fileName: fileNameFor(p.sourceUrl), contentType: p.contentType ?? undefined });
+    try {
+      const before = versionDigest(db, p.versionId);
+      const saved = saveReport(db, { record, sourceUrl: p.sourceUrl, fetchId: p.fetchId, bodySha256: p.sha256, siteSlug: p.siteSlug });
+      if (saved.status === "unchanged") {
+        summary.unchanged++;
+        continue;
+      }
+      const after = versionDigest(db, saved.versionId);
+      const change: ReportChange = {
+        reportId: saved.reportId,
+        sourceUrl: p.sourceUrl,
+        status: saved.status,
+        agency: record.agency,
+        report_year: record.report_year,
+        ...diffDigests(before, after),
+      };
+      summary.changed++;
+      summary.changes.push(change);
+      onReport?.(change, i, pages.length);
+    } catch (err) {
+      throw toStoreError(err, store.path);
+    }
+  }
+  return summary;
+}
