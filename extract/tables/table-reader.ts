@@ -372,7 +372,17 @@ export function readTables(tables: RawTable[], template: TableTemplate | null): 
       }
     }
   });
-  for (const [k, v] of Object.entries(result.values)) if (Number.isNaN(v)) delete result.values[k];
+  // A row key flagged anywhere (ragged, or printed twice) keeps no values at all: one certain copy
+  // beside an uncertain one is still uncertain.
+  const doubtful = result.flags
+    .filter((f) => /_ragged$/.test(f.id))
+    .map((f) => /^([a-z_.]+):/.exec(f.detail)?.[1])
+    .filter((k): k is string => Boolean(k));
+  const isDoubtful = (key: string) => doubtful.some((d) => key === d || key.startsWith(`${d}.`));
+  for (const [k, v] of Object.entries(result.values)) {
+    if (Number.isNaN(v) || isDoubtful(k)) delete result.values[k];
+  }
+  for (const c of result.cells) if (c.key && !(c.key in result.values)) c.key = null;
   return result;
 }
 
