@@ -38,6 +38,8 @@ const T2_MARK = /申请人情况|本列数据的勾稽关系|本年新收|上年
 const T3_MARK = /结果维持|结果纠正|尚未审结/;
 const T1_MARK = /信息内容|第二十条|规章|规范性文件|行政许可|行政处罚|行政强制|行政事业性收费|政府集中采购/;
 
+const MARKER_FORMS = (["2019", "2021"] as const).map((tpl) => ({ tpl, forms: TEMPLATE_MARKERS[tpl].map((m) => [m, matchForm(m)] as const) }));
+
 /** Counts template-only column labels over all tables: decides 2019 vs 2021 for Table 1. */
 export function detectTableTemplate(tables: RawTable[]): { template: TableTemplate | null; evidence: string } {
   const score = { "2019": 0, "2021": 0 };
@@ -45,11 +47,11 @@ export function detectTableTemplate(tables: RawTable[]): { template: TableTempla
   for (const t of tables) {
     for (const row of t.rows) {
       for (const c of row) {
+        if (c.spannedFrom || !c.text || c.text.length > 60) continue;
         const f = matchForm(c.text);
-        if (!f || f.length > 40) continue;
-        for (const tpl of ["2019", "2021"] as const) {
-          for (const m of TEMPLATE_MARKERS[tpl]) {
-            if (f.includes(matchForm(m))) {
+        for (const { tpl, forms } of MARKER_FORMS) {
+          for (const [m, mf] of forms) {
+            if (f.includes(mf)) {
               score[tpl]++;
               if (hits.length < 4) hits.push(m);
             }

@@ -2,7 +2,10 @@
 // plain ones, and a compact "match form" of labels so variants (（一）/(一), 本年 新收) compare equal.
 
 /** Full-width ASCII (U+FF01–FF5E) → ASCII, ideographic space → space, NBSP/zero-width removed. */
+const NEEDS_HALF_WIDTH = /[\uff01-\uff5e\u3000\u00a0\u2002\u2003\u2009\u200b-\u200d\ufeff]/;
+
 export function toHalfWidth(s: string): string {
+  if (!NEEDS_HALF_WIDTH.test(s)) return s;
   let out = "";
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -24,11 +27,17 @@ export function squashSpaces(s: string): string {
  * Keeps Chinese ordinals (一、 （一）) readable for the ordinal parser, which runs on the raw label.
  */
 export function matchForm(s: string): string {
-  return toHalfWidth(s)
-    .replace(/[\s"'“”‘’「」『』《》〈〉]/g, "")
-    .replace(/[（(]/g, "(")
-    .replace(/[）)]/g, ")");
+  let f = MATCH_FORMS.get(s);
+  if (f === undefined) {
+    f = toHalfWidth(s).replace(/[\s"'“”‘’「」『』《》〈〉]/g, "");
+    // Labels and cells repeat across rows and pages: a bounded memo keeps matching cheap.
+    if (MATCH_FORMS.size > 20_000) MATCH_FORMS.clear();
+    MATCH_FORMS.set(s, f);
+  }
+  return f;
 }
+
+const MATCH_FORMS = new Map<string, string>();
 
 const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
 
