@@ -1,0 +1,186 @@
+// The politeness gate every request passes: per host one in flight and a jittered delay between
+// requests, per registrable domain at most N in flight, a global cap, pauses (Retry-After), slow-down, circuit.
+import { registrableDomain } from "../url/allowed-host.ts";
+
+export interface HostGateOptions {
+  /** false: no per-host serialising or delay (benchmarks, never real portals). */
+  politeness: boolean;
+  globalConcurrency: number;
+  perDomainConcurrency: number;
+  defaultDelayMs: number;
+  /** Extra random wait as a fraction of the delay, added (never subtracted): 0.25 → delay … 1.25 × delay. */
+  jitterRatio: number;
+  /** A slowed-down host's delay never goes beyond this. */
+  maxDelayMs: number;
+  /** Consecutive failures that open a host's circuit for the rest of the run. */
+  circuitThreshold: number;
+  random?: () => number;
+}
+
+class Semaphore {
+  private active = 0;
+  private waiters: (() => void)[] = [];
+  constructor(private readonly size: number) {}
+  async acquire(): Promise<void> {
+    if (this.active < this.size) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((r) => this.waiters.push(r));
+  }
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.active--;
+  }
+}
+
+interface HostState {
+  delayMs: number;
+  /** Earliest start of the next request (end of the last one + delay + jitter, or a Retry-After). */
+  nextStartAt: number;
+  pausedUntil: number;
+  tail: Promise<void>;
+  consecutiveFailures: number;
+  circuitOpen: boolean;
+  slowDowns: number;
+}
+
+export class CircuitOpenError extends Error {
+  constructor(readonly host: string) {
+    super(`circuit open for ${host} after repeated failures`);
+    this.name = "CircuitOpenError";
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class HostGate {
+  private readonly hosts = new Map<string, HostState>();
+  private readonly domains = new Map<string, Semaphore>();
+  private readonly global: Semaphore;
+  private readonly random: () => number;
+
+  constructor(private readonly opts: HostGateOptions) {
+    this.global = new Semaphore(opts.globalConcurrency);
+    this.random = opts.random ?? Math.random;
+  }
+
+  private state(host: string): HostState {
+    let s = this.hosts.get(host);
+    if (!s) {
+      s = {
+        delayMs: this.opts.defaultDelayMs,
+        nextStartAt: 0,
+        pausedUntil: 0,
+        tail: Promise.resolve(),
+        consecutiveFailures: 0,
+        circuitOpen: false,
+        slowDowns: 0,
+      };
+      this.hosts.set(host, s);
+    }
+    return s;
+  }
+
+  /** A host's base delay (site rate, robots Crawl-delay): the larger of what is asked and what is set. */
+  setDelay(host: string, delayMs: number): void {
+    const s = this.state(host);
+    s.delayMs = Math.min(this.opts.maxDelayMs, Math.max(s.delayMs, delayMs));
+  }
+
+  /** Force an exact base delay (the site's own setting, before robots or slow-downs raise it). */
+  initDelay(host: string, delayMs: number): void {
+    this.state(host).delayMs = delayMs;
+  }
+
+  delayOf(host: string): number {
+    return this.state(host).delayMs;
+  }
+
+  /** Retry-After: nothing goes to the host before `ms` from now. */
+  pause(host: string, ms: number): void {
+    const s = this.state(host);
+    s.pausedUntil = Math.max(s.pausedUntil, Date.now() + ms);
+  }
+
+  /** 429/503/challenge: double the host's delay (adaptive slow-down). */
+  slowDown(host: string): void {
+    const s = this.state(host);
+    s.delayMs = Math.min(this.opts.maxDelayMs, Math.max(1, s.delayMs) * 2);
+    s.slowDowns++;
+  }
+
+  recordSuccess(host: string): void {
+    this.state(host).consecutiveFailures = 0;
+  }
+
+  /** Returns true when this failure opened the circuit. */
+  recordFailure(host: string): boolean {
+    const s = this.state(host);
+    s.consecutiveFailures++;
+    if (!s.circuitOpen && s.consecutiveFailures >= this.opts.circuitThreshold) {
+      s.circuitOpen = true;
+      return true;
+    }
+    return false;
+  }
+
+  isOpen(host: string): boolean {
+    return this.hosts.get(host)?.circuitOpen ?? false;
+  }
+
+  openHosts(): string[] {
+    return [...this.hosts].filter(([, s]) => s.circuitOpen).map(([h]) => h);
+  }
+
+  slowDownsOf(host: string): number {
+    return this.hosts.get(host)?.slowDowns ?? 0;
+  }
+
+  /** Runs `fn` (one HTTP exchange) when the host, its domain and the global cap all allow it. */
+  async run<T>(host: string, fn: () => Promise<T>): Promise<T> {
+    if (!this.opts.politeness) {
+      await this.global.acquire();
+      try {
+        return await fn();
+      } finally {
+        this.global.release();
+      }
+    }
+    const s = this.state(host);
+    // Chain on the host's tail: the next request to this host starts only after this one ended.
+    const previous = s.tail;
+    let release!: () => void;
+    s.tail = new Promise<void>((r) => {
+      release = r;
+    });
+    await previous;
+    try {
+      if (s.circuitOpen) throw new CircuitOpenError(host);
+      for (;;) {
+        const wait = Math.max(s.nextStartAt, s.pausedUntil) - Date.now();
+        if (wait <= 0) break;
+        await sleep(wait);
+      }
+      const domain = registrableDomain(host);
+      let sem = this.domains.get(domain);
+      if (!sem) {
+        sem = new Semaphore(this.opts.perDomainConcurrency);
+        this.domains.set(domain, sem);
+      }
+      await sem.acquire();
+      await this.global.acquire();
+      try {
+        return await fn();
+      } finally {
+        this.global.release();
+        sem.release();
+        const jitter = this.random() * this.opts.jitterRatio * s.delayMs;
+        s.nextStartAt = Date.now() + s.delayMs + jitter;
+      }
+    } finally {
+      release();
+    }
+  }
+}
