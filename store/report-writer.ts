@@ -91,8 +91,10 @@ function insertVersionChildren(db: StoreDb, versionId: number, record: ReportRec
   for (const [key, v] of Object.entries(record.values)) {
     value.run(versionId, key, v, !tableKeys.has(key) && proseKeys.has(key) ? "prose" : "table");
   }
-  const check = db.prepare("INSERT OR REPLACE INTO checks (version_id, check_id, ok, detail) VALUES (?, ?, ?, ?)");
-  for (const c of record.checks) check.run(versionId, c.id, c.ok ? 1 : 0, c.detail);
+  const check = db.prepare("INSERT INTO checks (version_id, position, check_id, ok, detail) VALUES (?, ?, ?, ?, ?)");
+  record.checks.forEach((c, i) => {
+    check.run(versionId, i, c.id, c.ok ? 1 : 0, c.detail);
+  });
   const flag = db.prepare("INSERT INTO flags (version_id, position, flag_id, detail) VALUES (?, ?, ?, ?)");
   record.flags.forEach((f, i) => {
     flag.run(versionId, i, f.id, f.detail);

@@ -151,10 +151,11 @@ CREATE INDEX report_values_by_key ON report_values(key, value);
 
 CREATE TABLE checks (
   version_id INTEGER NOT NULL REFERENCES report_versions(id),
+  position INTEGER NOT NULL,
   check_id TEXT NOT NULL,
   ok INTEGER NOT NULL,
   detail TEXT NOT NULL,
-  PRIMARY KEY (version_id, check_id)
+  PRIMARY KEY (version_id, position)
 ) WITHOUT ROWID;
 
 CREATE TABLE flags (
