@@ -7,7 +7,7 @@ import {
   type AttachmentResult,
   DEFAULT_LIMITS,
 } from "../attachment-result.ts";
-import { pageHtml, paragraphHtml, type TableModel, tableHtml } from "../html-markup.ts";
+import { escapeHtml, pageHtml, paragraphHtml, type TableModel, tableHtml } from "../html-markup.ts";
 import { cellText, glyphLines, type TextLine } from "./glyph-lines.ts";
 import { findLatticeTables, type LatticeTable } from "./pdf-lattice.ts";
 import { openPdf, type PdfDocument, type PdfPage, readPdfPage } from "./pdf-page-content.ts";
@@ -207,10 +207,17 @@ export async function pdfToHtml(bytes: Uint8Array, options: PdfOptions = {}): Pr
     const right = median(allLines.map((l) => l.x1).filter((x) => x > left + 100)) || Math.max(...allLines.map((l) => l.x1), 0);
     const rightEdge = Math.max(right, ...allLines.filter((l) => l.x1 <= right + 20).map((l) => l.x1));
 
-    let body = "";
-    const textParts: string[] = [];
+    // The title is the run of centred lines that opens the first page (agency on one line, the
+    // year and 年度报告 on the next): one heading, so the agency and the year stay together.
+    const titleLines = new Set<TextLine>();
+    for (const l of allLines.filter((x) => x.page === pages[0]!.index).slice(0, 4)) {
+      if (l.x0 > left + l.size * 1.2 && l.x1 < rightEdge - l.size * 2) titleLines.add(l);
+      else break;
+    }
+    const title = titleLines.size ? [...titleLines].map((l) => l.text).join("") : null;
+    let body = title ? `<h1>${escapeHtml(title)}</h1>\n` : "";
+    const textParts: string[] = title ? [title] : [];
     let run: TextLine[] = [];
-    let title: string | null = null;
     const flushRun = () => {
       for (const p of paragraphs(run, left, rightEdge)) {
         body += paragraphHtml(p);
@@ -220,7 +227,7 @@ export async function pdfToHtml(bytes: Uint8Array, options: PdfOptions = {}): Pr
     };
     for (const b of blocks) {
       if (b.kind === "line") {
-        run.push(b.line);
+        if (!titleLines.has(b.line)) run.push(b.line);
         continue;
       }
       flushRun();
@@ -230,14 +237,6 @@ export async function pdfToHtml(bytes: Uint8Array, options: PdfOptions = {}): Pr
       textParts.push(rows.map((r) => r.join(" | ")).join("\n"));
     }
     flushRun();
-    // The title is the run of centred lines that opens the first page.
-    const opening = allLines.filter((l) => l.page === pages[0]!.index).slice(0, 4);
-    const centred = [];
-    for (const l of opening) {
-      if (l.x0 > left + l.size * 1.2 && l.x1 < rightEdge - l.size * 2) centred.push(l.text);
-      else break;
-    }
-    if (centred.length) title = centred.join("");
     if (!body.trim()) {
       throw new AttachmentError("empty", "pdf", "the PDF holds no text", "check that the file is the report and not a cover page");
     }

@@ -1,0 +1,137 @@
+// Runs LibreOffice headless to convert one document (WPS, OFD, XLS, damaged DOC…) in a private temp
+// dir with its own profile, killed with its whole process group when the time budget runs out.
+import { spawn } from "node:child_process";
+import { access, constants, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { AttachmentError, type AttachmentFormat } from "../extract/attachments/attachment-result.ts";
+
+const CANDIDATES = [
+  "/usr/bin/soffice",
+  "/usr/local/bin/soffice",
+  "/usr/lib/libreoffice/program/soffice",
+  "/opt/libreoffice/program/soffice",
+  "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+];
+
+/** Path of the soffice binary, or null when LibreOffice is not installed. */
+export async function findSoffice(): Promise<string | null> {
+  for (const p of CANDIDATES) {
+    try {
+      await access(p, constants.X_OK);
+      return p;
+    } catch {}
+  }
+  return null;
+}
+
+export interface SofficeRun {
+  /** Input file path. */
+  input: string;
+  /** soffice's --convert-to argument, e.g. "html", "pdf:writer_pdf_Export", "docx:MS Word 2007 XML". */
+  convertTo: string;
+  outDir: string;
+  timeoutMs: number;
+  /** Optional --infilter (e.g. "HTML (StarWriter)" to open a page as a Writer document). */
+  inFilter?: string;
+  soffice?: string;
+}
+
+/** Runs one conversion; resolves with the output file path. Each run gets its own profile dir. */
+export async function runSoffice(run: SofficeRun): Promise<string> {
+  const soffice = run.soffice ?? (await findSoffice());
+  if (!soffice) {
+    throw new AttachmentError("needs_libreoffice", "unknown", "LibreOffice (soffice) is not installed", "install libreoffice-core and libreoffice-writer");
+  }
+  const profile = await mkdtemp(join(tmpdir(), "nianbao-lo-profile-"));
+  const args = [
+    "--headless",
+    "--norestore",
+    "--nologo",
+    "--nodefault",
+    "--nolockcheck",
+    `-env:UserInstallation=${pathToFileURL(profile).href}`,
+    ...(run.inFilter ? [`--infilter=${run.inFilter}`] : []),
+    "--convert-to",
+    run.convertTo,
+    "--outdir",
+    run.outDir,
+    run.input,
+  ];
+  try {
+    const { code, stderr, timedOut } = await new Promise<{ code: number | null; stderr: string; timedOut: boolean }>((resolve, reject) => {
+      const child = spawn(soffice, args, {
+        detached: true, // own process group: the timeout kills soffice.bin and its helpers too
+        stdio: ["ignore", "ignore", "pipe"],
+        env: { PATH: "/usr/bin:/bin:/usr/local/bin", HOME: profile, LANG: "C.UTF-8", SAL_USE_VCLPLUGIN: "svp" },
+      });
+      let stderr = "";
+      let timedOut = false;
+      child.stderr.on("data", (d: Buffer) => {
+        if (stderr.length < 4000) stderr += d.toString("utf8");
+      });
+      const timer = setTimeout(() => {
+        timedOut = true;
+        try {
+          if (child.pid) process.kill(-child.pid, "SIGKILL");
+        } catch {}
+      }, run.timeoutMs);
+      child.on("error", (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        resolve({ code, stderr, timedOut });
+      });
+    });
+    if (timedOut) {
+      throw new AttachmentError("time_budget_exceeded", "unknown", `LibreOffice did not finish within ${run.timeoutMs} ms`, "the file may be damaged or very large; try opening it in an office suite");
+    }
+    const base = run.input.replace(/^.*\//, "").replace(/\.[^.]*$/, "");
+    const ext = run.convertTo.split(":")[0]!;
+    const out = join(run.outDir, `${base}.${ext}`);
+    const listing = await readdir(run.outDir);
+    if (code !== 0 || !listing.includes(`${base}.${ext}`)) {
+      throw new AttachmentError("corrupt", "unknown", `LibreOffice could not convert the file (exit ${code}): ${stderr.trim().slice(0, 300) || "no output written"}`, "the file may be damaged or in a format LibreOffice does not read");
+    }
+    return out;
+  } finally {
+    await rm(profile, { recursive: true, force: true });
+  }
+}
+
+const EXTENSION: Partial<Record<AttachmentFormat, string>> = {
+  doc: "doc",
+  docx: "docx",
+  wps: "wps",
+  xls: "xls",
+  xlsx: "xlsx",
+  et: "et",
+  odt: "odt",
+  ofd: "ofd",
+  rtf: "rtf",
+  ole: "doc",
+};
+
+/** Converts document bytes to HTML through LibreOffice in a temp dir that is always removed. */
+export async function convertWithLibreOffice(bytes: Uint8Array, format: AttachmentFormat, timeoutMs: number): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "nianbao-lo-"));
+  try {
+    // LibreOffice picks its import filter partly by extension: name the file for what the bytes are.
+    const input = join(dir, `attachment.${EXTENSION[format] ?? "bin"}`);
+    await writeFile(input, bytes);
+    const outDir = join(dir, "out");
+    const out = await runSoffice({ input, convertTo: "html", outDir, timeoutMs });
+    const html = await readFile(out);
+    return new TextDecoder("utf-8").decode(html);
+  } catch (err) {
+    if (err instanceof AttachmentError && err.format === "unknown") {
+      throw new AttachmentError(err.reason, format, err.message, err.hint);
+    }
+    throw err;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
