@@ -54,15 +54,11 @@ function cleanPage(doc: Document): CleanPage {
   return { bodyLines, fieldLines, text: parts.join("\n"), headings, spam };
 }
 
-function decideTemplate(tableTemplate: "2019" | "2021" | null, seen: Set<number>, year: number | null, isReport: boolean): TemplateId {
+function decideTemplate(tableTemplate: "2019" | "2021" | null, keyedTables: boolean, year: number | null, isReport: boolean): TemplateId {
   if (tableTemplate) return tableTemplate;
-  if (seen.has(2) || seen.has(3) || seen.has(1)) {
-    if (year !== null && year >= 2021) return "2021";
-    if (year !== null && year >= 2019) return "2019";
-    return "unknown";
-  }
-  if (!isReport) return "unknown";
-  if (year !== null && year <= 2018) return "pre2019";
+  if (isReport && year !== null && year <= 2018) return "pre2019";
+  if (keyedTables && year !== null && year >= 2021) return "2021";
+  if (keyedTables && year !== null && year >= 2019) return "2019";
   return "unknown";
 }
 
@@ -89,7 +85,8 @@ export function extractReport(input: ExtractInput): ReportRecord {
     values[f.key] = f.value;
   }
 
-  const template = decideTemplate(tableTemplate, tables.seen, meta.report_year, meta.is_annual_report);
+  const keyedTables = tables.cells.some((c) => c.key !== null);
+  const template = decideTemplate(tableTemplate, keyedTables, meta.report_year, meta.is_annual_report);
   meta.notes.template = {
     basis: tableTemplate ? "read" : template === "unknown" ? "absent" : "inferred",
     detail: tableTemplate ? evidence : template === "pre2019" ? "narrative report with no statistics tables, year ≤ 2018" : template === "unknown" ? "no template tables and no year that decides it" : "decided by the report year",

@@ -26,7 +26,7 @@ function resultParts(values: Record<string, number>, col: string): { sum: number
     const items = g.items.map((i) => `${g.key}.${i.key}`);
     const printed = items.filter((k) => values[`${k}.${col}`] !== undefined);
     if (printed.length === items.length) items.forEach(take);
-    else if (printed.length === 0 && (take(`${g.key}.total`) || (g.keyWhenSingle && take(g.keyWhenSingle)))) continue;
+    else if (printed.length === 0 && (take(`${g.key}.total`) || (g.keyWhenSingle !== undefined && take(g.keyWhenSingle)))) continue;
     else if (printed.length === 0 && g.key === "applications.results.other") continue; // some pages omit (六)
     else return null;
   }

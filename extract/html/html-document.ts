@@ -123,6 +123,15 @@ export function tableToGrid(table: Element): GridCell[][] {
   });
 }
 
+const NUMERIC_CELL = /^[+\-−]?[\d０-９]+(?:[.．][\d０-９]+)?(?:万元|元|件|条|个|项)?$/;
+
+/** A statistics table has numbers in several cells; a metadata or layout table has almost none. */
+function looksStatistical(grid: GridCell[][]): boolean {
+  let numbers = 0;
+  for (const row of grid) for (const c of row) if (!c.spannedFrom && NUMERIC_CELL.test(c.text)) numbers++;
+  return numbers >= 2;
+}
+
 interface Walker {
   lines: (string | { table: number })[];
   tables: RawTable[];
@@ -149,6 +158,24 @@ function walk(node: AnyNode, w: Walker) {
   if (name === "table" && !hasNestedTable(node)) {
     flush(w);
     const grid = tableToGrid(node);
+    if (!looksStatistical(grid)) {
+      // A layout or metadata table (文号：… 发布日期：…): its cells are lines, "label：" joined to its value.
+      for (const row of grid) {
+        let pending = "";
+        for (const c of row) {
+          if (c.spannedFrom || !c.text) continue;
+          if (/[:：]$/.test(c.text)) {
+            if (pending) w.lines.push(pending);
+            pending = c.text;
+          } else {
+            w.lines.push(pending + c.text);
+            pending = "";
+          }
+        }
+        if (pending) w.lines.push(pending);
+      }
+      return;
+    }
     if (grid.length) {
       w.tables.push({ source: "html", rows: grid, positional: true, lineIndex: w.lines.length });
       w.lines.push({ table: w.tables.length - 1 });

@@ -27,13 +27,16 @@ export interface MetadataInput {
 
 const TITLE_WORDS = /(年度报告|年报|工作报告|情况报告|自查报告|报告)$/;
 const ANNUAL = /(政府信息公开|政务公开|信息公开).{0,10}(年度报告|年报)|年度(政府信息公开|政务公开|信息公开).{0,6}报告/;
-const NOT_ANNUAL = /(自查|自检|督查|落实情况|工作要点|实施方案|通知|意见|办法|规定|总结|考核|评估|通报)/;
+const NOT_ANNUAL = /(自查|自检|督查|落实情况|工作要点|实施方案|通知|意见|办法|规定|总结|考核|评估|通报|图解|解读|新闻|发布会|(?:发布|公布|印发)(?:了)?\d{4}年)/;
 const AGENCY_SUFFIX = /(人民政府办公室|人民政府办公厅|人民政府|委员会|管理委员会|管委会|办公室|办公厅|局|厅|委|署|院|中心|处|所|站|队|馆|办|会)$/;
 const DOC_NUMBER = /^[\u4e00-\u9fa5]{1,12}\s*[〔[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,4}\s*号$/;
+const DOC_NUMBER_IN = /[\u4e00-\u9fa5]{1,12}\s*[〔[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,4}\s*号/;
 
 function field(lines: string[], names: string): string | null {
   const re = new RegExp(`^[-•·\\s]*(?:${names})\\s*[:：]\\s*(.*)$`);
-  for (const l of lines) {
+  for (const line of lines) {
+    // 文  号： — field names are often spaced out to align a metadata table.
+    const l = line.replace(/(?<=[\u4e00-\u9fa5])\s+(?=[\u4e00-\u9fa5][:：]?)/g, "");
     const m = re.exec(l);
     if (m) {
       const v = m[1]!.trim();
@@ -173,7 +176,7 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
 
   // Document number: 发文字号 field, else a line that is only a document number near the top.
   let doc_number = field(input.fieldLines, "发文字号|文号");
-  if (doc_number && !/〔|\[|［|【|\(|（/.test(doc_number)) doc_number = null;
+  doc_number = doc_number ? (DOC_NUMBER_IN.exec(doc_number)?.[0]?.replace(/\s+/g, "") ?? null) : null;
   if (doc_number) notes.doc_number = { basis: "read", detail: "发文字号 field" };
   else {
     const line = input.bodyLines.slice(0, 6).find((l) => DOC_NUMBER.test(l.trim()));

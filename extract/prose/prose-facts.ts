@@ -21,9 +21,11 @@ const PATTERNS: FactPattern[] = [
   { key: "proactive.items_published", re: new RegExp(`^公开信息\\s*${NUM}\\s*[件条篇]`), group: 1, priority: 4 },
   { key: "applications.received", re: new RegExp(`(?:收到|受理)(?:了)?(?:各类)?(?:政府信息公开|信息公开|依申请公开)(?:政府信息)?(?:的)?(?:申请)?(?:共|共计)?\\s*${NUM}\\s*件`), group: 1, priority: 2 },
   { key: "applications.received", re: new RegExp(`(?:收到|受理)(?:了)?\\s*${NUM}\\s*件(?:依申请公开|政府信息公开申请|信息公开申请)`), group: 1, priority: 2 },
+  { key: "applications.received", re: new RegExp(`收到(?:(?!复议|诉讼)[^。；，,]){0,24}?(?:政府信息公开|信息公开|依申请公开)申请(?:共|共计)?\\s*${NUM}\\s*件`), group: 1, priority: 2 },
   { key: "applications.received", re: new RegExp(`依申请公开(?:政府信息)?(?:申请)?(?:共|共计)?\\s*${NUM}\\s*件`), group: 1, priority: 3 },
   // "没有收到…申请" about disclosure applications — not about review or lawsuits (公开行政复议, 诉讼).
   { key: "applications.received", re: /(?:没有|未|并未)收到(?:(?!诉讼|公开行政复议)[^。；]){0,24}?公开(?:(?!诉讼|公开行政复议)[^。；]){0,12}?申请/, priority: 1 },
+  { key: "fees.collected_yuan", re: /(?:未|没有)(?:向申请人)?收取(?:任何)?(?:信息处理费|费用)|本年度?无收费|无收取信息处理费/, priority: 1 },
   { key: "fees.collected_yuan", re: /(?:无|未|没有)(?:收取)?(?:任何)?[^。；，,]{0,8}?(?:收费|费用)(?:及减免)?情况|未收取任何费用|未收取(?:信息公开)?费用|无信息公开收费|没有收取(?:任何)?费用/, priority: 1 },
   { key: "fees.collected_yuan", re: new RegExp(`收取(?:[^。；，,]{0,8})?费用\\s*${NUM}\\s*元`), group: 1, priority: 2 },
   { key: "staff.count", re: new RegExp(`(?:专职|兼职)(?:信息)?(?:公开)?工作人员\\s*${NUM}\\s*(?:人|名)`), group: 1, priority: 1 },

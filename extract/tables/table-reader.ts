@@ -175,6 +175,14 @@ function mapTable1Columns(header: string[] | null, cols: ColumnDef[]): { order: 
   return { order: null, reason: `header "${header.join(" | ")}" does not name the columns ${cols.map((c) => c.labels[0]).join(" / ")}` };
 }
 
+/** A header that prints its unit (本年收费金额（单位：元）) overrides the form's 万元. */
+function headerUnit(header: string[] | null): "yuan" | "wan_yuan" | null {
+  const h = header ? matchForm(header.join("|")) : "";
+  if (/万元/.test(h)) return "wan_yuan";
+  if (/\(?(?:单位:)?元\)?|\(元\)|元\)/.test(h) && /金额|收费/.test(h)) return "yuan";
+  return null;
+}
+
 function readTable1(r: Reader, rows: ModelRow[], template: TableTemplate | null) {
   let header: string[] | null = null;
   for (const row of rows) {
@@ -205,11 +213,14 @@ function readTable1(r: Reader, rows: ModelRow[], template: TableTemplate | null)
       emitUnkeyed(r, 1, row);
       continue;
     }
+    const unit = headerUnit(header);
     values.forEach((v, i) => {
       const col = mapped.order![i]!;
       const key = `${rowKey}.${col.key}`;
       if (v.parsed.kind === "empty") return;
-      emit(r, 1, row, v, col.labels[0]!, key, columnValue(r, col, v.parsed, key));
+      // A bare number under a header in 元 is in 元.
+      const parsed = col.unit && unit === "yuan" && v.parsed.unit === null ? { ...v.parsed, unit: "yuan" as const } : v.parsed;
+      emit(r, 1, row, v, col.labels[0]!, key, columnValue(r, col, parsed, key));
     });
   }
 }
@@ -273,7 +284,9 @@ function placeRow(
       }
       found.set(keys[0]!, v);
     }
-    if (stray || row.rowspanValue) {
+    // A row shorter than the header (cells missing at the end) cannot be placed: blanks are printed cells.
+    const short = columnKeys.some((ck) => !found.has(ck));
+    if (stray || short || row.rowspanValue) {
       flag(r, ragged, `${rowKey || `Table ${table} data row`}: cells do not line up with the ${columnKeys.length} columns`);
       emitUnkeyed(r, table, row);
       return;
@@ -332,14 +345,17 @@ function readTable2(r: Reader, rows: ModelRow[], raw: RawTable) {
 
 // ---------- Table 3 ----------
 
+const T3_HEADER_WORDS = /^(行政复议|行政诉讼|结果维持|结果纠正|其他结果|尚未审结|总计|合计|未经复议直接起诉|复议后起诉|政府信息公开行政复议、?行政诉讼情况)$/;
+
 function readTable3(r: Reader, rows: ModelRow[], raw: RawTable) {
   const labels = TABLE3_KEYS;
   const byCol = raw.source === "html" ? columnsByLabel(headerPaths(raw, rows[0]?.row ?? 0, firstDataRowIndex(rows)), TABLE3_KEYS, matchTable3Column) : null;
   for (const row of rows) {
     const hasNumbers = row.values.some((v) => v.parsed.kind === "number" || v.parsed.kind === "none");
     if (!hasNumbers) continue;
-    // The data row has no label, or a generic one (数量, 件数); a labelled row is something else.
-    const label = row.labels.join("");
+    // The data row has no label, or a generic one (数量, 件数), or (cell-per-paragraph layouts) the
+    // header words themselves in front of it; any other label is something else.
+    const label = row.labels.filter((l) => !T3_HEADER_WORDS.test(matchForm(l))).join("");
     if (label && !/^(数量|件数|案件数|合计|总计|\(件\)|件)$/.test(matchForm(label)) && !(/行政复议|行政诉讼/.test(label) && row.values.length >= 15)) {
       flag(r, "table3_unmatched_row", `row "${row.labels.join(" / ")}" is not the Table 3 data row`);
       emitUnkeyed(r, 3, row);
@@ -374,6 +390,18 @@ export function readTables(tables: RawTable[], template: TableTemplate | null): 
       }
     }
   });
+  // (六)其他处理 printed with its parts: its own row is then the group subtotal, like denied.total.
+  if (Object.keys(result.values).some((k) => /^applications\.results\.other\.(no_correction|no_fee_paid|other)\./.test(k))) {
+    for (const col of TABLE2_COLUMNS) {
+      const single = `applications.results.other.${col.key}`;
+      const subtotal = `applications.results.other.total.${col.key}`;
+      if (single in result.values) {
+        result.values[subtotal] = result.values[single]!;
+        delete result.values[single];
+      }
+      for (const c of result.cells) if (c.key === single) c.key = subtotal;
+    }
+  }
   // A row key flagged anywhere (ragged, or printed twice) keeps no values at all: one certain copy
   // beside an uncertain one is still uncertain.
   const doubtful = result.flags
