@@ -1,12 +1,295 @@
-// The `sites` command — not built yet; see the open issues.
-import type { Command } from "../command.ts";
+// The `sites` command: `validate` checks the registry file (schema, hosts, slugs) and lists every
+// problem with its path; `health` reads the database and says, per site, whether it is doing its job.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { NianbaoError } from "../../core/errors.ts";
+import { type RegistryProblem, validateRegistry } from "../../crawler/sites/load-registry.ts";
+import type { Site } from "../../crawler/sites/site-schema.ts";
+import { databasePath, openDatabaseForReading } from "../../pipeline/open-database.ts";
+import type { StoreDb } from "../../store/index.ts";
+import type { CliIO, Command } from "../command.ts";
+
+export const DEFAULT_SITES_FILE = "sites/sites.json";
+
+const HELP = `nianbao sites — the sites registry and how each site is doing
+
+Usage:
+  nianbao sites validate [FILE] [--json]
+      Check the registry (default ${DEFAULT_SITES_FILE}): schema, start URLs on *.gov.cn or the
+      entry's allowed_hosts, no file:// or off-list URLs, unique slugs.
+      Exit 0 with a count, or 2 listing every problem with its path (e.g. sites[3].start_urls[0]).
+  nianbao sites health [--sites FILE] [--db FILE] [--json]
+      Per site: last successful fetch, reports found (newest year), failures by reason in its last
+      run, and whether its \`expect\` is met. Unhealthy sites first. Exit 1 when any site is unhealthy.
+
+Options:
+  --sites FILE  the registry for health (default ${DEFAULT_SITES_FILE})
+  --db FILE     the database (default ./nianbao.sqlite, or NIANBAO_DB)
+  --json        print JSON instead of text
+`;
+
+// ---------- validate ----------
+
+const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+function hostAllowed(host: string, allowed: readonly string[]): boolean {
+  const h = host.toLowerCase().replace(/\.$/, "");
+  if (h === "gov.cn" || h.endsWith(".gov.cn")) return true;
+  return allowed.some((a) => {
+    const x = a.toLowerCase().replace(/^\*\./, "");
+    return h === x || h.endsWith(`.${x}`);
+  });
+}
+
+/** Problems with one URL-valued field: scheme, parse, host. `null` when it is fine. */
+function urlProblem(value: string, allowed: readonly string[]): string | null {
+  if (/^file:/i.test(value)) return `file:// URLs are not allowed ("${value}")`;
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return `not a URL ("${value}")`;
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") return `only http(s) URLs are allowed ("${value}")`;
+  if (!hostAllowed(u.hostname, allowed)) return `host ${u.hostname} is neither *.gov.cn nor in allowed_hosts`;
+  return null;
+}
+
+/**
+ * The checks the schema cannot express, run on the raw JSON so they are reported even when the
+ * schema rejects the file (an operator fixing one problem should not discover the next one later).
+ */
+function extraProblems(json: unknown): RegistryProblem[] {
+  const problems: RegistryProblem[] = [];
+  const sites = (json as { sites?: unknown })?.sites;
+  if (!Array.isArray(sites)) return problems;
+  const slugs = new Map<string, number>();
+  sites.forEach((raw, i) => {
+    if (!raw || typeof raw !== "object") return;
+    const s = raw as Record<string, unknown>;
+    const allowed = Array.isArray(s.allowed_hosts) ? s.allowed_hosts.filter((h): h is string => typeof h === "string") : [];
+    if (typeof s.slug === "string") {
+      const first = slugs.get(s.slug);
+      if (first !== undefined) problems.push({ path: `sites[${i}].slug`, message: `duplicate slug "${s.slug}" (first at sites[${first}])` });
+      else slugs.set(s.slug, i);
+    }
+    if (Array.isArray(s.start_urls)) {
+      s.start_urls.forEach((u, j) => {
+        if (typeof u !== "string") return;
+        const p = urlProblem(u, allowed);
+        if (p) problems.push({ path: `sites[${i}].start_urls[${j}]`, message: p });
+      });
+    }
+    const params = (s.pagination as { params?: unknown } | undefined)?.params;
+    if (params && typeof params === "object") {
+      for (const [k, v] of Object.entries(params)) {
+        if (typeof v !== "string" || !(URL_LIKE.test(v) || /^file:/i.test(v))) continue;
+        const p = urlProblem(v, allowed);
+        if (p) problems.push({ path: `sites[${i}].pagination.params.${k}`, message: p });
+      }
+    }
+    if (s.expect === undefined) problems.push({ path: `sites[${i}].expect`, message: "missing expect (e.g. {\"min_reports\": 3}): health checks need it" });
+  });
+  return problems;
+}
+
+export interface RegistryCheck {
+  file: string;
+  sites: Site[];
+  problems: RegistryProblem[];
+}
+
+/** Validates registry text: schema (validateRegistry) plus host, scheme and slug checks, de-duplicated. */
+export function checkRegistry(text: string, file: string): RegistryCheck {
+  const { sites, problems } = validateRegistry(text, file);
+  let json: unknown = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* validateRegistry already said where */
+  }
+  // Where both speak about the same value, the specific message (file://, missing expect, duplicate
+  // slug, off-list host) replaces the schema's generic one.
+  const extra = extraProblems(json);
+  const covered = new Set(extra.map((p) => p.path));
+  const all = [...extra, ...problems.filter((p) => !covered.has(p.path))];
+  all.sort((a, b) => comparePaths(a.path, b.path));
+  return { file, sites: all.length ? [] : sites, problems: all };
+}
+
+function comparePaths(a: string, b: string): number {
+  const key = (p: string) => p.replace(/\[(\d+)\]/g, (_, n: string) => `[${n.padStart(6, "0")}]`);
+  return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+}
+
+function readRegistryFile(path: string, shown: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new NianbaoError("input_missing", `no registry at ${shown}`, `pass the registry file, e.g. \`nianbao sites validate ${DEFAULT_SITES_FILE}\``);
+    throw new NianbaoError("input_unreadable", `cannot read ${shown}: ${(err as Error).message}`, "check the file's permissions");
+  }
+}
+
+/** Loads a registry for a command that needs valid sites; every problem goes into one error. */
+export function loadSitesFile(path: string, shown: string): Site[] {
+  const check = checkRegistry(readRegistryFile(path, shown), shown);
+  if (check.problems.length) {
+    const list = check.problems.map((p) => `  ${shown}: ${p.path}: ${p.message}`).join("\n");
+    throw new NianbaoError("registry_invalid", `${check.problems.length} problem(s) in the sites registry:\n${list}`, `fix ${shown} and run \`nianbao sites validate ${shown}\``);
+  }
+  return check.sites;
+}
+
+async function runValidate(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, {});
+  if (positionals.length > 1) throw new NianbaoError("bad_usage", `sites validate takes one FILE, got ${positionals.length}`, "see `nianbao sites --help`");
+  const shown = positionals[0] ?? DEFAULT_SITES_FILE;
+  const check = checkRegistry(readRegistryFile(resolve(io.cwd, shown), shown), shown);
+  if (values.json) {
+    io.stdout(`${JSON.stringify({ file: shown, ok: check.problems.length === 0, sites: check.sites.length, problems: check.problems }, null, 2)}\n`);
+    return check.problems.length ? 2 : 0;
+  }
+  if (check.problems.length) {
+    io.stderr(`${shown}: ${check.problems.length} problem(s):\n${check.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}\n`);
+    return 2;
+  }
+  const styles = new Map<string, number>();
+  for (const s of check.sites) styles.set(s.pagination.style, (styles.get(s.pagination.style) ?? 0) + 1);
+  const byStyle = [...styles].map(([k, n]) => `${k} ${n}`).join(", ");
+  io.stdout(`${shown}: ${check.sites.length} sites OK (${byStyle})\n`);
+  return 0;
+}
+
+// ---------- health ----------
+
+export interface SiteHealth {
+  slug: string;
+  name: string;
+  healthy: boolean;
+  /** never_crawled | expect_not_met | failing | ok — the one word an operator scans for. */
+  status: "ok" | "expect_not_met" | "failing" | "never_crawled";
+  last_success: string | null;
+  last_fetch: string | null;
+  last_run_id: number | null;
+  reports: number;
+  newest_year: number | null;
+  expect: Site["expect"];
+  expect_met: boolean;
+  /** Failed fetches in the site's last run, by reason (or outcome when no reason was given). */
+  failures: Record<string, number>;
+}
+
+const SUCCESS_OUTCOMES = ["ok", "not_modified"];
+
+/**
+ * Health of each registry site from the database (plain SQL over `fetches` and `reports`).
+ * `expect` is met when at least `min_reports` current reports exist and, if `min_year` is set,
+ * the newest one is from `min_year` or later (a site that stops publishing goes unhealthy).
+ */
+export function siteHealth(db: StoreDb, sites: readonly Site[]): SiteHealth[] {
+  const ok = SUCCESS_OUTCOMES.map((o) => `'${o}'`).join(",");
+  const lastSuccess = db.prepare(`SELECT max(fetched_at) AS t FROM fetches WHERE site_slug = ? AND outcome IN (${ok})`);
+  const lastFetch = db.prepare("SELECT max(fetched_at) AS t, max(run_id) AS run FROM fetches WHERE site_slug = ?");
+  const reports = db.prepare("SELECT count(*) AS n, max(report_year) AS newest FROM reports WHERE site_slug = ? AND superseded_by IS NULL");
+  const failuresInRun = db.prepare(
+    `SELECT coalesce(nullif(reason, ''), outcome) AS why, count(*) AS n FROM fetches
+     WHERE site_slug = ? AND outcome NOT IN (${ok}, 'imported') AND run_id IS ? GROUP BY why ORDER BY n DESC, why`,
+  );
+  const successInRun = db.prepare(`SELECT count(*) AS n FROM fetches WHERE site_slug = ? AND run_id IS ? AND outcome IN (${ok})`);
+
+  const out = sites.map((site): SiteHealth => {
+    const ls = lastSuccess.get(site.slug) as { t: string | null };
+    const lf = lastFetch.get(site.slug) as { t: string | null; run: number | null };
+    const rp = reports.get(site.slug) as { n: number; newest: number | null };
+    const failures: Record<string, number> = {};
+    for (const row of failuresInRun.all(site.slug, lf.run) as { why: string; n: number }[]) failures[row.why] = row.n;
+    const expectMet = rp.n >= site.expect.min_reports && (site.expect.min_year === undefined || (rp.newest ?? 0) >= site.expect.min_year);
+    const runSucceeded = (successInRun.get(site.slug, lf.run) as { n: number }).n > 0;
+    const status: SiteHealth["status"] =
+      lf.t === null && rp.n === 0 ? "never_crawled" : !runSucceeded && Object.keys(failures).length ? "failing" : !expectMet ? "expect_not_met" : "ok";
+    return {
+      slug: site.slug,
+      name: site.name,
+      healthy: status === "ok",
+      status,
+      last_success: ls.t,
+      last_fetch: lf.t,
+      last_run_id: lf.run,
+      reports: rp.n,
+      newest_year: rp.newest,
+      expect: site.expect,
+      expect_met: expectMet,
+      failures,
+    };
+  });
+  // Unhealthy first, so the first screen is the one to act on.
+  const rank = { failing: 0, expect_not_met: 1, never_crawled: 2, ok: 3 } as const;
+  return out.sort((a, b) => rank[a.status] - rank[b.status] || a.slug.localeCompare(b.slug));
+}
+
+function healthTable(rows: SiteHealth[]): string {
+  const head = ["STATUS", "SITE", "LAST SUCCESS", "REPORTS", "NEWEST", "EXPECT", "FAILURES (last run)"];
+  const lines = rows.map((r) => [
+    r.status,
+    r.slug,
+    r.last_success ? r.last_success.replace("T", " ").slice(0, 16) : "never",
+    String(r.reports),
+    r.newest_year === null ? "-" : String(r.newest_year),
+    `${r.expect_met ? "met" : "NOT MET"} (≥${r.expect.min_reports}${r.expect.min_year ? `, ≥${r.expect.min_year}` : ""})`,
+    Object.entries(r.failures)
+      .map(([k, n]) => `${k}×${n}`)
+      .join(", ") || "-",
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? "").length)));
+  const fmt = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  const unhealthy = rows.filter((r) => !r.healthy).length;
+  return `${[fmt(head), ...lines.map(fmt)].join("\n")}\n\n${rows.length} sites: ${rows.length - unhealthy} healthy, ${unhealthy} unhealthy\n`;
+}
+
+async function runHealth(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, { sites: { type: "string" }, db: { type: "string" } } as const);
+  if (positionals.length) throw new NianbaoError("bad_usage", `sites health takes no FILE argument (got "${positionals[0]}")`, "use --sites FILE for the registry and --db FILE for the database");
+  const sitesShown = typeof values.sites === "string" ? values.sites : DEFAULT_SITES_FILE;
+  const sites = loadSitesFile(resolve(io.cwd, sitesShown), sitesShown);
+  const dbPath = databasePath(typeof values.db === "string" ? values.db : undefined, io.env.NIANBAO_DB, io.cwd);
+  const store = openDatabaseForReading(dbPath);
+  try {
+    const rows = siteHealth(store.db, sites);
+    if (values.json) io.stdout(`${JSON.stringify({ database: dbPath, sites: rows }, null, 2)}\n`);
+    else io.stdout(healthTable(rows));
+    return rows.every((r) => r.healthy) ? 0 : 1;
+  } finally {
+    store.close();
+  }
+}
+
+// ---------- command ----------
+
+type Opts = Record<string, { type: "string" | "boolean" }>;
+
+function parse<O extends Opts>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: "boolean" }, ...options } as O & { json: { type: "boolean" } } });
+  } catch (err) {
+    throw new NianbaoError("bad_usage", (err as Error).message, "see `nianbao sites --help`");
+  }
+}
 
 export const command: Command = {
   name: "sites",
-  summary: "(not built yet)",
-  help: "nianbao sites — not built yet.",
-  async run(_args, io) {
-    io.stderr("nianbao sites: not built yet\n");
-    return 2;
+  summary: "Validate the sites registry; show each site's health",
+  help: HELP,
+  async run(args, io) {
+    const [sub, ...rest] = args;
+    if (sub === "validate") return runValidate(rest, io);
+    if (sub === "health") return runHealth(rest, io);
+    throw new NianbaoError("bad_usage", sub ? `unknown sites subcommand "${sub}"` : "sites needs a subcommand", "use `nianbao sites validate [FILE]` or `nianbao sites health`");
   },
 };
