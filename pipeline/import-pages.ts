@@ -67,7 +67,7 @@ function storeOne(store: Store, file: string, page: LoadedPage, record: ReportRe
         ? last.fetchId
         : saveFetch(db, { url, status: 200, contentType: page.contentType, encoding: page.encoding, body: page.bytes, fetchedAt, outcome: "imported" }).fetchId;
     return saveReport(db, { record, sourceUrl: url, fetchId, bodySha256: sha256 });
-  })();
+  }).immediate();
 }
 
 export interface ImportOptions {

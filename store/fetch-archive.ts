@@ -66,7 +66,7 @@ export function saveFetch(db: StoreDb, f: FetchInput): SavedFetch {
         f.reason ?? null,
       );
     return { fetchId: Number(info.lastInsertRowid), sha256 };
-  })();
+  }).immediate();
 }
 
 /** The stored body bytes, or null when no body has that hash. */

@@ -177,5 +177,5 @@ export function saveReport(db: StoreDb, input: SaveReportInput): SavedReport {
       report.id,
     );
     return { reportId: report.id, versionId, status, previousVersionId: report.current_version_id };
-  })();
+  }).immediate();
 }

@@ -19,5 +19,5 @@ export function saveSites(db: StoreDb, sites: readonly SiteEntry[], loadedAt = n
          level = excluded.level, entry_json = excluded.entry_json, loaded_at = excluded.loaded_at`,
     );
     for (const s of sites) upsert.run(s.slug, s.name, s.agency, s.province ?? null, s.level ?? null, JSON.stringify(s), loadedAt);
-  })();
+  }).immediate();
 }
