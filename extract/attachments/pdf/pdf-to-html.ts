@@ -34,29 +34,45 @@ function toModel(t: LatticeTable): TableModel & { xs: number[] } {
 const ORDINAL_START = /^([（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.．、])/;
 const NUMERIC = /^[\d\s.,，．%-]+$/;
 
-/** Joins a table continued on the next page: same columns; label cells cut by the page break are rejoined. */
+/** Column index in `xs` of boundary `x`, or -1. */
+function boundaryIndex(xs: number[], x: number): number {
+  return xs.findIndex((v) => Math.abs(v - x) <= 3);
+}
+
+/**
+ * Joins a table continued on the next page. The continuation's column boundaries must all be
+ * boundaries of the first part. Label cells cut by the page break are rejoined (a rowspan grows,
+ * the text runs on); a row cut in two (label on both pages, numbers on one) becomes one row again.
+ */
 function mergeContinuation(a: TableModel & { xs: number[] }, b: TableModel & { xs: number[] }): boolean {
-  if (a.cols !== b.cols || a.xs.some((x, i) => Math.abs(x - b.xs[i]!) > 3)) return false;
-  const shift = a.rows;
-  for (const cb of b.cells) {
-    if (cb.row === 0) {
-      const ca = a.cells.find((c) => c.col === cb.col && c.colspan === cb.colspan && c.row + c.rowspan === a.rows);
-      const cut =
-        ca &&
-        !NUMERIC.test(ca.text || "x") &&
-        !NUMERIC.test(cb.text || "x") &&
-        (cb.text === "" || (ca.text !== "" && !ORDINAL_START.test(cb.text)));
-      if (ca && cut) {
-        ca.rowspan += cb.rowspan;
-        ca.text += cb.text;
-        continue;
-      }
+  const map = b.xs.map((x) => boundaryIndex(a.xs, x));
+  if (map.some((i) => i < 0) || map[0] !== 0 || map[map.length - 1] !== a.cols) return false;
+  const cells = b.cells.map((c) => ({ ...c, col: map[c.col]!, colspan: map[c.col + c.colspan]! - map[c.col]! }));
+  const above = (c: { col: number; colspan: number }) =>
+    a.cells.find((x) => x.col === c.col && x.colspan === c.colspan && x.row + x.rowspan === a.rows);
+  const joins = (top: TableCellModelLike | undefined, c: TableCellModelLike) =>
+    !!top && !NUMERIC.test(top.text || "x") && !NUMERIC.test(c.text || "x") && (c.text === "" || (top.text !== "" && !ORDINAL_START.test(c.text)));
+  const first = cells.filter((c) => c.row === 0);
+  // A whole row cut in two: every cell is empty or continues the text above it.
+  const rowCut = first.length > 0 && first.every((c) => {
+    const top = above(c);
+    return !!top && (c.text === "" || joins(top, c));
+  });
+  const shift = rowCut ? a.rows - 1 : a.rows;
+  for (const c of cells) {
+    const top = c.row === 0 ? above(c) : undefined;
+    if (top && (rowCut || joins(top, c))) {
+      top.rowspan += rowCut ? c.rowspan - 1 : c.rowspan;
+      top.text += c.text;
+      continue;
     }
-    a.cells.push({ ...cb, row: cb.row + shift });
+    a.cells.push({ ...c, row: c.row + shift });
   }
-  a.rows += b.rows;
+  a.rows += b.rows - (rowCut ? 1 : 0);
   return true;
 }
+
+type TableCellModelLike = { text: string };
 
 function median(values: number[]): number {
   const s = [...values].sort((x, y) => x - y);
