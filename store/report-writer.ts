@@ -139,7 +139,19 @@ export function saveReport(db: StoreDb, input: SaveReportInput): SavedReport {
       .prepare("SELECT id FROM report_versions WHERE report_id = ? AND body_sha256 IS ? AND extractor_version = ? AND record_sha256 = ?")
       .get(report.id, input.bodySha256 ?? null, record.extractor_version, recordHash) as { id: number } | undefined;
     if (existing) {
-      return { reportId: report.id, versionId: existing.id, status: "unchanged", previousVersionId: report.current_version_id };
+      if (existing.id === report.current_version_id) {
+        return { reportId: report.id, versionId: existing.id, status: "unchanged", previousVersionId: report.current_version_id };
+      }
+      // An earlier version is what this page extracts to again (e.g. a bad extractor release was
+      // reverted): point back at it rather than store a copy.
+      db.prepare("UPDATE reports SET current_version_id = ?, agency = ?, report_year = ?, source_url = ? WHERE id = ?").run(
+        existing.id,
+        record.agency,
+        record.report_year,
+        sourceUrl,
+        report.id,
+      );
+      return { reportId: report.id, versionId: existing.id, status: "changed", previousVersionId: report.current_version_id };
     }
     const versionId = Number(
       db

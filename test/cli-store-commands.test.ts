@@ -1,0 +1,267 @@
+// The researcher's commands end to end on a real file: import, export (CSV round trip through Python's
+// csv module, formula-safe cells, datapackage.json), compare, search, checks, stats, reextract, --help.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, existsSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../cli/main.ts";
+import type { ReportRecord } from "../extract/schema.ts";
+import { extractFile } from "../pipeline/extract-file.ts";
+import { csvField, formulaSafe, openStore, saveReport } from "../store/index.ts";
+
+const SEEDS = resolve("../shared/seeds");
+const REAL = resolve("../shared/real-reports");
+
+let dir: string;
+let db: string;
+
+async function cli(args: string[], env: Record<string, string | undefined> = {}, cwd = dir) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTTY: false, env, cwd });
+  return { code, stdout, stderr };
+}
+
+const NASTY_TITLE = '=HYPERLINK("http://evil.example/x","点我"), 含"引号"\n第二行';
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "nianbao-cli-"));
+  db = join(dir, "cli.sqlite");
+  const r = await cli(["import", SEEDS, REAL, "--db", db]);
+  expect(r.code).toBe(0);
+  // A report whose title would run as a formula in a spreadsheet, with a comma, quotes and a newline.
+  const store = openStore(db);
+  const record: ReportRecord = {
+    extractor_version: "0.1.0",
+    title: NASTY_TITLE,
+    agency: "@恶意机关",
+    report_year: 2022,
+    published_at: "2023-01-31",
+    doc_number: "-1号",
+    is_annual_report: true,
+    template: "2021",
+    metadata_notes: {},
+    headings: [],
+    values: { "applications.new_received.total": -2, "proactive.items_published": 3.5 },
+    cells: [],
+    facts: [],
+    checks: [],
+    flags: [],
+    text: "正文",
+  };
+  saveReport(store.db, { record, sourceUrl: "http://evil.example/report.html" });
+  store.close();
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("import", () => {
+  it("reports what it stored, and a second run adds nothing", async () => {
+    const again = await cli(["import", SEEDS, REAL, "--db", db, "--json"]);
+    expect(again.code).toBe(0);
+    const summary = JSON.parse(again.stdout);
+    expect(summary).toMatchObject({ files: 9, new: 0, changed: 0, unchanged: 9, failed: [] });
+    expect(summary.skipped.some((f: string) => f.endsWith(".pdf"))).toBe(true);
+  });
+
+  it("lists an unreadable file, stores the rest, and exits 1", async () => {
+    const other = join(dir, "mixed.sqlite");
+    const r = await cli(["import", join(SEEDS, "000_79210d5000610149.txt"), join(REAL, "huaian-city-2024.pdf"), "--db", other]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/2 file\(s\) into .*: 1 new report\(s\), 0 changed, 0 unchanged, 1 failed/);
+    expect(r.stderr).toMatch(/failed: .*huaian-city-2024\.pdf is PDF/);
+  });
+
+  it("uses NIANBAO_DB, and ./nianbao.sqlite when neither --db nor NIANBAO_DB is given", async () => {
+    const envDb = join(dir, "from-env.sqlite");
+    expect((await cli(["import", join(SEEDS, "001_ed069e08a3961e4f.txt")], { NIANBAO_DB: envDb })).code).toBe(0);
+    expect(existsSync(envDb)).toBe(true);
+    const cwd = join(dir, "work");
+    mkdirSync(cwd);
+    expect((await cli(["import", join(SEEDS, "001_ed069e08a3961e4f.txt")], {}, cwd)).code).toBe(0);
+    expect(existsSync(join(cwd, "nianbao.sqlite"))).toBe(true);
+    const stats = await cli(["stats", "--json"], {}, cwd);
+    expect(JSON.parse(stats.stdout).reports).toBe(1);
+  });
+
+  it("rejects a call without files", async () => {
+    const r = await cli(["import", "--db", db]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/missing the files or folders to import/);
+  });
+});
+
+describe("export csv", () => {
+  it("makes formula-looking text safe and leaves plain numbers alone", () => {
+    expect(formulaSafe("=1+2")).toBe("'=1+2");
+    expect(formulaSafe("+86 123")).toBe("'+86 123");
+    expect(formulaSafe("-1号")).toBe("'-1号");
+    expect(formulaSafe("@SUM(A1)")).toBe("'@SUM(A1)");
+    expect(formulaSafe("\tx")).toBe("'\tx");
+    expect(formulaSafe("\rx")).toBe("'\rx");
+    expect(formulaSafe("-3")).toBe("-3");
+    expect(formulaSafe("+5.02")).toBe("+5.02");
+    expect(formulaSafe("天水市民政局")).toBe("天水市民政局");
+    expect(csvField(-3)).toBe("-3");
+    expect(csvField('a,"b"')).toBe('"a,""b"""');
+  });
+
+  it("round-trips through Python's csv module: every cell equals v_disclosure_counts (text made formula-safe)", async () => {
+    const out = join(dir, "out", "counts.csv");
+    mkdirSync(join(dir, "out"));
+    const r = await cli(["export", "csv", "--out", out, "--db", db]);
+    expect(r.code).toBe(0);
+    const check = `
+import csv, json, re, sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+cur = con.execute("SELECT * FROM v_disclosure_counts ORDER BY agency, report_year, report_id")
+cols = [d[0] for d in cur.description]
+want = []
+for row in cur.fetchall():
+    cells = []
+    for v in row:
+        if v is None: cells.append("")
+        elif isinstance(v, str):
+            plain = re.fullmatch(r"[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?", v)
+            cells.append("'" + v if v[:1] in ("=", "+", "-", "@", "\\t", "\\r") and not plain else v)
+        elif isinstance(v, float) and v.is_integer(): cells.append(str(int(v)))
+        else: cells.append(str(v))
+    want.append(cells)
+with open(sys.argv[2], newline="", encoding="utf-8") as f:
+    got = list(csv.reader(f))
+print(json.dumps({"header": got[0] == cols, "rows": got[1:] == want, "n": len(want), "got": got[1:], "want": want}, ensure_ascii=False))
+`;
+    const result = JSON.parse(execFileSync("python3", ["-c", check, db, out], { encoding: "utf8" }));
+    expect(result.header).toBe(true);
+    expect(result.rows ? [] : [result.got, result.want]).toEqual([]);
+    expect(result.n).toBe(10);
+    const nasty = (result.got as string[][]).find((row) => row.includes(`'${NASTY_TITLE}`));
+    expect(nasty, "the title survives with a leading '").toBeDefined();
+    expect(nasty).toContain("'@恶意机关");
+    expect(nasty).toContain("-2");
+    expect(nasty).toContain("3.5");
+  });
+
+  it("writes datapackage.json beside --out, describing every column", async () => {
+    const out = join(dir, "dp", "values.csv");
+    mkdirSync(join(dir, "dp"));
+    expect((await cli(["export", "csv", "--view", "report_values", "--out", out, "--db", db])).code).toBe(0);
+    const pkg = JSON.parse(readFileSync(join(dir, "dp", "datapackage.json"), "utf8"));
+    const header = readFileSync(out, "utf8").split("\r\n")[0]?.split(",");
+    const [resource] = pkg.resources;
+    expect(resource.path).toBe("values.csv");
+    expect(resource.schema.fields.map((f: { name: string }) => f.name)).toEqual(header);
+    expect(resource.schema.fields.find((f: { name: string }) => f.name === "value")).toMatchObject({ type: "number" });
+    expect(resource.schema.fields.every((f: { description?: string }) => f.description)).toBe(true);
+  });
+
+  it("--bom starts the file with a UTF-8 byte order mark that Python's utf-8-sig reads", async () => {
+    const out = join(dir, "bom.csv");
+    expect((await cli(["export", "csv", "--bom", "--out", out, "--db", db])).code).toBe(0);
+    expect([...readFileSync(out).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const first = execFileSync("python3", ["-c", "import csv,sys;print(next(csv.reader(open(sys.argv[1], encoding='utf-8-sig')))[0])", out], { encoding: "utf8" });
+    expect(first.trim()).toBe("report_id");
+  });
+
+  it("refuses an unknown view", async () => {
+    const r = await cli(["export", "csv", "--view", "nope", "--db", db]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown view "nope"/);
+  });
+});
+
+describe("reading commands", () => {
+  it("compare puts an agency's years side by side, equal to v_disclosure_counts", async () => {
+    const r = await cli(["compare", "--agency", "平潭综合实验区", "--json", "--db", db]);
+    expect(r.code).toBe(0);
+    const c = JSON.parse(r.stdout);
+    expect(c.agency).toBe("平潭综合实验区");
+    expect(c.years).toEqual([2015, 2019, 2024]);
+    const view = JSON.parse(execFileSync("sqlite3", ["-json", db, "SELECT report_year, proactive_items_published, applications_new_received_total FROM v_disclosure_counts WHERE agency = '平潭综合实验区' ORDER BY report_year"], { encoding: "utf8" }));
+    const row = (col: string) => c.rows.find((x: { column: string }) => x.column === col).values;
+    for (const v of view) {
+      expect(row("proactive_items_published")[v.report_year]).toBe(v.proactive_items_published);
+      expect(row("applications_new_received_total")[v.report_year]).toBe(v.applications_new_received_total);
+    }
+    const ranged = JSON.parse((await cli(["compare", "--agency", "平潭综合实验区", "--from", "2016", "--to", "2024", "--json", "--db", db])).stdout);
+    expect(ranged.years).toEqual([2019, 2024]);
+    const text = await cli(["compare", "--agency", "平潭综合实验区", "--db", db]);
+    expect(text.stdout).toMatch(/proactive_items_published\s+\S+\s+\S+\s+\S+/);
+    const none = await cli(["compare", "--agency", "不存在的机关", "--db", db]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no annual reports for agency "不存在的机关"/);
+  });
+
+  it("search finds Chinese words (trigram) and two-character words (scan)", async () => {
+    const r = await cli(["search", "行政复议", "--json", "--db", db]);
+    expect(r.code).toBe(0);
+    const hits = JSON.parse(r.stdout) as { snippet: string; agency: string }[];
+    expect(hits.length).toBeGreaterThan(0);
+    for (const h of hits) expect(h.snippet).toContain("行政复议");
+    const short = JSON.parse((await cli(["search", "复议", "--json", "--limit", "500", "--db", db])).stdout) as unknown[];
+    expect(short.length).toBeGreaterThanOrEqual(hits.length);
+    const both = JSON.parse((await cli(["search", "行政复议", "诉讼", "--json", "--db", db])).stdout) as { snippet: string }[];
+    expect(both.length).toBeLessThanOrEqual(hits.length);
+    expect((await cli(["search", "--db", db])).code).toBe(2);
+  });
+
+  it("checks --failed lists only failures; checks lists all", async () => {
+    const all = JSON.parse((await cli(["checks", "--json", "--db", db])).stdout) as { ok: boolean }[];
+    const failed = JSON.parse((await cli(["checks", "--failed", "--json", "--db", db])).stdout) as { ok: boolean }[];
+    expect(failed.every((c) => !c.ok)).toBe(true);
+    expect(failed.length).toBe(all.filter((c) => !c.ok).length);
+    const viewCount = Number(execFileSync("sqlite3", [db, "SELECT COUNT(*) FROM v_failed_checks"], { encoding: "utf8" }).trim());
+    expect(failed.length).toBe(viewCount);
+  });
+
+  it("stats counts what was stored", async () => {
+    const r = await cli(["stats", "--json", "--db", db]);
+    const s = JSON.parse(r.stdout);
+    expect(s).toMatchObject({ fetches: 9, bodies: 9, reports: 10, report_versions: 10 });
+    expect(Object.values(s.reports_by_template as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(10);
+    expect((await cli(["stats", "--db", db])).stdout).toMatch(/reports\s+10 /);
+  });
+
+  it.each(["import", "reextract", "export", "compare", "search", "checks", "stats"])("%s --help explains itself", async (name) => {
+    const r = await cli([name, "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^nianbao ${name}`));
+    expect(r.stdout).toMatch(/--db FILE/);
+    if (!["import", "export"].includes(name)) expect(r.stdout).toMatch(/--json/);
+  });
+});
+
+describe("reextract", () => {
+  it("re-runs the extractor over stored bodies, saves a new version and prints what changed", async () => {
+    const file = join(SEEDS, "004_9f09e102a19e83ee.txt");
+    const { record } = await extractFile(file);
+    const store = openStore(db);
+    const url = pathToFileURL(file).href;
+    const current = store.db.prepare("SELECT v.body_sha256, v.fetch_id FROM report_versions v WHERE v.source_url = ? ORDER BY id DESC LIMIT 1").get(url) as { body_sha256: string; fetch_id: number };
+    // Pretend an older extractor read this page: one value fewer, another different.
+    const { "proactive.items_published": _dropped, ...fewer } = record.values;
+    const older = { ...record, extractor_version: "0.0.9", values: { ...fewer, "proactive.licensing.decisions": 1 } };
+    saveReport(store.db, { record: older, sourceUrl: url, fetchId: current.fetch_id, bodySha256: current.body_sha256 });
+    store.close();
+    const r = await cli(["reextract", "--json", "--db", db]);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.changed).toBe(1);
+    const [change] = summary.changes;
+    expect(change.sourceUrl).toBe(url);
+    expect(change.values).toEqual(
+      expect.arrayContaining([
+        { key: "proactive.items_published", before: null, after: record.values["proactive.items_published"] ?? null },
+        { key: "proactive.licensing.decisions", before: 1, after: record.values["proactive.licensing.decisions"] ?? null },
+      ]),
+    );
+    const text = await cli(["reextract", "--db", db]);
+    expect(text.stdout).toMatch(/0 changed/);
+    const versions = Number(execFileSync("sqlite3", [db, `SELECT COUNT(*) FROM report_versions WHERE source_url = '${url}'`], { encoding: "utf8" }).trim());
+    // The extraction matches the first version again: the report points back at it, no copy is stored.
+    expect(versions).toBe(2);
+  });
+});
