@@ -68,10 +68,16 @@ function extraProblems(json: unknown): RegistryProblem[] {
   sites.forEach((raw, i) => {
     if (!raw || typeof raw !== "object") return;
     const s = raw as Record<string, unknown>;
-    const allowed = Array.isArray(s.allowed_hosts) ? s.allowed_hosts.filter((h): h is string => typeof h === "string") : [];
+    const allowed = Array.isArray(s.allowed_hosts)
+      ? s.allowed_hosts.filter((h): h is string => typeof h === "string")
+      : [];
     if (typeof s.slug === "string") {
       const first = slugs.get(s.slug);
-      if (first !== undefined) problems.push({ path: `sites[${i}].slug`, message: `duplicate slug "${s.slug}" (first at sites[${first}])` });
+      if (first !== undefined)
+        problems.push({
+          path: `sites[${i}].slug`,
+          message: `duplicate slug "${s.slug}" (first at sites[${first}])`,
+        });
       else slugs.set(s.slug, i);
     }
     if (Array.isArray(s.start_urls)) {
@@ -89,7 +95,11 @@ function extraProblems(json: unknown): RegistryProblem[] {
         if (p) problems.push({ path: `sites[${i}].pagination.params.${k}`, message: p });
       }
     }
-    if (s.expect === undefined) problems.push({ path: `sites[${i}].expect`, message: "missing expect (e.g. {\"min_reports\": 3}): health checks need it" });
+    if (s.expect === undefined)
+      problems.push({
+        path: `sites[${i}].expect`,
+        message: 'missing expect (e.g. {"min_reports": 3}): health checks need it',
+      });
   });
   return problems;
 }
@@ -128,8 +138,17 @@ function readRegistryFile(path: string, shown: string): string {
     return readFileSync(path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new NianbaoError("input_missing", `no registry at ${shown}`, `pass the registry file, e.g. \`nianbao sites validate ${DEFAULT_SITES_FILE}\``);
-    throw new NianbaoError("input_unreadable", `cannot read ${shown}: ${(err as Error).message}`, "check the file's permissions");
+    if (code === "ENOENT")
+      throw new NianbaoError(
+        "input_missing",
+        `no registry at ${shown}`,
+        `pass the registry file, e.g. \`nianbao sites validate ${DEFAULT_SITES_FILE}\``,
+      );
+    throw new NianbaoError(
+      "input_unreadable",
+      `cannot read ${shown}: ${(err as Error).message}`,
+      "check the file's permissions",
+    );
   }
 }
 
@@ -138,22 +157,35 @@ export function loadSitesFile(path: string, shown: string): Site[] {
   const check = checkRegistry(readRegistryFile(path, shown), shown);
   if (check.problems.length) {
     const list = check.problems.map((p) => `  ${shown}: ${p.path}: ${p.message}`).join("\n");
-    throw new NianbaoError("registry_invalid", `${check.problems.length} problem(s) in the sites registry:\n${list}`, `fix ${shown} and run \`nianbao sites validate ${shown}\``);
+    throw new NianbaoError(
+      "registry_invalid",
+      `${check.problems.length} problem(s) in the sites registry:\n${list}`,
+      `fix ${shown} and run \`nianbao sites validate ${shown}\``,
+    );
   }
   return check.sites;
 }
 
 async function runValidate(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, {});
-  if (positionals.length > 1) throw new NianbaoError("bad_usage", `sites validate takes one FILE, got ${positionals.length}`, "see `nianbao sites --help`");
+  if (positionals.length > 1)
+    throw new NianbaoError(
+      "bad_usage",
+      `sites validate takes one FILE, got ${positionals.length}`,
+      "see `nianbao sites --help`",
+    );
   const shown = positionals[0] ?? DEFAULT_SITES_FILE;
   const check = checkRegistry(readRegistryFile(resolve(io.cwd, shown), shown), shown);
   if (values.json) {
-    io.stdout(`${JSON.stringify({ file: shown, ok: check.problems.length === 0, sites: check.sites.length, problems: check.problems }, null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify({ file: shown, ok: check.problems.length === 0, sites: check.sites.length, problems: check.problems }, null, 2)}\n`,
+    );
     return check.problems.length ? 2 : 0;
   }
   if (check.problems.length) {
-    io.stderr(`${shown}: ${check.problems.length} problem(s):\n${check.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}\n`);
+    io.stderr(
+      `${shown}: ${check.problems.length} problem(s):\n${check.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}\n`,
+    );
     return 2;
   }
   const styles = new Map<string, number>();
@@ -191,25 +223,42 @@ const SUCCESS_OUTCOMES = ["ok", "not_modified"];
  */
 export function siteHealth(db: StoreDb, sites: readonly Site[]): SiteHealth[] {
   const ok = SUCCESS_OUTCOMES.map((o) => `'${o}'`).join(",");
-  const lastSuccess = db.prepare(`SELECT max(fetched_at) AS t FROM fetches WHERE site_slug = ? AND outcome IN (${ok})`);
-  const lastFetch = db.prepare("SELECT max(fetched_at) AS t, max(run_id) AS run FROM fetches WHERE site_slug = ?");
-  const reports = db.prepare("SELECT count(*) AS n, max(report_year) AS newest FROM reports WHERE site_slug = ? AND superseded_by IS NULL");
+  const lastSuccess = db.prepare(
+    `SELECT max(fetched_at) AS t FROM fetches WHERE site_slug = ? AND outcome IN (${ok})`,
+  );
+  const lastFetch = db.prepare(
+    "SELECT max(fetched_at) AS t, max(run_id) AS run FROM fetches WHERE site_slug = ?",
+  );
+  const reports = db.prepare(
+    "SELECT count(*) AS n, max(report_year) AS newest FROM reports WHERE site_slug = ? AND superseded_by IS NULL",
+  );
   const failuresInRun = db.prepare(
     `SELECT coalesce(nullif(reason, ''), outcome) AS why, count(*) AS n FROM fetches
      WHERE site_slug = ? AND outcome NOT IN (${ok}, 'imported') AND run_id IS ? GROUP BY why ORDER BY n DESC, why`,
   );
-  const successInRun = db.prepare(`SELECT count(*) AS n FROM fetches WHERE site_slug = ? AND run_id IS ? AND outcome IN (${ok})`);
+  const successInRun = db.prepare(
+    `SELECT count(*) AS n FROM fetches WHERE site_slug = ? AND run_id IS ? AND outcome IN (${ok})`,
+  );
 
   const out = sites.map((site): SiteHealth => {
     const ls = lastSuccess.get(site.slug) as { t: string | null };
     const lf = lastFetch.get(site.slug) as { t: string | null; run: number | null };
     const rp = reports.get(site.slug) as { n: number; newest: number | null };
     const failures: Record<string, number> = {};
-    for (const row of failuresInRun.all(site.slug, lf.run) as { why: string; n: number }[]) failures[row.why] = row.n;
-    const expectMet = rp.n >= site.expect.min_reports && (site.expect.min_year === undefined || (rp.newest ?? 0) >= site.expect.min_year);
+    for (const row of failuresInRun.all(site.slug, lf.run) as { why: string; n: number }[])
+      failures[row.why] = row.n;
+    const expectMet =
+      rp.n >= site.expect.min_reports &&
+      (site.expect.min_year === undefined || (rp.newest ?? 0) >= site.expect.min_year);
     const runSucceeded = (successInRun.get(site.slug, lf.run) as { n: number }).n > 0;
     const status: SiteHealth["status"] =
-      lf.t === null && rp.n === 0 ? "never_crawled" : !runSucceeded && Object.keys(failures).length ? "failing" : !expectMet ? "expect_not_met" : "ok";
+      lf.t === null && rp.n === 0
+        ? "never_crawled"
+        : !runSucceeded && Object.keys(failures).length
+          ? "failing"
+          : !expectMet
+            ? "expect_not_met"
+            : "ok";
     return {
       slug: site.slug,
       name: site.name,
@@ -255,10 +304,19 @@ function healthTable(rows: SiteHealth[]): string {
 
 async function runHealth(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, { sites: { type: "string" }, db: { type: "string" } } as const);
-  if (positionals.length) throw new NianbaoError("bad_usage", `sites health takes no FILE argument (got "${positionals[0]}")`, "use --sites FILE for the registry and --db FILE for the database");
+  if (positionals.length)
+    throw new NianbaoError(
+      "bad_usage",
+      `sites health takes no FILE argument (got "${positionals[0]}")`,
+      "use --sites FILE for the registry and --db FILE for the database",
+    );
   const sitesShown = typeof values.sites === "string" ? values.sites : DEFAULT_SITES_FILE;
   const sites = loadSitesFile(resolve(io.cwd, sitesShown), sitesShown);
-  const dbPath = databasePath(typeof values.db === "string" ? values.db : undefined, io.env.NIANBAO_DB, io.cwd);
+  const dbPath = databasePath(
+    typeof values.db === "string" ? values.db : undefined,
+    io.env.NIANBAO_DB,
+    io.cwd,
+  );
   const store = openDatabaseForReading(dbPath);
   try {
     const rows = siteHealth(store.db, sites);
@@ -276,7 +334,12 @@ type Opts = Record<string, { type: "string" | "boolean" }>;
 
 function parse<O extends Opts>(args: string[], options: O) {
   try {
-    return parseArgs({ args, allowPositionals: true, strict: true, options: { json: { type: "boolean" }, ...options } as O & { json: { type: "boolean" } } });
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { json: { type: "boolean" }, ...options } as O & { json: { type: "boolean" } },
+    });
   } catch (err) {
     throw new NianbaoError("bad_usage", (err as Error).message, "see `nianbao sites --help`");
   }
@@ -290,6 +353,10 @@ export const command: Command = {
     const [sub, ...rest] = args;
     if (sub === "validate") return runValidate(rest, io);
     if (sub === "health") return runHealth(rest, io);
-    throw new NianbaoError("bad_usage", sub ? `unknown sites subcommand "${sub}"` : "sites needs a subcommand", "use `nianbao sites validate [FILE]` or `nianbao sites health`");
+    throw new NianbaoError(
+      "bad_usage",
+      sub ? `unknown sites subcommand "${sub}"` : "sites needs a subcommand",
+      "use `nianbao sites validate [FILE]` or `nianbao sites health`",
+    );
   },
 };
