@@ -1,10 +1,10 @@
 // The fetcher against the farm: decoding, redirects and shells, allowlist, caps, conditional GET,
 // magic typing, retries with Retry-After, robots.txt 5xx, challenge shells.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PageFetcher, type FetchRequest } from "../crawler/fetch/page-fetcher.ts";
+import { type FetchRequest, PageFetcher } from "../crawler/fetch/page-fetcher.ts";
 import { HostGate } from "../crawler/politeness/host-gate.ts";
-import { type Farm, startFarm } from "../fixtures/farm/server/farm-server.ts";
 import { collectingLogger, farmConnectTo } from "../fixtures/farm/server/farm-connect.ts";
+import { type Farm, startFarm } from "../fixtures/farm/server/farm-server.ts";
 
 let farm: Farm;
 beforeAll(async () => {
@@ -38,7 +38,12 @@ function fetcher(over: Partial<ConstructorParameters<typeof PageFetcher>[0]> = {
     ...over,
   });
 }
-const req = (url: string, extra: Partial<FetchRequest> = {}): FetchRequest => ({ url, kind: "list", allowedHosts: [], ...extra });
+const req = (url: string, extra: Partial<FetchRequest> = {}): FetchRequest => ({
+  url,
+  kind: "list",
+  allowedHosts: [],
+  ...extra,
+});
 
 describe("fetcher", () => {
   it("decodes GBK without a charset header, with no declaration at all, and behind a wrong header", async () => {
@@ -85,7 +90,9 @@ describe("fetcher", () => {
     const cut = await f.fetch(req("http://farm-b.gov.cn/_fault/truncated"));
     expect(cut.reason).toMatch(/^truncated/);
     expect(cut.attempts).toBe(4); // 1 + 3 retries
-    const slow = await fetcher({ totalTimeoutMs: 200 }).fetch(req("http://farm-c.gov.cn/_fault/slow?ms=5000"));
+    const slow = await fetcher({ totalTimeoutMs: 200 }).fetch(
+      req("http://farm-c.gov.cn/_fault/slow?ms=5000"),
+    );
     expect(slow.reason).toMatch(/^timeout/);
     expect(slow.attempts).toBe(4);
   });
@@ -94,7 +101,9 @@ describe("fetcher", () => {
     const f = fetcher();
     const first = await f.fetch(req("http://farm-a.gov.cn/_fault/etag?v=7"));
     expect(first.headers.etag).toBe('"v7"');
-    const again = await f.fetch(req("http://farm-a.gov.cn/_fault/etag?v=7", { validators: { etag: '"v7"', lastModified: null } }));
+    const again = await f.fetch(
+      req("http://farm-a.gov.cn/_fault/etag?v=7", { validators: { etag: '"v7"', lastModified: null } }),
+    );
     expect(again.outcome).toBe("not_modified");
     expect(again.body).toBeNull();
   });

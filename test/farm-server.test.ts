@@ -9,12 +9,17 @@ beforeAll(async () => {
 });
 afterAll(() => farm.close());
 
-function get(host: string, path: string): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
+function get(
+  host: string,
+  path: string,
+): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
   return new Promise((ok, fail) => {
     const req = request({ host: "127.0.0.1", port: farm.port, path, headers: { host } }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => ok({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on("end", () =>
+        ok({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
       res.on("error", fail);
     });
     req.on("error", fail);
@@ -58,7 +63,9 @@ describe("portal farm", () => {
     const c = await get("farm-x.gov.cn", "/_fault/challenge-412");
     expect(c.status).toBe(412);
     expect(c.body.toString()).toContain("$_ts");
-    expect((await get("farm-x.gov.cn", "/_fault/challenge-521")).body.toString()).toContain("__jsl_clearance");
+    expect((await get("farm-x.gov.cn", "/_fault/challenge-521")).body.toString()).toContain(
+      "__jsl_clearance",
+    );
     expect((await get("farm-robots500.gov.cn", "/robots.txt")).status).toBe(500);
     expect((await get("farm-next.gov.cn", "/robots.txt")).body.toString()).toContain("Crawl-delay: 0.3");
     await expect(get("farm-x.gov.cn", "/_fault/truncated")).rejects.toThrow();

@@ -11,12 +11,25 @@ export interface DecodedBody {
   replacementCount: number;
 }
 
-const GB_ALIASES = new Set(["gbk", "gb2312", "gb_2312", "gb_2312-80", "x-gbk", "cp936", "csgb2312", "euc-cn", "gb18030"]);
+const GB_ALIASES = new Set([
+  "gbk",
+  "gb2312",
+  "gb_2312",
+  "gb_2312-80",
+  "x-gbk",
+  "cp936",
+  "csgb2312",
+  "euc-cn",
+  "gb18030",
+]);
 
 /** Normalise a charset label to the name TextDecoder knows, or null if it knows none. */
 export function normaliseCharset(label: string | null | undefined): string | null {
   if (!label) return null;
-  const l = label.trim().toLowerCase().replace(/^["']|["']$/g, "");
+  const l = label
+    .trim()
+    .toLowerCase()
+    .replace(/^["']|["']$/g, "");
   if (GB_ALIASES.has(l)) return "gb18030";
   if (l === "utf8") return "utf-8";
   try {

@@ -1,9 +1,9 @@
 // One HTTP request and its response, with connect/total timeouts and a body size cap enforced while
 // streaming (never buffering past the cap). No policy here: retries, redirects and politeness live above.
-import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from "node:http";
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { constants as zlibConstants, createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import type { Transform } from "node:stream";
+import { createBrotliDecompress, createGunzip, createInflate, constants as zlibConstants } from "node:zlib";
 
 /** Where to open the TCP connection for a URL; tests map every host to the farm on 127.0.0.1. */
 export interface ConnectTarget {
@@ -13,7 +13,13 @@ export interface ConnectTarget {
 }
 export type ConnectTo = (url: URL) => ConnectTarget | null;
 
-export type ExchangeFailure = "connect_timeout" | "timeout" | "network" | "too_large" | "truncated" | "aborted";
+export type ExchangeFailure =
+  | "connect_timeout"
+  | "timeout"
+  | "network"
+  | "too_large"
+  | "truncated"
+  | "aborted";
 
 export class ExchangeError extends Error {
   readonly reason: ExchangeFailure;
@@ -137,7 +143,12 @@ export function exchange(url: string, opts: ExchangeOptions): Promise<RawRespons
       const headers = flatHeaders(res);
       const declared = headers["content-length"] ? Number(headers["content-length"]) : null;
       if (declared !== null && declared > opts.maxBodyBytes) {
-        return fail(new ExchangeError("too_large", `Content-Length ${declared} exceeds the ${opts.maxBodyBytes}-byte cap`));
+        return fail(
+          new ExchangeError(
+            "too_large",
+            `Content-Length ${declared} exceeds the ${opts.maxBodyBytes}-byte cap`,
+          ),
+        );
       }
       const chunks: Buffer[] = [];
       let wireBytes = 0;
@@ -156,7 +167,13 @@ export function exchange(url: string, opts: ExchangeOptions): Promise<RawRespons
         if (declared !== null && wireBytes < declared) {
           return fail(new ExchangeError("truncated", `body ended after ${wireBytes} of ${declared} bytes`));
         }
-        succeed({ url, status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks), ms: performance.now() - started });
+        succeed({
+          url,
+          status: res.statusCode ?? 0,
+          headers,
+          body: Buffer.concat(chunks),
+          ms: performance.now() - started,
+        });
       };
       res.on("data", (chunk: Buffer) => {
         wireBytes += chunk.length;
@@ -168,14 +185,18 @@ export function exchange(url: string, opts: ExchangeOptions): Promise<RawRespons
         if (decoder) decoder.end();
         else finish();
       });
-      res.on("error", () => fail(new ExchangeError("truncated", `connection closed after ${wireBytes} bytes`)));
+      res.on("error", () =>
+        fail(new ExchangeError("truncated", `connection closed after ${wireBytes} bytes`)),
+      );
       res.on("close", () => {
         if (!wireEnded) fail(new ExchangeError("truncated", `connection closed after ${wireBytes} bytes`));
       });
       if (decoder) {
         decoder.on("data", collect);
         decoder.on("end", finish);
-        decoder.on("error", (err) => fail(new ExchangeError("truncated", `bad ${headers["content-encoding"]} body: ${err.message}`)));
+        decoder.on("error", (err) =>
+          fail(new ExchangeError("truncated", `bad ${headers["content-encoding"]} body: ${err.message}`)),
+        );
       }
     });
     req.end();

@@ -1,11 +1,28 @@
 // Types a fetched body by its first bytes, not its extension: portals name PDFs ".doc" and serve
 // everything as application/octet-stream. OLE and ZIP containers are told apart by their part names.
 
-export type FileType = "html" | "pdf" | "doc" | "docx" | "wps" | "xls" | "xlsx" | "et" | "ofd" | "zip" | "xml" | "json" | "text" | "unknown";
+export type FileType =
+  | "html"
+  | "pdf"
+  | "doc"
+  | "docx"
+  | "wps"
+  | "xls"
+  | "xlsx"
+  | "et"
+  | "ofd"
+  | "zip"
+  | "xml"
+  | "json"
+  | "text"
+  | "unknown";
 
 function has(bytes: Uint8Array, needle: string, encoding: "latin1" | "utf16le" = "latin1"): boolean {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 256 * 1024))
-    .indexOf(Buffer.from(needle, encoding)) !== -1;
+  return (
+    Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 256 * 1024)).indexOf(
+      Buffer.from(needle, encoding),
+    ) !== -1
+  );
 }
 
 /** `extensionHint` only separates look-alikes the bytes cannot (wps vs doc, et vs xls). */
@@ -28,7 +45,9 @@ export function magicType(bytes: Uint8Array, extensionHint = ""): FileType {
   // Text: skip a BOM and whitespace, then look at the first significant character.
   let i = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
   while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
-  const head = Buffer.from(b.subarray(i, i + 512)).toString("latin1").toLowerCase();
+  const head = Buffer.from(b.subarray(i, i + 512))
+    .toString("latin1")
+    .toLowerCase();
   if (head.startsWith("<?xml")) return /<html/.test(head) ? "html" : "xml";
   if (head.startsWith("<")) return "html";
   if (head.startsWith("{") || head.startsWith("[")) return "json";
@@ -37,4 +56,13 @@ export function magicType(bytes: Uint8Array, extensionHint = ""): FileType {
   return "text";
 }
 
-export const ATTACHMENT_TYPES: ReadonlySet<FileType> = new Set(["pdf", "doc", "docx", "wps", "xls", "xlsx", "et", "ofd"]);
+export const ATTACHMENT_TYPES: ReadonlySet<FileType> = new Set([
+  "pdf",
+  "doc",
+  "docx",
+  "wps",
+  "xls",
+  "xlsx",
+  "et",
+  "ofd",
+]);

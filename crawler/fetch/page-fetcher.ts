@@ -4,9 +4,15 @@ import type { Logger } from "pino";
 import { decodeBody } from "../decode/decode-body.ts";
 import { CircuitOpenError, type HostGate } from "../politeness/host-gate.ts";
 import { backoffMs, isRetryableStatus, type RetryPolicy, retryAfterMs } from "../politeness/retry-policy.ts";
-import { ALLOW_ALL, disallowAll, isAllowedByRobots, parseRobots, type RobotsPolicy } from "../robots/robots-txt.ts";
-import { canonicalUrl } from "../url/canonical-url.ts";
+import {
+  ALLOW_ALL,
+  disallowAll,
+  isAllowedByRobots,
+  parseRobots,
+  type RobotsPolicy,
+} from "../robots/robots-txt.ts";
 import { isAllowedHost } from "../url/allowed-host.ts";
+import { canonicalUrl } from "../url/canonical-url.ts";
 import { type Challenge, detectChallenge } from "./challenge-detect.ts";
 import { type ConnectTo, ExchangeError, exchange, type RawResponse } from "./http-exchange.ts";
 import { type FileType, magicType } from "./magic-type.ts";
@@ -71,7 +77,9 @@ export interface FetcherOptions {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const TEXT_TYPES = new Set<FileType>(["html", "xml", "json", "text"]);
 
-type Exchanged = { res: RawResponse; attempts: number } | { failure: string; attempts: number; res?: RawResponse };
+type Exchanged =
+  | { res: RawResponse; attempts: number }
+  | { failure: string; attempts: number; res?: RawResponse };
 
 export class PageFetcher {
   private readonly robots = new Map<string, Promise<RobotsPolicy>>();
@@ -98,7 +106,10 @@ export class PageFetcher {
         res = await this.opts.gate.run(host, () => this.send(target, this.baseHeaders(), 512 * 1024));
       } catch (err) {
         const why = err instanceof ExchangeError ? err.reason : (err as Error).message;
-        this.opts.logger.warn({ url: target, reason: why }, "robots.txt unreachable: host disallowed for this run");
+        this.opts.logger.warn(
+          { url: target, reason: why },
+          "robots.txt unreachable: host disallowed for this run",
+        );
         return disallowAll(`robots.txt unreachable (${why})`);
       }
       if (res.status >= 300 && res.status < 400 && res.headers.location) {
@@ -106,11 +117,17 @@ export class PageFetcher {
         continue;
       }
       if (res.status >= 500) {
-        this.opts.logger.warn({ url: target, status: res.status }, "robots.txt server error: host disallowed for this run");
+        this.opts.logger.warn(
+          { url: target, status: res.status },
+          "robots.txt server error: host disallowed for this run",
+        );
         return disallowAll(`robots.txt answered HTTP ${res.status}`);
       }
       if (res.status >= 400) return ALLOW_ALL; // RFC 9309 §2.3.1.3: unavailable → no restrictions
-      const policy = parseRobots(decodeBody(res.body, res.headers["content-type"]).text, this.opts.productToken);
+      const policy = parseRobots(
+        decodeBody(res.body, res.headers["content-type"]).text,
+        this.opts.productToken,
+      );
       if (policy.crawlDelayMs !== null) {
         this.opts.gate.setDelay(url.hostname, Math.min(this.opts.maxCrawlDelayMs, policy.crawlDelayMs));
       }
@@ -128,7 +145,12 @@ export class PageFetcher {
     };
   }
 
-  private send(url: string, headers: Record<string, string>, maxBodyBytes: number, legacyTls = false): Promise<RawResponse> {
+  private send(
+    url: string,
+    headers: Record<string, string>,
+    maxBodyBytes: number,
+    legacyTls = false,
+  ): Promise<RawResponse> {
     return exchange(url, {
       headers,
       connectTimeoutMs: this.opts.connectTimeoutMs,
@@ -141,7 +163,12 @@ export class PageFetcher {
   }
 
   /** One URL through gate + retries. Retries only network errors, 408, 429 and 5xx; challenges never. */
-  private async exchangeWithRetry(url: string, headers: Record<string, string>, maxBodyBytes: number, legacyTls: boolean): Promise<Exchanged> {
+  private async exchangeWithRetry(
+    url: string,
+    headers: Record<string, string>,
+    maxBodyBytes: number,
+    legacyTls: boolean,
+  ): Promise<Exchanged> {
     const { gate, retry } = this.opts;
     const host = new URL(url).hostname;
     let attempts = 0;
@@ -157,7 +184,10 @@ export class PageFetcher {
         if (err.reason === "aborted") return { failure: "aborted", attempts };
         if (err.reason === "too_large") return { failure: `too_large: ${err.message}`, attempts };
         gate.recordFailure(host);
-        this.opts.logger.warn({ url, attempt: attempts, reason: err.reason, detail: err.message }, "fetch attempt failed");
+        this.opts.logger.warn(
+          { url, attempt: attempts, reason: err.reason, detail: err.message },
+          "fetch attempt failed",
+        );
         if (attempt >= retry.maxRetries) return { failure: `${err.reason}: ${err.message}`, attempts };
         await sleep(backoffMs(retry, attempt, this.opts.random));
         continue;
@@ -175,7 +205,10 @@ export class PageFetcher {
       gate.recordFailure(host);
       if (res.status === 429 || res.status === 503) gate.slowDown(host);
       const waitMs = retryAfterMs(res.headers["retry-after"]);
-      this.opts.logger.warn({ url, attempt: attempts, status: res.status, retryAfterMs: waitMs }, "fetch attempt failed");
+      this.opts.logger.warn(
+        { url, attempt: attempts, status: res.status, retryAfterMs: waitMs },
+        "fetch attempt failed",
+      );
       if (waitMs !== null && waitMs > retry.maxRetryAfterMs) {
         return { failure: `retry_after_too_long: ${waitMs} ms`, attempts, res };
       }
@@ -212,10 +245,16 @@ export class PageFetcher {
     const maxBodyBytes = req.kind === "attachment" ? this.opts.maxAttachmentBytes : this.opts.maxHtmlBytes;
     const follow = (location: string, res: RawResponse): FetchResult | null => {
       const next = canonicalUrl(location, current);
-      if (!next) return result({ outcome: "failed", status: res.status, reason: `bad redirect target ${location}` });
-      if (visited.has(next)) return result({ outcome: "failed", status: res.status, reason: `redirect_loop at ${next}` });
+      if (!next)
+        return result({ outcome: "failed", status: res.status, reason: `bad redirect target ${location}` });
+      if (visited.has(next))
+        return result({ outcome: "failed", status: res.status, reason: `redirect_loop at ${next}` });
       if (redirects.length >= this.opts.maxRedirects) {
-        return result({ outcome: "failed", status: res.status, reason: `too_many_redirects (> ${this.opts.maxRedirects})` });
+        return result({
+          outcome: "failed",
+          status: res.status,
+          reason: `too_many_redirects (> ${this.opts.maxRedirects})`,
+        });
       }
       visited.add(next);
       redirects.push(next);
@@ -240,11 +279,17 @@ export class PageFetcher {
       const ex = await this.exchangeWithRetry(current, headers, maxBodyBytes, req.legacyTls ?? false);
       attempts += ex.attempts;
       if ("failure" in ex) {
-        return result({ outcome: "failed", status: ex.res?.status ?? null, headers: ex.res?.headers ?? {}, reason: ex.failure });
+        return result({
+          outcome: "failed",
+          status: ex.res?.status ?? null,
+          headers: ex.res?.headers ?? {},
+          reason: ex.failure,
+        });
       }
       const res = ex.res;
       if (res.status >= 300 && res.status < 400 && res.status !== 304) {
-        if (!res.headers.location) return result({ outcome: "failed", status: res.status, reason: "redirect without Location" });
+        if (!res.headers.location)
+          return result({ outcome: "failed", status: res.status, reason: "redirect without Location" });
         const stop = follow(res.headers.location, res);
         if (stop) return stop;
         continue;
@@ -252,7 +297,7 @@ export class PageFetcher {
       if (res.status === 304) {
         return result({ outcome: "not_modified", status: 304, headers: res.headers });
       }
-      const fileType = magicType(res.body, (/\.([a-z0-9]+)$/i.exec(u.pathname)?.[1] ?? ""));
+      const fileType = magicType(res.body, /\.([a-z0-9]+)$/i.exec(u.pathname)?.[1] ?? "");
       let text: string | null = null;
       let encoding: string | null = null;
       if (TEXT_TYPES.has(fileType)) {

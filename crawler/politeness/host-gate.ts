@@ -37,8 +37,10 @@ class Semaphore {
 
 interface HostState {
   delayMs: number;
-  /** Earliest start of the next request (end of the last one + delay + jitter, or a Retry-After). */
-  nextStartAt: number;
+  /** When the last request to the host ended; the next starts ≥ delay (+ jitter) later. */
+  lastEndAt: number;
+  /** This gap's jitter as a fraction of the delay, drawn when the last request ended. */
+  jitterFraction: number;
   pausedUntil: number;
   tail: Promise<void>;
   consecutiveFailures: number;
@@ -71,7 +73,8 @@ export class HostGate {
     if (!s) {
       s = {
         delayMs: this.opts.defaultDelayMs,
-        nextStartAt: 0,
+        lastEndAt: 0,
+        jitterFraction: 0,
         pausedUntil: 0,
         tail: Promise.resolve(),
         consecutiveFailures: 0,
@@ -159,7 +162,8 @@ export class HostGate {
     try {
       if (s.circuitOpen) throw new CircuitOpenError(host);
       for (;;) {
-        const wait = Math.max(s.nextStartAt, s.pausedUntil) - Date.now();
+        // Read the delay now, not when the last request ended: robots.txt or a 429 may have raised it since.
+        const wait = Math.max(s.lastEndAt + s.delayMs * (1 + s.jitterFraction), s.pausedUntil) - Date.now();
         if (wait <= 0) break;
         await sleep(wait);
       }
@@ -176,8 +180,8 @@ export class HostGate {
       } finally {
         this.global.release();
         sem.release();
-        const jitter = this.random() * this.opts.jitterRatio * s.delayMs;
-        s.nextStartAt = Date.now() + s.delayMs + jitter;
+        s.jitterFraction = this.random() * this.opts.jitterRatio;
+        s.lastEndAt = Date.now();
       }
     } finally {
       release();

@@ -1,0 +1,47 @@
+// The crawler's only window onto storage: what it saves and asks about fetches and runs.
+// The pipeline implements it with the store; the crawler never imports store/ or extract/.
+
+import type { CrawlRunSummary } from "./crawl-summary.ts";
+import type { FileType } from "./fetch/magic-type.ts";
+import type { FetchKind, FetchOutcomeKind, Validators } from "./fetch/page-fetcher.ts";
+
+export interface FetchRecord {
+  runId: number;
+  siteSlug: string;
+  url: string;
+  finalUrl: string;
+  kind: FetchKind;
+  /** The link text that led here (report title for report pages). */
+  linkTitle: string | null;
+  status: number | null;
+  headers: Record<string, string>;
+  body: Buffer | null;
+  sha256: string | null;
+  contentType: string | null;
+  encoding: string | null;
+  fileType: FileType | null;
+  outcome: FetchOutcomeKind;
+  reason: string | null;
+  fetchedAt: string;
+  ms: number;
+  attempts: number;
+  redirects: string[];
+  /** Set when the page was rendered in the browser (the DOM after scripts, not the raw bytes). */
+  rendered: boolean;
+}
+
+export type ContentChange = "new" | "changed" | "unchanged";
+
+type MaybePromise<T> = T | Promise<T>;
+
+export interface ArchivePort {
+  /** A new crawl run; the id is the run's id everywhere (frontier, fetches, crawl_runs). */
+  startRun(info: { startedAt: string; options: Record<string, unknown> }): MaybePromise<number>;
+  finishRun(runId: number, summary: CrawlRunSummary): MaybePromise<void>;
+  /** Stores the exchange (and its body, once per sha256); says whether the content is new for this URL. */
+  saveFetch(record: FetchRecord): MaybePromise<{ fetchId: number; change: ContentChange | null }>;
+  /** ETag / Last-Modified of the last good fetch of this URL, for a conditional GET. */
+  previousValidators(url: string): MaybePromise<Validators | null>;
+  /** True when an earlier run fetched this URL successfully (the incremental stop's notion of "known"). */
+  seenBefore(url: string, runId: number): MaybePromise<boolean>;
+}

@@ -1,0 +1,524 @@
+// Runs a crawl: takes the run lock, resumes or starts a run, leases frontier items one per host,
+// fetches them politely, saves every exchange through the archive port and returns the per-site summary.
+import { createHash } from "node:crypto";
+import Database from "better-sqlite3";
+import type { Logger } from "pino";
+import type { ArchivePort, FetchRecord } from "./archive-port.ts";
+import { type BrowserOptions, BrowserRenderer, looksLikeSpaShell } from "./browser/browser-renderer.ts";
+import { type CrawlRunSummary, summariseSite } from "./crawl-summary.ts";
+import { attachmentLinks } from "./discover/attachment-links.ts";
+import { detectChallenge } from "./fetch/challenge-detect.ts";
+import type { ConnectTo } from "./fetch/http-exchange.ts";
+import { type FetchResult, PageFetcher } from "./fetch/page-fetcher.ts";
+import { type FrontierItem, FrontierStore, type NewItem } from "./frontier/frontier-store.ts";
+import { RunLock } from "./frontier/run-lock.ts";
+import { adapterFor } from "./pagination/pagination-index.ts";
+import { HostGate } from "./politeness/host-gate.ts";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./politeness/retry-policy.ts";
+import type { Site } from "./sites/site-schema.ts";
+import { canonicalUrl } from "./url/canonical-url.ts";
+
+export const DEFAULT_USER_AGENT =
+  "nianbao/0.1 (+https://github.com/nianbao/nianbao; research crawler for annual OGI reports)";
+
+export interface CrawlOptions {
+  /** The SQLite file (the store's); the frontier tables live beside the store's. */
+  dbPath: string;
+  sites: Site[];
+  archive: ArchivePort;
+  logger: Logger;
+  userAgent?: string;
+  productToken?: string;
+  connectTo?: ConnectTo;
+  /** false only for benchmarks against generated hosts: no per-host delay or serialising, no robots. */
+  politeness?: boolean;
+  globalConcurrency?: number;
+  perDomainConcurrency?: number;
+  defaultDelayMs?: number;
+  jitterRatio?: number;
+  maxPages?: number;
+  retry?: Partial<RetryPolicy>;
+  connectTimeoutMs?: number;
+  totalTimeoutMs?: number;
+  maxHtmlBytes?: number;
+  maxAttachmentBytes?: number;
+  leaseMs?: number;
+  summaryIntervalMs?: number;
+  /** null: no browser (render:true sites are fetched raw, challenges end blocked at once). */
+  browser?: BrowserOptions | null;
+  signal?: AbortSignal;
+  onProgress?: (p: CrawlProgress) => void;
+  pid?: number;
+  isProcessAlive?: (pid: number) => boolean;
+}
+
+export interface CrawlProgress {
+  runId: number;
+  done: number;
+  pending: number;
+  inFlight: number;
+  failed: number;
+}
+
+interface Ctx {
+  runId: number;
+  opts: CrawlOptions;
+  frontier: FrontierStore;
+  fetcher: PageFetcher;
+  gate: HostGate;
+  sites: Map<string, Site>;
+  browser: BrowserRenderer | null;
+  hostDelaysSet: Set<string>;
+  counters: { done: number; failed: number };
+}
+
+function sha256(body: Buffer | null): string | null {
+  return body ? createHash("sha256").update(body).digest("hex") : null;
+}
+
+function childItems(
+  site: Site,
+  parent: FrontierItem,
+  kind: NewItem["kind"],
+  links: { url: string; title: string | null; pageIndex?: number }[],
+): NewItem[] {
+  const out: NewItem[] = [];
+  for (const l of links) {
+    const canonical = canonicalUrl(l.url);
+    if (!canonical) continue;
+    out.push({
+      siteSlug: site.slug,
+      url: canonical,
+      canonicalUrl: canonical,
+      depth: parent.depth + 1,
+      kind,
+      pageIndex: l.pageIndex ?? 0,
+      linkTitle: l.title,
+    });
+  }
+  return out;
+}
+
+async function renderIfNeeded(
+  ctx: Ctx,
+  site: Site,
+  item: FrontierItem,
+  res: FetchResult,
+): Promise<{ res: FetchResult; rendered: boolean }> {
+  const { browser, gate, opts } = ctx;
+  if (!browser) return { res, rendered: false };
+  const host = new URL(res.finalUrl).hostname;
+  const wantRender =
+    res.outcome === "blocked" ||
+    (res.outcome === "ok" &&
+      res.fileType === "html" &&
+      item.kind === "list" &&
+      (site.render || looksLikeSpaShell(res.text ?? "")));
+  if (!wantRender) return { res, rendered: false };
+  try {
+    // The browser counts as one request to the host: it goes through the same gate.
+    const page = await gate.run(host, () => browser.render(site.slug, res.finalUrl));
+    const challenge = detectChallenge(page.status ?? 200, page.html);
+    if (challenge || (page.status ?? 200) >= 400) {
+      return {
+        res: {
+          ...res,
+          outcome: "blocked",
+          reason: challenge ? `${challenge.reason}; browser retry failed` : res.reason,
+          challenge: challenge ?? res.challenge,
+        },
+        rendered: false,
+      };
+    }
+    const body = Buffer.from(page.html, "utf8");
+    return {
+      res: {
+        ...res,
+        outcome: "ok",
+        reason: null,
+        challenge: null,
+        status: page.status ?? res.status,
+        finalUrl: page.finalUrl,
+        text: page.html,
+        body,
+        encoding: "utf-8",
+        fileType: "html",
+      },
+      rendered: true,
+    };
+  } catch (err) {
+    opts.logger.warn({ url: res.finalUrl, err: (err as Error).message }, "browser render failed");
+    return {
+      res: res.outcome === "blocked" ? { ...res, reason: `${res.reason}; browser retry failed` } : res,
+      rendered: false,
+    };
+  }
+}
+
+async function processItem(ctx: Ctx, item: FrontierItem): Promise<void> {
+  const { opts, frontier, fetcher, gate, runId } = ctx;
+  const site = ctx.sites.get(item.site_slug);
+  if (!site) {
+    frontier.complete(
+      runId,
+      item.id,
+      {
+        state: "skipped",
+        outcome: "skipped",
+        reason: "site not in the registry",
+        fetchId: null,
+        change: null,
+      },
+      [],
+    );
+    return;
+  }
+  const host = item.host;
+  if (!ctx.hostDelaysSet.has(host)) {
+    ctx.hostDelaysSet.add(host);
+    gate.initDelay(host, site.rate.delay_ms ?? opts.defaultDelayMs ?? 1000);
+  }
+  const validators = item.kind === "list" ? null : await opts.archive.previousValidators(item.url);
+  let res = await fetcher.fetch({
+    url: item.url,
+    kind: item.kind,
+    allowedHosts: site.allowed_hosts,
+    validators,
+    legacyTls: site.legacy_tls,
+    charset: site.charset,
+  });
+  if (res.reason === "aborted" || opts.signal?.aborted) {
+    frontier.release(item.id); // interrupted: the item goes back to the queue for the resume
+    return;
+  }
+  const renderedResult = await renderIfNeeded(ctx, site, item, res);
+  res = renderedResult.res;
+
+  const record: FetchRecord = {
+    runId,
+    siteSlug: site.slug,
+    url: item.url,
+    finalUrl: res.finalUrl,
+    kind: item.kind,
+    linkTitle: item.link_title,
+    status: res.status,
+    headers: res.headers,
+    body: res.body,
+    sha256: sha256(res.body),
+    contentType: res.headers["content-type"] ?? null,
+    encoding: res.encoding,
+    fileType: res.fileType,
+    outcome: res.outcome,
+    reason: res.reason,
+    fetchedAt: res.fetchedAt,
+    ms: Math.round(res.ms),
+    attempts: res.attempts,
+    redirects: res.redirects,
+    rendered: renderedResult.rendered,
+  };
+  // Skipped URLs (robots, off-site) were never fetched: nothing to archive.
+  const saved = res.outcome === "skipped" ? null : await opts.archive.saveFetch(record);
+  const change = res.outcome === "not_modified" ? "unchanged" : (saved?.change ?? null);
+
+  const children: NewItem[] = [];
+  let stoppedEarly = false;
+  if (res.outcome === "ok" && res.text !== null && item.kind === "list") {
+    const adapter = adapterFor(site);
+    const parsed = adapter.parseList({ url: res.finalUrl, text: res.text, pageIndex: item.page_index }, site);
+    children.push(
+      ...childItems(
+        site,
+        item,
+        "report",
+        parsed.reportLinks.map((l) => ({ url: l.url, title: l.title })),
+      ),
+    );
+    const maxPages = opts.maxPages ?? site.pagination.max_pages;
+    // Incremental stop: a list page whose every report link an earlier run already has.
+    let allKnown = parsed.reportLinks.length > 0;
+    for (const l of parsed.reportLinks) {
+      if (!(await opts.archive.seenBefore(l.url, runId))) {
+        allKnown = false;
+        break;
+      }
+    }
+    if (allKnown) stoppedEarly = parsed.nextPages.length > 0;
+    else {
+      const next = parsed.nextPages
+        .map((url, i) => ({ url, title: null, pageIndex: item.page_index + 1 + i }))
+        .filter((p) => p.pageIndex < maxPages);
+      children.push(...childItems(site, item, "list", next));
+    }
+  } else if (res.outcome === "ok" && item.kind === "report" && res.fileType === "html" && res.text !== null) {
+    children.push(
+      ...childItems(
+        site,
+        item,
+        "attachment",
+        attachmentLinks(res.text, res.finalUrl, site.allowed_hosts).map((url) => ({ url, title: null })),
+      ),
+    );
+  }
+
+  const state =
+    res.outcome === "ok" || res.outcome === "not_modified"
+      ? "done"
+      : res.outcome === "skipped"
+        ? "skipped"
+        : "failed";
+  frontier.complete(
+    runId,
+    item.id,
+    { state, outcome: res.outcome, reason: res.reason, fetchId: saved?.fetchId ?? null, change },
+    children,
+  );
+  if (state === "failed") ctx.counters.failed++;
+  else ctx.counters.done++;
+
+  opts.logger.info(
+    {
+      event: "fetch",
+      site: site.slug,
+      kind: item.kind,
+      url: item.url,
+      final_url: res.finalUrl === item.url ? undefined : res.finalUrl,
+      status: res.status,
+      ms: Math.round(res.ms),
+      bytes: res.body?.length ?? 0,
+      encoding: res.encoding,
+      file_type: res.fileType,
+      attempt: res.attempts,
+      outcome: res.outcome,
+      reason: res.reason ?? undefined,
+      change: change ?? undefined,
+      rendered: renderedResult.rendered || undefined,
+      incremental_stop: stoppedEarly || undefined,
+    },
+    "fetch",
+  );
+}
+
+export interface CrawlResult {
+  summary: CrawlRunSummary;
+  /** Items of this run as the frontier holds them (tests and the pipeline read them). */
+  exitCode: 0 | 1;
+}
+
+export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
+  const started = Date.now();
+  const db = new Database(opts.dbPath);
+  db.pragma("journal_mode = WAL");
+  db.pragma("busy_timeout = 10000");
+  const frontier = new FrontierStore(db);
+  const pid = opts.pid ?? process.pid;
+  const lock = new RunLock(db, pid, opts.isProcessAlive);
+  let browser: BrowserRenderer | null = null;
+  try {
+    const dead = lock.acquire();
+    if (dead)
+      opts.logger.warn(
+        { pid: dead.pid, run_id: dead.run_id },
+        "took over the lock of a crawl that is no longer running",
+      );
+
+    const politeness = opts.politeness ?? true;
+    const gate = new HostGate({
+      politeness,
+      globalConcurrency: opts.globalConcurrency ?? 8,
+      perDomainConcurrency: opts.perDomainConcurrency ?? 2,
+      defaultDelayMs: opts.defaultDelayMs ?? 1000,
+      jitterRatio: opts.jitterRatio ?? 0.25,
+      maxDelayMs: 60_000,
+      circuitThreshold: 5,
+    });
+    const userAgent = opts.userAgent ?? DEFAULT_USER_AGENT;
+    const fetcher = new PageFetcher({
+      userAgent,
+      productToken: opts.productToken ?? "nianbao",
+      gate,
+      retry: { ...DEFAULT_RETRY_POLICY, ...opts.retry },
+      logger: opts.logger,
+      connectTo: opts.connectTo,
+      connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,
+      totalTimeoutMs: opts.totalTimeoutMs ?? 60_000,
+      maxHtmlBytes: opts.maxHtmlBytes ?? 20 * 1024 * 1024,
+      maxAttachmentBytes: opts.maxAttachmentBytes ?? 100 * 1024 * 1024,
+      maxRedirects: 10,
+      maxCrawlDelayMs: 30_000,
+      ignoreRobots: !politeness,
+      signal: opts.signal,
+    });
+    if (opts.browser) browser = new BrowserRenderer({ ...opts.browser, userAgent });
+
+    // Resume an unfinished run (its process died or was interrupted), else start a new one.
+    const unfinished = frontier.unfinishedRun();
+    let runId: number;
+    let startedAt: string;
+    const resumed = unfinished !== null;
+    if (unfinished) {
+      runId = unfinished.run_id;
+      startedAt = unfinished.started_at;
+      const released = frontier.releaseAllLeases(runId);
+      opts.logger.info({ run_id: runId, released_leases: released }, "resuming unfinished crawl run");
+    } else {
+      startedAt = new Date().toISOString();
+      const options = { sites: opts.sites.map((s) => s.slug), maxPages: opts.maxPages ?? null, politeness };
+      runId = await opts.archive.startRun({ startedAt, options });
+      db.transaction(() => {
+        frontier.beginRun(runId, startedAt, options);
+        for (const site of opts.sites) {
+          const first = adapterFor(site).firstPages(site);
+          frontier.enqueue(
+            runId,
+            first.flatMap((url) => {
+              const c = canonicalUrl(url);
+              return c
+                ? [
+                    {
+                      siteSlug: site.slug,
+                      url: c,
+                      canonicalUrl: c,
+                      depth: 0,
+                      kind: "list" as const,
+                      pageIndex: 0,
+                      linkTitle: null,
+                    },
+                  ]
+                : [];
+            }),
+          );
+        }
+      })();
+      opts.logger.info({ run_id: runId, sites: opts.sites.length }, "crawl run started");
+    }
+    lock.setRun(runId);
+
+    const ctx: Ctx = {
+      runId,
+      opts,
+      frontier,
+      fetcher,
+      gate,
+      sites: new Map(opts.sites.map((s) => [s.slug, s])),
+      browser,
+      hostDelaysSet: new Set(),
+      counters: { done: 0, failed: 0 },
+    };
+
+    const inFlight = new Map<number, Promise<void>>();
+    const busyHosts = new Set<string>();
+    // Waiting tasks are cheap (a timer each): allow many so 200 hosts can all be waiting out their delay.
+    const maxTasks = politeness ? 1024 : (opts.globalConcurrency ?? 8) * 4;
+    let wake: () => void = () => {};
+    const onAbort = () => wake();
+    opts.signal?.addEventListener("abort", onAbort);
+    const progress = () => {
+      const p = {
+        runId,
+        done: ctx.counters.done,
+        failed: ctx.counters.failed,
+        inFlight: inFlight.size,
+        pending: frontier.pendingCount(runId),
+      };
+      opts.onProgress?.(p);
+      return p;
+    };
+    const ticker = setInterval(
+      () => opts.logger.info({ event: "progress", ...progress() }, "crawl progress"),
+      opts.summaryIntervalMs ?? 30_000,
+    );
+    ticker.unref();
+
+    try {
+      while (!opts.signal?.aborted) {
+        const free = maxTasks - inFlight.size;
+        const claimed =
+          free > 0
+            ? frontier.claim(runId, {
+                limit: free,
+                busyHosts,
+                onePerHost: politeness,
+                leaseMs: opts.leaseMs ?? 300_000,
+                owner: String(pid),
+              })
+            : [];
+        for (const item of claimed) {
+          busyHosts.add(item.host);
+          const task = processItem(ctx, item)
+            .catch((err: Error) => {
+              opts.logger.error({ url: item.url, err: err.message, stack: err.stack }, "crawl task failed");
+              frontier.complete(
+                runId,
+                item.id,
+                {
+                  state: "failed",
+                  outcome: "failed",
+                  reason: `internal: ${err.message}`,
+                  fetchId: null,
+                  change: null,
+                },
+                [],
+              );
+            })
+            .finally(() => {
+              inFlight.delete(item.id);
+              busyHosts.delete(item.host);
+              if (opts.onProgress) progress();
+            });
+          inFlight.set(item.id, task);
+        }
+        if (inFlight.size === 0) break; // nothing in flight and nothing claimable: the run is complete
+        await Promise.race([
+          ...inFlight.values(),
+          new Promise<void>((r) => {
+            wake = r;
+          }),
+        ]);
+      }
+      await Promise.allSettled([...inFlight.values()]);
+    } finally {
+      clearInterval(ticker);
+      opts.signal?.removeEventListener("abort", onAbort);
+    }
+
+    const interrupted = Boolean(opts.signal?.aborted) && frontier.pendingCount(runId) > 0;
+    const items = frontier.items(runId);
+    const openHosts = new Set(gate.openHosts());
+    const sites = opts.sites.map((s) => summariseSite(s, items, openHosts));
+    const finishedAt = new Date().toISOString();
+    const summary: CrawlRunSummary = {
+      runId,
+      startedAt,
+      finishedAt,
+      durationMs: Date.now() - Date.parse(startedAt),
+      interrupted,
+      resumed,
+      sites,
+      unhealthy: sites.filter((s) => !s.healthy).map((s) => s.site),
+      totals: {
+        pages: sites.reduce((a, s) => a + s.pages, 0),
+        reportsFound: sites.reduce((a, s) => a + s.reportsFound, 0),
+        failed: sites.reduce((a, s) => a + Object.values(s.failures).reduce((x, y) => x + y, 0), 0),
+        blocked: sites.reduce((a, s) => a + s.blocked, 0),
+        skipped: sites.reduce((a, s) => a + Object.values(s.skipped).reduce((x, y) => x + y, 0), 0),
+        pending: sites.reduce((a, s) => a + s.pending, 0),
+      },
+    };
+    if (!interrupted) frontier.finishRun(runId);
+    await opts.archive.finishRun(runId, summary);
+    opts.logger.info(
+      { event: "summary", ...summary, this_process_ms: Date.now() - started },
+      "crawl run summary",
+    );
+    const clean =
+      summary.totals.failed === 0 && summary.totals.blocked === 0 && summary.unhealthy.length === 0;
+    return { summary, exitCode: clean ? 0 : 1 };
+  } finally {
+    if (browser) await browser.close();
+    try {
+      lock.release();
+    } finally {
+      db.close();
+    }
+  }
+}

@@ -1,0 +1,127 @@
+// The end-of-run summary per site (pages, reports new/changed/unchanged, failures by reason, blocked,
+// duration, health), computed from the frontier so it is right after a resume too.
+import type { FrontierItem } from "./frontier/frontier-store.ts";
+import type { Site } from "./sites/site-schema.ts";
+
+export interface SiteSummary {
+  site: string;
+  pages: number;
+  listPages: number;
+  reportsFound: number;
+  reportsNew: number;
+  reportsChanged: number;
+  reportsUnchanged: number;
+  attachments: number;
+  failures: Record<string, number>;
+  blocked: number;
+  skipped: Record<string, number>;
+  pending: number;
+  circuitOpen: boolean;
+  healthy: boolean;
+  unhealthyReasons: string[];
+}
+
+export interface CrawlRunSummary {
+  runId: number;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  interrupted: boolean;
+  resumed: boolean;
+  sites: SiteSummary[];
+  unhealthy: string[];
+  totals: {
+    pages: number;
+    reportsFound: number;
+    failed: number;
+    blocked: number;
+    skipped: number;
+    pending: number;
+  };
+}
+
+/** "timeout: no complete answer…" → "timeout"; "http_404" stays. */
+export function reasonKey(reason: string | null): string {
+  return (reason ?? "unknown").split(/[:(]/)[0]!.trim() || "unknown";
+}
+
+export function summariseSite(
+  site: Site,
+  items: FrontierItem[],
+  openHosts: ReadonlySet<string>,
+): SiteSummary {
+  const mine = items.filter((i) => i.site_slug === site.slug);
+  const s: SiteSummary = {
+    site: site.slug,
+    pages: 0,
+    listPages: 0,
+    reportsFound: 0,
+    reportsNew: 0,
+    reportsChanged: 0,
+    reportsUnchanged: 0,
+    attachments: 0,
+    failures: {},
+    blocked: 0,
+    skipped: {},
+    pending: 0,
+    circuitOpen: mine.some((i) => openHosts.has(i.host) || i.reason === "circuit_open"),
+    healthy: true,
+    unhealthyReasons: [],
+  };
+  for (const i of mine) {
+    if (i.state === "queued" || i.state === "leased") {
+      s.pending++;
+      continue;
+    }
+    if (i.kind === "report") s.reportsFound++;
+    if (i.state === "skipped") {
+      const k = reasonKey(i.reason);
+      s.skipped[k] = (s.skipped[k] ?? 0) + 1;
+      continue;
+    }
+    s.pages++;
+    if (i.kind === "list" && i.state === "done") s.listPages++;
+    if (i.kind === "attachment" && i.state === "done") s.attachments++;
+    if (i.outcome === "blocked") s.blocked++;
+    else if (i.state === "failed") {
+      const k = reasonKey(i.reason);
+      s.failures[k] = (s.failures[k] ?? 0) + 1;
+    }
+    if (i.kind === "report" && i.state === "done") {
+      if (i.change === "new") s.reportsNew++;
+      else if (i.change === "changed") s.reportsChanged++;
+      else s.reportsUnchanged++;
+    }
+  }
+  const goodReports = s.reportsNew + s.reportsChanged + s.reportsUnchanged;
+  if (goodReports < site.expect.min_reports) {
+    s.unhealthyReasons.push(`expected at least ${site.expect.min_reports} reports, found ${goodReports}`);
+  }
+  if (s.circuitOpen) s.unhealthyReasons.push("circuit opened after repeated failures");
+  if (s.blocked > 0 && goodReports === 0) s.unhealthyReasons.push("blocked by an anti-bot challenge");
+  s.healthy = s.unhealthyReasons.length === 0;
+  return s;
+}
+
+export function formatSummary(summary: CrawlRunSummary): string {
+  const lines = [
+    `crawl run ${summary.runId}${summary.resumed ? " (resumed)" : ""}${summary.interrupted ? " — interrupted" : ""}: ${Math.round(summary.durationMs / 100) / 10} s`,
+  ];
+  for (const s of summary.sites) {
+    const fails = Object.entries(s.failures)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(", ");
+    const skipped = Object.entries(s.skipped)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(", ");
+    lines.push(
+      `  ${s.healthy ? "ok " : "!! "}${s.site}: ${s.pages} pages, reports ${s.reportsFound} (new ${s.reportsNew}, changed ${s.reportsChanged}, unchanged ${s.reportsUnchanged}), attachments ${s.attachments}` +
+        (s.blocked ? `, blocked ${s.blocked}` : "") +
+        (fails ? `, failed: ${fails}` : "") +
+        (skipped ? `, skipped: ${skipped}` : "") +
+        (s.pending ? `, pending ${s.pending}` : "") +
+        (s.healthy ? "" : ` — unhealthy: ${s.unhealthyReasons.join("; ")}`),
+    );
+  }
+  return lines.join("\n");
+}

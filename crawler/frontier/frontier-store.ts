@@ -1,0 +1,259 @@
+// The crawl frontier in the SQLite file: one row per canonical URL per run, with its state
+// (queued → leased → done | failed | skipped), attempts, lease and reason. Every state change is a transaction.
+import type { Database } from "better-sqlite3";
+
+/** The crawler's own schema version, kept in crawler_meta (PRAGMA user_version belongs to the store). */
+export const FRONTIER_SCHEMA_VERSION = 1;
+
+export type ItemState = "queued" | "leased" | "done" | "failed" | "skipped";
+export type ItemKind = "list" | "report" | "attachment";
+
+export interface FrontierItem {
+  id: number;
+  run_id: number;
+  site_slug: string;
+  url: string;
+  canonical_url: string;
+  host: string;
+  depth: number;
+  kind: ItemKind;
+  page_index: number;
+  link_title: string | null;
+  state: ItemState;
+  attempts: number;
+  next_attempt_at: number;
+  lease_until: number | null;
+  reason: string | null;
+  outcome: string | null;
+  change: string | null;
+  fetch_id: number | null;
+  done_at: number | null;
+}
+
+export interface NewItem {
+  siteSlug: string;
+  url: string;
+  canonicalUrl: string;
+  depth: number;
+  kind: ItemKind;
+  pageIndex: number;
+  linkTitle: string | null;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS crawler_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS crawl_frontier (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL,
+  site_slug TEXT NOT NULL,
+  url TEXT NOT NULL,
+  canonical_url TEXT NOT NULL,
+  host TEXT NOT NULL,
+  depth INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('list', 'report', 'attachment')),
+  page_index INTEGER NOT NULL DEFAULT 0,
+  link_title TEXT,
+  state TEXT NOT NULL CHECK (state IN ('queued', 'leased', 'done', 'failed', 'skipped')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  lease_until INTEGER,
+  lease_owner TEXT,
+  reason TEXT,
+  outcome TEXT,
+  change TEXT,
+  fetch_id INTEGER,
+  done_at INTEGER,
+  UNIQUE (run_id, canonical_url)
+);
+CREATE INDEX IF NOT EXISTS crawl_frontier_by_state ON crawl_frontier(run_id, state, host, id);
+CREATE TABLE IF NOT EXISTS crawl_frontier_runs (
+  run_id INTEGER PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  state TEXT NOT NULL CHECK (state IN ('running', 'finished')),
+  options_json TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS crawl_lock (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  pid INTEGER NOT NULL,
+  hostname TEXT NOT NULL,
+  run_id INTEGER,
+  acquired_at TEXT NOT NULL
+);
+`;
+
+export class FrontierStore {
+  constructor(readonly db: Database) {
+    db.exec(SCHEMA);
+    db.prepare("INSERT OR IGNORE INTO crawler_meta (key, value) VALUES ('frontier_schema_version', ?)").run(
+      String(FRONTIER_SCHEMA_VERSION),
+    );
+  }
+
+  unfinishedRun(): { run_id: number; started_at: string } | null {
+    return (
+      (this.db
+        .prepare(
+          "SELECT run_id, started_at FROM crawl_frontier_runs WHERE state = 'running' ORDER BY run_id DESC LIMIT 1",
+        )
+        .get() as { run_id: number; started_at: string } | undefined) ?? null
+    );
+  }
+
+  beginRun(runId: number, startedAt: string, options: Record<string, unknown>): void {
+    this.db
+      .prepare(
+        "INSERT INTO crawl_frontier_runs (run_id, started_at, state, options_json) VALUES (?, ?, 'running', ?)",
+      )
+      .run(runId, startedAt, JSON.stringify(options));
+  }
+
+  finishRun(runId: number): void {
+    this.db
+      .prepare("UPDATE crawl_frontier_runs SET state = 'finished', finished_at = ? WHERE run_id = ?")
+      .run(new Date().toISOString(), runId);
+  }
+
+  /** Inserts items not yet in this run (by canonical URL); returns how many were new. */
+  enqueue(runId: number, items: NewItem[]): number {
+    const insert = this.db.prepare(
+      `INSERT OR IGNORE INTO crawl_frontier (run_id, site_slug, url, canonical_url, host, depth, kind, page_index, link_title, state)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued')`,
+    );
+    let n = 0;
+    for (const it of items) {
+      n += insert.run(
+        runId,
+        it.siteSlug,
+        it.url,
+        it.canonicalUrl,
+        new URL(it.url).hostname,
+        it.depth,
+        it.kind,
+        it.pageIndex,
+        it.linkTitle,
+      ).changes;
+    }
+    return n;
+  }
+
+  enqueueTx(runId: number, items: NewItem[]): number {
+    return this.db.transaction(() => this.enqueue(runId, items))();
+  }
+
+  /** Leases left by a dead or interrupted process go back to the queue (we hold the run lock). */
+  releaseAllLeases(runId: number): number {
+    return this.db
+      .prepare(
+        "UPDATE crawl_frontier SET state = 'queued', lease_until = NULL, lease_owner = NULL WHERE run_id = ? AND state = 'leased'",
+      )
+      .run(runId).changes;
+  }
+
+  release(id: number): void {
+    this.db
+      .prepare(
+        "UPDATE crawl_frontier SET state = 'queued', lease_until = NULL, lease_owner = NULL WHERE id = ? AND state = 'leased'",
+      )
+      .run(id);
+  }
+
+  /**
+   * Leases up to `limit` ready items, the oldest per host, skipping hosts in `busyHosts`
+   * (or taking several per host when `onePerHost` is false).
+   */
+  claim(
+    runId: number,
+    opts: {
+      limit: number;
+      busyHosts: ReadonlySet<string>;
+      onePerHost: boolean;
+      leaseMs: number;
+      owner: string;
+    },
+  ): FrontierItem[] {
+    return this.db.transaction(() => {
+      const now = Date.now();
+      const rows = (
+        opts.onePerHost
+          ? this.db
+              .prepare(
+                `SELECT * FROM crawl_frontier WHERE id IN (
+                   SELECT MIN(id) FROM crawl_frontier WHERE run_id = ? AND state = 'queued' AND next_attempt_at <= ? GROUP BY host)
+                 ORDER BY id`,
+              )
+              .all(runId, now)
+          : this.db
+              .prepare(
+                "SELECT * FROM crawl_frontier WHERE run_id = ? AND state = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+              )
+              .all(runId, now, opts.limit)
+      ) as FrontierItem[];
+      const picked = rows.filter((r) => !opts.busyHosts.has(r.host)).slice(0, opts.limit);
+      const lease = this.db.prepare(
+        "UPDATE crawl_frontier SET state = 'leased', attempts = attempts + 1, lease_until = ?, lease_owner = ? WHERE id = ?",
+      );
+      for (const r of picked) {
+        lease.run(now + opts.leaseMs, opts.owner, r.id);
+        r.state = "leased";
+        r.attempts++;
+      }
+      return picked;
+    })();
+  }
+
+  /** Records an item's end state and enqueues what it led to, atomically. */
+  complete(
+    runId: number,
+    id: number,
+    end: {
+      state: Exclude<ItemState, "queued" | "leased">;
+      outcome: string;
+      reason: string | null;
+      fetchId: number | null;
+      change: string | null;
+    },
+    children: NewItem[],
+  ): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `UPDATE crawl_frontier SET state = ?, outcome = ?, reason = ?, fetch_id = ?, change = ?, done_at = ?, lease_until = NULL, lease_owner = NULL
+           WHERE id = ?`,
+        )
+        .run(end.state, end.outcome, end.reason, end.fetchId, end.change, Date.now(), id);
+      this.enqueue(runId, children);
+    })();
+  }
+
+  pendingCount(runId: number): number {
+    return (
+      this.db
+        .prepare(
+          "SELECT COUNT(*) AS n FROM crawl_frontier WHERE run_id = ? AND state IN ('queued', 'leased')",
+        )
+        .get(runId) as {
+        n: number;
+      }
+    ).n;
+  }
+
+  items(runId: number): FrontierItem[] {
+    return this.db
+      .prepare("SELECT * FROM crawl_frontier WHERE run_id = ? ORDER BY id")
+      .all(runId) as FrontierItem[];
+  }
+
+  countsByState(runId: number): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const r of this.db
+      .prepare("SELECT state, COUNT(*) AS n FROM crawl_frontier WHERE run_id = ? GROUP BY state")
+      .all(runId) as {
+      state: string;
+      n: number;
+    }[]) {
+      out[r.state] = r.n;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,128 @@
+// `crawl`: wires the crawler to the store through the crawler's archive port, and extracts each
+// fetched report (page or attachment) into the store as it arrives. The only module that knows both sides.
+import type { Logger } from "pino";
+import type { ArchivePort, FetchRecord } from "../crawler/archive-port.ts";
+import { type CrawlOptions, type CrawlResult, runCrawl } from "../crawler/crawl-engine.ts";
+import { decodeBody } from "../crawler/decode/decode-body.ts";
+import { extractReport } from "../extract/index.ts";
+import type { ReportRecord } from "../extract/schema.ts";
+import {
+  finishRun,
+  latestFetchFor,
+  type Store,
+  saveFetch,
+  saveReport,
+  saveSites,
+  startRun,
+} from "../store/index.ts";
+import { extractAttachment } from "./extract-attachment.ts";
+import { openDatabase } from "./open-database.ts";
+
+export interface CrawlIntoStoreOptions extends Omit<CrawlOptions, "archive" | "dbPath"> {
+  dbPath: string;
+  /** Extract report pages and attachments into report versions as they are fetched (default true). */
+  extract?: boolean;
+}
+
+const EXTRACTABLE_ATTACHMENTS = new Set(["pdf", "doc", "docx"]);
+
+async function extractFetched(
+  store: Store,
+  rec: FetchRecord,
+  fetchId: number,
+  logger: Logger,
+): Promise<void> {
+  if (rec.outcome !== "ok" || !rec.body) return;
+  let record: ReportRecord | null = null;
+  try {
+    if (rec.kind === "report" && rec.fileType === "html") {
+      const text = decodeBody(rec.body, rec.contentType).text;
+      record = extractReport({
+        content: text,
+        fileName: rec.finalUrl,
+        contentType: rec.contentType ?? undefined,
+      });
+    } else if (
+      (rec.kind === "attachment" || rec.kind === "report") &&
+      rec.fileType &&
+      EXTRACTABLE_ATTACHMENTS.has(rec.fileType)
+    ) {
+      const version = await extractAttachment(
+        { bytes: rec.body, source: rec.finalUrl },
+        { soffice: false, timeoutMs: 10_000 },
+      );
+      record = version.record;
+    }
+  } catch (err) {
+    logger.warn(
+      { url: rec.url, err: (err as Error).message },
+      "extraction failed; the body is archived for reextract",
+    );
+    return;
+  }
+  if (!record?.is_annual_report) return;
+  saveReport(store.db, {
+    record,
+    sourceUrl: rec.finalUrl,
+    fetchId,
+    bodySha256: rec.sha256,
+    siteSlug: rec.siteSlug,
+  });
+}
+
+/** The store side of the crawler's archive port. */
+export function storeArchive(store: Store, logger: Logger, extract: boolean): ArchivePort {
+  const { db } = store;
+  const seenStmt = db.prepare(
+    "SELECT 1 FROM fetches WHERE url = ? AND (run_id IS NULL OR run_id <> ?) AND outcome IN ('ok', 'not_modified') LIMIT 1",
+  );
+  return {
+    startRun: ({ startedAt, options }) => startRun(db, options, startedAt),
+    finishRun: (runId, summary) => finishRun(db, runId, summary),
+    async saveFetch(rec) {
+      const previous = rec.body ? latestFetchFor(db, rec.url) : null;
+      const saved = saveFetch(db, {
+        url: rec.url,
+        finalUrl: rec.finalUrl,
+        status: rec.status,
+        headers: rec.headers,
+        contentType: rec.contentType,
+        encoding: rec.encoding,
+        body: rec.body,
+        fetchedAt: rec.fetchedAt,
+        runId: rec.runId,
+        siteSlug: rec.siteSlug,
+        outcome: rec.outcome,
+        reason: rec.reason,
+      });
+      const change =
+        !rec.body || rec.outcome !== "ok"
+          ? null
+          : !previous
+            ? "new"
+            : previous.sha256 === saved.sha256
+              ? "unchanged"
+              : "changed";
+      if (extract && change !== "unchanged") await extractFetched(store, rec, saved.fetchId, logger);
+      return { fetchId: saved.fetchId, change };
+    },
+    previousValidators(url) {
+      const last = latestFetchFor(db, url);
+      return last && (last.etag || last.last_modified)
+        ? { etag: last.etag, lastModified: last.last_modified }
+        : null;
+    },
+    seenBefore: (url, runId) => seenStmt.get(url, runId) !== undefined,
+  };
+}
+
+export async function crawlIntoStore(opts: CrawlIntoStoreOptions): Promise<CrawlResult> {
+  const store = openDatabase(opts.dbPath);
+  try {
+    saveSites(store.db, opts.sites);
+    const archive = storeArchive(store, opts.logger, opts.extract ?? true);
+    return await runCrawl({ ...opts, archive });
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,203 @@
+// A whole crawl of the farm into a real SQLite file: every pagination style, reports and attachments,
+// politeness measured on the farm's request log, robots 5xx, challenges, GBK, re-crawl with 304 and incremental stop.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CrawlResult } from "../crawler/crawl-engine.ts";
+import { collectingLogger, farmConnectTo } from "../fixtures/farm/server/farm-connect.ts";
+import { type Farm, type FarmRequest, startFarm } from "../fixtures/farm/server/farm-server.ts";
+import { farmSites } from "../fixtures/farm/server/farm-sites.ts";
+import { crawlIntoStore } from "../pipeline/crawl.ts";
+
+const DELAY_MS = 60;
+let farm: Farm;
+let dir: string;
+let dbPath: string;
+let first: CrawlResult;
+let firstLog: FarmRequest[];
+let logLines: Record<string, unknown>[];
+
+const sites = () => farmSites({ delayMs: DELAY_MS }).filter((s) => s.slug !== "farm-spa");
+
+beforeAll(async () => {
+  farm = await startFarm();
+  dir = mkdtempSync(join(tmpdir(), "nianbao-crawl-"));
+  dbPath = join(dir, "crawl.sqlite");
+  const { logger, lines } = collectingLogger();
+  logLines = lines;
+  first = await crawlIntoStore({
+    dbPath,
+    sites: sites(),
+    logger,
+    connectTo: farmConnectTo(farm.port),
+    browser: null,
+    retry: { baseBackoffMs: 20, maxBackoffMs: 100 },
+    totalTimeoutMs: 3000,
+    extract: false,
+  });
+  firstLog = [...farm.log];
+}, 60_000);
+afterAll(async () => {
+  await farm.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function frontier(runId: number) {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return db.prepare("SELECT * FROM crawl_frontier WHERE run_id = ? ORDER BY id").all(runId) as {
+      site_slug: string;
+      url: string;
+      kind: string;
+      state: string;
+      outcome: string;
+      reason: string | null;
+    }[];
+  } finally {
+    db.close();
+  }
+}
+
+describe("crawl of the farm", () => {
+  it("finds every report through each pagination style", () => {
+    const items = frontier(first.summary.runId);
+    const reports = (slug: string) =>
+      items
+        .filter((i) => i.site_slug === slug && i.kind === "report")
+        .map((i) => i.url)
+        .sort();
+    expect(reports("farm-trs")).toEqual([
+      "http://farm-trs.gov.cn/private/t1.html",
+      "http://farm-trs.gov.cn/xxgk/ndbg/202101/t20210120_1007.html",
+      "http://farm-trs.gov.cn/xxgk/ndbg/202201/t20220118_1006.html",
+      "http://farm-trs.gov.cn/xxgk/ndbg/202301/t20230116_1004.html",
+      "http://farm-trs.gov.cn/xxgk/ndbg/202401/t20240115_1001.html",
+    ]);
+    expect(reports("farm-pagediv")).toHaveLength(3);
+    expect(reports("farm-hanweb")).toHaveLength(5);
+    expect(reports("farm-gkmlpt")).toEqual([
+      "http://farm-gkmlpt.gov.cn/gkmlpt/content/0/901/post_901.html",
+      "http://farm-gkmlpt.gov.cn/gkmlpt/content/0/903/post_903.html",
+      "http://farm-gkmlpt.gov.cn/gkmlpt/content/0/904/post_904.html",
+    ]);
+    expect(reports("farm-jhtml")).toHaveLength(3);
+    expect(reports("farm-next")).toHaveLength(2);
+    expect(reports("farm-none")).toHaveLength(1);
+    const lists = items.filter((i) => i.site_slug === "farm-hanweb" && i.kind === "list").map((i) => i.url);
+    expect(lists).toEqual([
+      "http://farm-hanweb.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=1&endrecord=6&perpage=2&columnid=1234&unitid=5678",
+      "http://farm-hanweb.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=7&endrecord=12&perpage=2&columnid=1234&unitid=5678",
+    ]);
+    const s = first.summary.sites.find((x) => x.site === "farm-trs")!;
+    expect(s.reportsNew).toBe(4);
+    expect(s.attachments).toBe(6);
+    expect(s.skipped).toEqual({ robots_disallowed: 1 });
+  });
+
+  it("keeps one request in flight per host and the delay between requests", () => {
+    const byHost = new Map<string, FarmRequest[]>();
+    for (const r of firstLog) byHost.set(r.host, [...(byHost.get(r.host) ?? []), r]);
+    let pairs = 0;
+    let minGap = Number.POSITIVE_INFINITY;
+    for (const [host, reqs] of byHost) {
+      reqs.sort((a, b) => a.startMs - b.startMs);
+      const delay = host === "farm-next.gov.cn" ? 300 : DELAY_MS; // farm-next's robots.txt asks Crawl-delay: 0.3
+      for (let i = 1; i < reqs.length; i++) {
+        const gap = reqs[i]!.startMs - reqs[i - 1]!.endMs;
+        expect(gap, `${host} ${reqs[i]!.path}`).toBeGreaterThanOrEqual(delay - 1);
+        minGap = Math.min(minGap, gap);
+        pairs++;
+      }
+      expect(farm.maxInFlightByHost.get(host) ?? 1).toBe(1);
+    }
+    expect(pairs).toBeGreaterThan(40);
+    // At no moment more than 8 requests in flight over all hosts.
+    const events = firstLog
+      .flatMap((r) => [[r.startMs, 1] as const, [r.endMs, -1] as const])
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let now = 0;
+    let peak = 0;
+    for (const [, d] of events) {
+      now += d;
+      peak = Math.max(peak, now);
+    }
+    expect(peak).toBeLessThanOrEqual(8);
+    expect(peak).toBeGreaterThan(1); // hosts do run in parallel
+  });
+
+  it("never fetches a host whose robots.txt answers 500, nor disallowed paths", () => {
+    expect(firstLog.filter((r) => r.host === "farm-robots500.gov.cn").map((r) => r.path)).toEqual([
+      "/robots.txt",
+    ]);
+    expect(firstLog.some((r) => r.path.startsWith("/private/"))).toBe(false);
+    const s = first.summary.sites.find((x) => x.site === "farm-robots500")!;
+    expect(s.healthy).toBe(false);
+  });
+
+  it("ends challenge pages as blocked, not as reports", () => {
+    const items = frontier(first.summary.runId).filter(
+      (i) => i.site_slug === "farm-challenge" && i.kind === "report",
+    );
+    expect(items.map((i) => [i.state, i.outcome])).toEqual([
+      ["failed", "blocked"],
+      ["failed", "blocked"],
+    ]);
+    expect(items[0]!.reason).toMatch(/challenge:ruishu/);
+    const s = first.summary.sites.find((x) => x.site === "farm-challenge")!;
+    expect([s.blocked, s.reportsNew, s.healthy]).toEqual([2, 0, false]);
+    const db = new Database(dbPath, { readonly: true });
+    const outcomes = db
+      .prepare("SELECT outcome FROM fetches WHERE site_slug = 'farm-challenge' AND url LIKE '%/_fault/%'")
+      .all();
+    db.close();
+    expect(outcomes).toEqual([{ outcome: "blocked" }, { outcome: "blocked" }]);
+    expect(first.exitCode).toBe(1);
+  });
+
+  it("decodes the GBK site and records the encoding", () => {
+    const db = new Database(dbPath, { readonly: true });
+    const rows = db
+      .prepare("SELECT url, encoding FROM fetches WHERE site_slug = 'farm-gbk' ORDER BY id")
+      .all();
+    db.close();
+    expect(rows).toEqual([
+      { url: "http://farm-gbk.gov.cn/ndbg/index.gbk.html", encoding: "gb18030" },
+      { url: "http://farm-gbk.gov.cn/ndbg/t6001.gbk.html", encoding: "gb18030" },
+    ]);
+    const gbkReports = frontier(first.summary.runId).filter(
+      (i) => i.site_slug === "farm-gbk" && i.kind === "report",
+    );
+    expect(gbkReports.map((i) => i.state)).toEqual(["done"]);
+  });
+
+  it("logs one JSON line per fetch and a summary", () => {
+    const fetches = logLines.filter((l) => l.event === "fetch");
+    expect(fetches.length).toBe(frontier(first.summary.runId).length);
+    const one = fetches.find((l) => l.url === "http://farm-gbk.gov.cn/ndbg/index.gbk.html")!;
+    expect(one).toMatchObject({ status: 200, encoding: "gb18030", outcome: "ok", attempt: 1, kind: "list" });
+    expect(typeof one.ms).toBe("number");
+    expect(logLines.some((l) => l.event === "summary")).toBe(true);
+  });
+
+  it("re-crawls with conditional GET and stops paging at known lists", async () => {
+    farm.reset();
+    const again = await crawlIntoStore({
+      dbPath,
+      sites: farmSites({ delayMs: DELAY_MS, only: ["farm-trs", "farm-jhtml"] }),
+      logger: collectingLogger().logger,
+      connectTo: farmConnectTo(farm.port),
+      browser: null,
+      extract: false,
+    });
+    expect(again.summary.runId).toBeGreaterThan(first.summary.runId);
+    expect(again.summary.resumed).toBe(false);
+    const trsLists = farm.log.filter(
+      (r) => r.host === "farm-trs.gov.cn" && r.path.includes("/xxgk/ndbg/index"),
+    );
+    expect(trsLists.map((r) => r.path)).toEqual(["/xxgk/ndbg/index.html"]); // incremental stop after page 0
+    const s = again.summary.sites.find((x) => x.site === "farm-jhtml")!;
+    expect([s.reportsNew, s.reportsUnchanged]).toEqual([0, 1]);
+  });
+});
