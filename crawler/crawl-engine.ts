@@ -330,6 +330,7 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
       jitterRatio: opts.jitterRatio ?? 0.25,
       maxDelayMs: 60_000,
       circuitThreshold: 5,
+      signal: opts.signal,
     });
     const userAgent = opts.userAgent ?? DEFAULT_USER_AGENT;
     const fetcher = new PageFetcher({

@@ -132,13 +132,13 @@ export function exchange(url: string, opts: ExchangeOptions): Promise<RawRespons
       );
       socket.once("connect", () => clearTimeout(connectTimer));
     });
-    const onAbort = () => fail(new ExchangeError("aborted", "crawl interrupted"));
-    if (opts.signal?.aborted) return onAbort();
-    opts.signal?.addEventListener("abort", onAbort, { once: true });
-
+    // The error listener goes on first: fail() destroys the request, which may emit "error" at once.
     req.on("error", (err: NodeJS.ErrnoException) =>
       fail(new ExchangeError("network", `${err.code ?? "error"}: ${err.message}`)),
     );
+    const onAbort = () => fail(new ExchangeError("aborted", "crawl interrupted"));
+    if (opts.signal?.aborted) return onAbort();
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
     req.on("response", (res) => {
       const headers = flatHeaders(res);
       const declared = headers["content-length"] ? Number(headers["content-length"]) : null;

@@ -2,7 +2,12 @@
 // politeness gate and retry policy around each exchange, redirects (HTTP and shells), conditional GET, decoding.
 import type { Logger } from "pino";
 import { decodeBody } from "../decode/decode-body.ts";
-import { CircuitOpenError, type HostGate } from "../politeness/host-gate.ts";
+import {
+  CircuitOpenError,
+  GateAbortedError,
+  type HostGate,
+  sleepUnlessAborted,
+} from "../politeness/host-gate.ts";
 import { backoffMs, isRetryableStatus, type RetryPolicy, retryAfterMs } from "../politeness/retry-policy.ts";
 import {
   ALLOW_ALL,
@@ -74,7 +79,6 @@ export interface FetcherOptions {
   random?: () => number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const TEXT_TYPES = new Set<FileType>(["html", "xml", "json", "text"]);
 
 type Exchanged =
@@ -162,6 +166,16 @@ export class PageFetcher {
     });
   }
 
+  /** A backoff wait; false when the crawl was interrupted during it. */
+  private async pause(ms: number): Promise<boolean> {
+    try {
+      await sleepUnlessAborted(ms, this.opts.signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** One URL through gate + retries. Retries only network errors, 408, 429 and 5xx; challenges never. */
   private async exchangeWithRetry(
     url: string,
@@ -180,6 +194,7 @@ export class PageFetcher {
         res = await gate.run(host, () => this.send(url, headers, maxBodyBytes, legacyTls));
       } catch (err) {
         if (err instanceof CircuitOpenError) return { failure: "circuit_open", attempts };
+        if (err instanceof GateAbortedError) return { failure: "aborted", attempts };
         if (!(err instanceof ExchangeError)) throw err;
         if (err.reason === "aborted") return { failure: "aborted", attempts };
         if (err.reason === "too_large") return { failure: `too_large: ${err.message}`, attempts };
@@ -189,7 +204,8 @@ export class PageFetcher {
           "fetch attempt failed",
         );
         if (attempt >= retry.maxRetries) return { failure: `${err.reason}: ${err.message}`, attempts };
-        await sleep(backoffMs(retry, attempt, this.opts.random));
+        if (!(await this.pause(backoffMs(retry, attempt, this.opts.random))))
+          return { failure: "aborted", attempts };
         continue;
       }
       if (!isRetryableStatus(res.status)) {
@@ -214,7 +230,8 @@ export class PageFetcher {
       }
       if (waitMs !== null) gate.pause(host, waitMs);
       if (attempt >= retry.maxRetries) return { res, attempts };
-      await sleep(backoffMs(retry, attempt, this.opts.random));
+      if (!(await this.pause(backoffMs(retry, attempt, this.opts.random))))
+        return { failure: "aborted", attempts };
     }
   }
 

@@ -15,6 +15,8 @@ export interface HostGateOptions {
   /** Consecutive failures that open a host's circuit for the rest of the run. */
   circuitThreshold: number;
   random?: () => number;
+  /** Aborting stops every wait at once (Ctrl-C must not sit out a long Retry-After). */
+  signal?: AbortSignal;
 }
 
 class Semaphore {
@@ -55,7 +57,28 @@ export class CircuitOpenError extends Error {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export class GateAbortedError extends Error {
+  constructor() {
+    super("crawl interrupted");
+    this.name = "GateAbortedError";
+  }
+}
+
+/** Sleeps `ms`, or rejects with GateAbortedError as soon as `signal` aborts. */
+export function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(new GateAbortedError());
+  return new Promise((ok, fail) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      fail(new GateAbortedError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      ok();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
 
 export class HostGate {
   private readonly hosts = new Map<string, HostState>();
@@ -160,12 +183,13 @@ export class HostGate {
     });
     await previous;
     try {
+      if (this.opts.signal?.aborted) throw new GateAbortedError();
       if (s.circuitOpen) throw new CircuitOpenError(host);
       for (;;) {
         // Read the delay now, not when the last request ended: robots.txt or a 429 may have raised it since.
         const wait = Math.max(s.lastEndAt + s.delayMs * (1 + s.jitterFraction), s.pausedUntil) - Date.now();
         if (wait <= 0) break;
-        await sleep(wait);
+        await sleepUnlessAborted(wait, this.opts.signal);
       }
       const domain = registrableDomain(host);
       let sem = this.domains.get(domain);
