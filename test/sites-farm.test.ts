@@ -8,7 +8,7 @@ import type { ListLink } from "../crawler/pagination/pagination-adapter.ts";
 import { adapterFor } from "../crawler/pagination/pagination-index.ts";
 import { validateRegistry } from "../crawler/sites/load-registry.ts";
 import type { Site } from "../crawler/sites/site-schema.ts";
-import { FARM_SPECS } from "../fixtures/farm/build-site-copies.ts";
+import { buildAllCopies, FARM_SPECS } from "../fixtures/farm/build-site-copies.ts";
 
 const HOSTS = "fixtures/farm/hosts";
 const { sites } = validateRegistry(readFileSync("sites/sites.json", "utf8"), "sites/sites.json");
@@ -57,6 +57,16 @@ describe("farm copies of the registry sites", () => {
     for (const s of sites) {
       expect(FARM_SPECS[s.slug], s.slug).toBeDefined();
       for (const u of s.start_urls) expect(existsSync(farmFile(u)), `${s.slug}: ${u}`).toBe(true);
+    }
+  });
+
+  it("are exactly what the generator writes (rerun it after changing the registry or a spec)", () => {
+    const files = buildAllCopies(sites);
+    expect(files.length).toBeGreaterThanOrEqual(sites.length * 3);
+    for (const f of files) {
+      const path = join(HOSTS, f.file);
+      expect(existsSync(path), f.file).toBe(true);
+      expect(readFileSync(path).equals(f.bytes), f.file).toBe(true);
     }
   });
 
