@@ -1,6 +1,6 @@
 // Every registry site has a farm copy, and the crawler's own pagination adapter, run over the saved
 // pages the way a crawl would (first pages, then each next page), finds its reports and its second page.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { decodeBody } from "../crawler/decode/decode-body.ts";
@@ -68,6 +68,14 @@ describe("farm copies of the registry sites", () => {
       expect(existsSync(path), f.file).toBe(true);
       expect(readFileSync(path).equals(f.bytes), f.file).toBe(true);
     }
+    // …and nothing else lives under the registry's hosts (no copies left from removed entries).
+    const hosts = new Set(sites.flatMap((s) => s.start_urls.map((u) => new URL(u).hostname)));
+    const onDisk = [...hosts].flatMap((h) =>
+      (readdirSync(join(HOSTS, h), { recursive: true }) as string[])
+        .map((f) => join(h, f))
+        .filter((f) => statSync(join(HOSTS, f)).isFile()),
+    );
+    expect(onDisk.sort()).toEqual(files.map((f) => f.file).sort());
   });
 
   it("reproduce different CMS skeletons, as the portals differ", () => {
