@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
 import type { StoreDb } from "./open-store.ts";
+import { statement } from "./statement-cache.ts";
 
 export interface FetchInput {
   url: string;
@@ -34,10 +35,10 @@ export function sha256Hex(bytes: Uint8Array): string {
 
 /** Stores the body once per sha256; returns its hash. */
 export function saveBody(db: StoreDb, body: Uint8Array, sha256 = sha256Hex(body)): string {
-  const exists = db.prepare("SELECT 1 FROM bodies WHERE sha256 = ?").get(sha256);
+  const exists = statement(db, "SELECT 1 FROM bodies WHERE sha256 = ?").get(sha256);
   if (!exists) {
     const packed = gzipSync(body, { level: 6 });
-    db.prepare("INSERT INTO bodies (sha256, size_bytes, compression, data) VALUES (?, ?, 'gzip', ?)").run(sha256, body.length, packed);
+    statement(db, "INSERT INTO bodies (sha256, size_bytes, compression, data) VALUES (?, ?, 'gzip', ?)").run(sha256, body.length, packed);
   }
   return sha256;
 }
@@ -71,7 +72,7 @@ export function saveFetch(db: StoreDb, f: FetchInput): SavedFetch {
 
 /** The stored body bytes, or null when no body has that hash. */
 export function getBody(db: StoreDb, sha256: string): Uint8Array | null {
-  const row = db.prepare("SELECT compression, data FROM bodies WHERE sha256 = ?").get(sha256) as { compression: string; data: Buffer } | undefined;
+  const row = statement(db, "SELECT compression, data FROM bodies WHERE sha256 = ?").get(sha256) as { compression: string; data: Buffer } | undefined;
   if (!row) return null;
   return row.compression === "gzip" ? new Uint8Array(gunzipSync(row.data)) : new Uint8Array(row.data);
 }
@@ -103,11 +104,11 @@ export function latestFetchFor(db: StoreDb, url: string): LatestFetch | null {
 
 /** Starts a crawl run; returns its id. */
 export function startRun(db: StoreDb, options: unknown = {}, startedAt = new Date().toISOString()): number {
-  const info = db.prepare("INSERT INTO crawl_runs (started_at, options_json) VALUES (?, ?)").run(startedAt, JSON.stringify(options));
+  const info = statement(db, "INSERT INTO crawl_runs (started_at, options_json) VALUES (?, ?)").run(startedAt, JSON.stringify(options));
   return Number(info.lastInsertRowid);
 }
 
 /** Closes a crawl run with its summary (per-site counts, failures by reason…), stored as JSON. */
 export function finishRun(db: StoreDb, runId: number, summary: unknown, finishedAt = new Date().toISOString()): void {
-  db.prepare("UPDATE crawl_runs SET finished_at = ?, summary_json = ? WHERE id = ?").run(finishedAt, JSON.stringify(summary), runId);
+  statement(db, "UPDATE crawl_runs SET finished_at = ?, summary_json = ? WHERE id = ?").run(finishedAt, JSON.stringify(summary), runId);
 }

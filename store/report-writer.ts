@@ -3,6 +3,8 @@
 import { createHash } from "node:crypto";
 import type { ReportRecord } from "../extract/schema.ts";
 import type { StoreDb } from "./open-store.ts";
+import { versionCountsInsertSql } from "./schema-migrations.ts";
+import { statement } from "./statement-cache.ts";
 
 export interface SaveReportInput {
   record: ReportRecord;
@@ -69,36 +71,37 @@ interface ReportRow {
 }
 
 function insertVersionChildren(db: StoreDb, versionId: number, record: ReportRecord): void {
-  const section = db.prepare("INSERT INTO sections (version_id, position, level, label, title, text_offset, text) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  const fts = db.prepare("INSERT INTO report_text_fts (rowid, title, text) VALUES (?, ?, ?)");
+  const section = statement(db, "INSERT INTO sections (version_id, position, level, label, title, text_offset, text) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  const fts = statement(db, "INSERT INTO report_text_fts (rowid, title, text) VALUES (?, ?, ?)");
   splitSections(record).forEach((s, i) => {
     const id = section.run(versionId, i, s.level, s.label, s.title, s.offset, s.text).lastInsertRowid;
     fts.run(id, s.title, s.text);
   });
-  const cell = db.prepare(
+  const cell = statement(db, 
     "INSERT INTO cells (version_id, position, table_no, table_index, row, col, row_label, col_label, raw, value, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
   );
   record.cells.forEach((c, i) => {
     cell.run(versionId, i, c.table, c.table_index, c.row, c.col, c.row_label, c.col_label, c.raw, c.value, c.key);
   });
-  const fact = db.prepare("INSERT INTO facts (version_id, position, key, value, approx, sentence, text_offset) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  const fact = statement(db, "INSERT INTO facts (version_id, position, key, value, approx, sentence, text_offset) VALUES (?, ?, ?, ?, ?, ?, ?)");
   record.facts.forEach((f, i) => {
     fact.run(versionId, i, f.key, f.value, f.approx ? 1 : 0, f.sentence, f.offset);
   });
   const proseKeys = new Set(record.facts.filter((f) => !f.approx).map((f) => f.key));
   const tableKeys = new Set(record.cells.map((c) => c.key).filter((k): k is string => k !== null));
-  const value = db.prepare("INSERT INTO report_values (version_id, key, value, source) VALUES (?, ?, ?, ?)");
+  const value = statement(db, "INSERT INTO report_values (version_id, key, value, source) VALUES (?, ?, ?, ?)");
   for (const [key, v] of Object.entries(record.values)) {
     value.run(versionId, key, v, !tableKeys.has(key) && proseKeys.has(key) ? "prose" : "table");
   }
-  const check = db.prepare("INSERT INTO checks (version_id, position, check_id, ok, detail) VALUES (?, ?, ?, ?, ?)");
+  const check = statement(db, "INSERT INTO checks (version_id, position, check_id, ok, detail) VALUES (?, ?, ?, ?, ?)");
   record.checks.forEach((c, i) => {
     check.run(versionId, i, c.id, c.ok ? 1 : 0, c.detail);
   });
-  const flag = db.prepare("INSERT INTO flags (version_id, position, flag_id, detail) VALUES (?, ?, ?, ?)");
+  const flag = statement(db, "INSERT INTO flags (version_id, position, flag_id, detail) VALUES (?, ?, ?, ?)");
   record.flags.forEach((f, i) => {
     flag.run(versionId, i, f.id, f.detail);
   });
+  statement(db, versionCountsInsertSql()).run(versionId);
 }
 
 /** The live report whose current version came from `sourceUrl` (to follow a page whose key changed). */
@@ -118,14 +121,14 @@ export function saveReport(db: StoreDb, input: SaveReportInput): SavedReport {
   const key = reportKey(record, sourceUrl);
   const recordHash = recordSha256(record);
   return db.transaction((): SavedReport => {
-    let report = db.prepare("SELECT id, report_key, current_version_id FROM reports WHERE report_key = ?").get(key) as ReportRow | undefined;
+    let report = statement(db, "SELECT id, report_key, current_version_id FROM reports WHERE report_key = ?").get(key) as ReportRow | undefined;
     const prior = reportFromSource(db, sourceUrl);
     if (!report && prior) {
       // The same page now extracts to another key (e.g. the agency became readable): follow it.
-      db.prepare("UPDATE reports SET report_key = ?, agency = ?, report_year = ? WHERE id = ?").run(key, record.agency, record.report_year, prior.id);
+      statement(db, "UPDATE reports SET report_key = ?, agency = ?, report_year = ? WHERE id = ?").run(key, record.agency, record.report_year, prior.id);
       report = { ...prior, report_key: key };
     } else if (report && prior && prior.id !== report.id) {
-      db.prepare("UPDATE reports SET superseded_by = ? WHERE id = ?").run(report.id, prior.id);
+      statement(db, "UPDATE reports SET superseded_by = ? WHERE id = ?").run(report.id, prior.id);
     }
     let status: SaveStatus = "changed";
     if (!report) {
@@ -144,7 +147,7 @@ export function saveReport(db: StoreDb, input: SaveReportInput): SavedReport {
       }
       // An earlier version is what this page extracts to again (e.g. a bad extractor release was
       // reverted): point back at it rather than store a copy.
-      db.prepare("UPDATE reports SET current_version_id = ?, agency = ?, report_year = ?, source_url = ? WHERE id = ?").run(
+      statement(db, "UPDATE reports SET current_version_id = ?, agency = ?, report_year = ?, source_url = ? WHERE id = ?").run(
         existing.id,
         record.agency,
         record.report_year,
@@ -180,7 +183,7 @@ export function saveReport(db: StoreDb, input: SaveReportInput): SavedReport {
         ).lastInsertRowid,
     );
     insertVersionChildren(db, versionId, record);
-    db.prepare("UPDATE reports SET current_version_id = ?, agency = ?, report_year = ?, source_url = ?, site_slug = COALESCE(?, site_slug) WHERE id = ?").run(
+    statement(db, "UPDATE reports SET current_version_id = ?, agency = ?, report_year = ?, source_url = ?, site_slug = COALESCE(?, site_slug) WHERE id = ?").run(
       versionId,
       record.agency,
       record.report_year,

@@ -11,15 +11,34 @@ export const NIANBAO_APPLICATION_ID = 0x6e69616e; // "nian"
  * migration that drops and recreates the view, so old files get the new columns too.
  */
 function disclosureCountsView(): string {
-  const cols = DISCLOSURE_COLUMNS.map((c) => `  ${c.sql} AS ${c.name}`).join(",\n");
+  const cols = DISCLOSURE_COLUMNS.map((c) => `  ${c.perVersion ? `c.${c.name}` : c.sql} AS ${c.name}`).join(",\n");
   return `CREATE VIEW v_disclosure_counts AS
 SELECT
 ${cols}
 FROM reports r
 JOIN report_versions v ON v.id = r.current_version_id
+LEFT JOIN report_version_counts c ON c.version_id = v.id
 LEFT JOIN fetches f ON f.id = v.fetch_id
 LEFT JOIN sites s ON s.slug = r.site_slug
 WHERE r.superseded_by IS NULL;`;
+}
+
+const AFFINITY = { integer: "INTEGER", number: "NUMERIC", string: "TEXT" } as const;
+
+/** One row per version: the v_disclosure_counts columns that depend on the version alone. */
+function versionCountsTable(): string {
+  const cols = DISCLOSURE_COLUMNS.filter((c) => c.perVersion).map((c) => `  ${c.name} ${AFFINITY[c.type]}`);
+  return `CREATE TABLE report_version_counts (
+  version_id INTEGER PRIMARY KEY REFERENCES report_versions(id),
+${cols.join(",\n")}
+);`;
+}
+
+/** Fills report_version_counts for one version (bound parameter: the version id). */
+export function versionCountsInsertSql(): string {
+  const cols = DISCLOSURE_COLUMNS.filter((c) => c.perVersion);
+  return `INSERT INTO report_version_counts (version_id, ${cols.map((c) => c.name).join(", ")})
+SELECT v.id, ${cols.map((c) => c.sql).join(", ")} FROM report_versions v WHERE v.id = ?`;
 }
 
 const MIGRATION_1 = `
@@ -115,6 +134,7 @@ CREATE TABLE sections (
 );
 
 CREATE TABLE cells (
+  id INTEGER PRIMARY KEY,
   version_id INTEGER NOT NULL REFERENCES report_versions(id),
   position INTEGER NOT NULL,
   table_no INTEGER NOT NULL,
@@ -125,9 +145,9 @@ CREATE TABLE cells (
   col_label TEXT NOT NULL,
   raw TEXT NOT NULL,
   value NUMERIC,
-  key TEXT,
-  PRIMARY KEY (version_id, position)
-) WITHOUT ROWID;
+  key TEXT
+);
+CREATE INDEX cells_by_version ON cells(version_id);
 
 CREATE TABLE facts (
   version_id INTEGER NOT NULL REFERENCES report_versions(id),
@@ -147,7 +167,6 @@ CREATE TABLE report_values (
   source TEXT NOT NULL CHECK (source IN ('table', 'prose')),
   PRIMARY KEY (version_id, key)
 ) WITHOUT ROWID;
-CREATE INDEX report_values_by_key ON report_values(key, value);
 
 CREATE TABLE checks (
   version_id INTEGER NOT NULL REFERENCES report_versions(id),
@@ -165,6 +184,8 @@ CREATE TABLE flags (
   detail TEXT NOT NULL,
   PRIMARY KEY (version_id, position)
 ) WITHOUT ROWID;
+
+${versionCountsTable()}
 
 CREATE VIRTUAL TABLE report_text_fts USING fts5(
   title, text,
