@@ -120,11 +120,12 @@ async function renderIfNeeded(
     const page = await gate.run(host, () => browser.render(site.slug, res.finalUrl));
     const challenge = detectChallenge(page.status ?? 200, page.html);
     if (challenge || (page.status ?? 200) >= 400) {
+      const why = challenge ? challenge.reason : `HTTP ${page.status}`;
       return {
         res: {
           ...res,
           outcome: "blocked",
-          reason: challenge ? `${challenge.reason}; browser retry failed` : res.reason,
+          reason: `${res.reason ?? `challenge (${why})`}; browser retry failed: ${why}`,
           challenge: challenge ?? res.challenge,
         },
         rendered: false,

@@ -19,6 +19,8 @@ export interface RenderedPage {
   html: string;
 }
 
+/** Main-frame navigations allowed per render (the page plus one self-reload, as a cookie shell does). */
+const MAX_NAVIGATIONS = 2;
 const BLOCKED_TYPES = new Set(["image", "font", "media"]);
 const ANALYTICS =
   /(hm\.baidu\.com|cnzz\.com|google-analytics\.com|googletagmanager\.com|51\.la|umeng\.com|zhuge\.io)/;
@@ -39,6 +41,8 @@ export class BrowserRenderer {
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
+        "--disable-features=OptimizationHints,MediaRouter,Translate",
+        "--disable-domain-reliability",
       ];
       if (this.opts.hostResolverRules) args.push(`--host-resolver-rules=${this.opts.hostResolverRules}`);
       this.browser = await chromium.launch({
@@ -64,11 +68,6 @@ export class BrowserRenderer {
       locale: "zh-CN",
       javaScriptEnabled: true,
     });
-    await context.route("**/*", (route) => {
-      const req = route.request();
-      if (BLOCKED_TYPES.has(req.resourceType()) || ANALYTICS.test(req.url())) return route.abort();
-      return route.continue();
-    });
     this.contexts.set(siteSlug, { context, pages: 1 });
     return context;
   }
@@ -81,14 +80,31 @@ export class BrowserRenderer {
   async render(siteSlug: string, url: string): Promise<RenderedPage> {
     const context = await this.contextFor(siteSlug);
     const page = await context.newPage();
+    let navigations = 0;
+    let status: number | null = null;
+    // Shells like 加速乐 reload themselves forever when their cookie does not stick: cap the reloads
+    // so one render stays one or two requests to the host, never a flood.
+    await page.route("**/*", (route) => {
+      const req = route.request();
+      if (BLOCKED_TYPES.has(req.resourceType()) || ANALYTICS.test(req.url())) return route.abort();
+      if (req.isNavigationRequest() && req.frame() === page.mainFrame() && ++navigations > MAX_NAVIGATIONS) {
+        return route.abort();
+      }
+      return route.continue();
+    });
+    page.on("response", (res) => {
+      if (res.request().isNavigationRequest() && res.frame() === page.mainFrame()) status = res.status();
+    });
+    const timeout = this.opts.navigationTimeoutMs ?? 30_000;
     try {
-      const response = await page.goto(url, {
-        waitUntil: "load",
-        timeout: this.opts.navigationTimeoutMs ?? 30_000,
+      await page.goto(url, { waitUntil: "domcontentloaded", timeout }).catch((err: Error) => {
+        if (status === null) throw err; // nothing arrived at all: a real failure
       });
-      await page.waitForLoadState("networkidle", { timeout: 5_000 }).catch(() => {});
+      await page.waitForLoadState("load", { timeout: 5_000 }).catch(() => {});
+      await page.waitForLoadState("networkidle", { timeout: 2_000 }).catch(() => {});
       if (this.opts.settleMs) await page.waitForTimeout(this.opts.settleMs);
-      return { status: response?.status() ?? null, finalUrl: page.url(), html: await page.content() };
+      const html = await page.content().catch(() => "");
+      return { status, finalUrl: page.url(), html };
     } finally {
       await page.close().catch(() => {});
     }
