@@ -4,9 +4,10 @@ import { readdir, stat } from "node:fs/promises";
 import { extname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { NianbaoError } from "../core/errors.ts";
-import { extractReport, type ReportRecord } from "../extract/index.ts";
+import { availableParallelism } from "node:os";
 import { latestFetchFor, type SavedReport, type SaveStatus, type Store, saveFetch, saveReport, sha256Hex, toStoreError } from "../store/index.ts";
-import { type LoadedPage, loadPage } from "./extract-file.ts";
+import { ExtractPool } from "./extract-pool.ts";
+import { type PreparedPage, preparePage } from "./prepare-page.ts";
 
 /** Extensions taken when a folder is imported; files named one by one are always tried. */
 export const PAGE_EXTENSIONS = new Set([".html", ".htm", ".shtml", ".xhtml", ".txt"]);
@@ -54,8 +55,8 @@ export async function listPageFiles(inputs: string[]): Promise<{ files: string[]
   return { files, skipped };
 }
 
-/** Stores one loaded page and its extraction in a single transaction. */
-function storeOne(store: Store, file: string, page: LoadedPage, record: ReportRecord, fetchedAt: string): SavedReport {
+/** Stores one prepared page and its extraction in a single transaction. */
+function storeOne(store: Store, file: string, page: Extract<PreparedPage, { ok: true }>): SavedReport {
   const url = pathToFileURL(resolve(file)).href;
   const { db } = store;
   return db.transaction(() => {
@@ -65,8 +66,16 @@ function storeOne(store: Store, file: string, page: LoadedPage, record: ReportRe
     const fetchId =
       last && last.sha256 === sha256
         ? last.fetchId
-        : saveFetch(db, { url, status: 200, contentType: page.contentType, encoding: page.encoding, body: page.bytes, fetchedAt, outcome: "imported" }).fetchId;
-    return saveReport(db, { record, sourceUrl: url, fetchId, bodySha256: sha256 });
+        : saveFetch(db, {
+            url,
+            status: 200,
+            contentType: page.contentType,
+            encoding: page.encoding,
+            body: page.bytes,
+            fetchedAt: page.fetchedAt,
+            outcome: "imported",
+          }).fetchId;
+    return saveReport(db, { record: page.record, sourceUrl: url, fetchId, bodySha256: sha256 });
   }).immediate();
 }
 
@@ -75,48 +84,57 @@ export interface ImportOptions {
   onFile?: (result: ImportedFile, index: number, total: number) => void;
   /** Stop between files (Ctrl-C): files already stored stay stored. */
   signal?: AbortSignal;
+  /**
+   * Worker threads that read and extract pages while this thread writes. Default: one per core
+   * but one (at most 4), and none for imports under 64 files, where starting workers costs more.
+   */
+  workers?: number;
+}
+
+function defaultWorkers(files: number): number {
+  if (files < 64) return 0;
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
 }
 
 /**
- * Imports every page under `inputs`. A file that cannot be read is listed in `failed` and skipped;
- * a database failure (locked, read-only, disk full) stops the import with a NianbaoError.
+ * Imports every page under `inputs`, in order. A file that cannot be read is listed in `failed` and
+ * skipped; a database failure (locked, read-only, disk full) stops the import with a NianbaoError.
  */
 export async function importPages(store: Store, inputs: string[], opts: ImportOptions = {}): Promise<ImportSummary> {
   const { files, skipped } = await listPageFiles(inputs);
   const summary: ImportSummary = { files: files.length, new: 0, changed: 0, unchanged: 0, failed: [], skipped };
-  for (const [i, file] of files.entries()) {
-    if (opts.signal?.aborted) break;
-    const failed = (code: string, message: string) => {
-      const result: ImportedFile = { file, status: "failed", error: { code, message } };
-      summary.failed.push(result);
-      opts.onFile?.(result, i, files.length);
-    };
-    let page: LoadedPage;
-    let record: ReportRecord;
-    let fetchedAt: string;
-    try {
-      page = await loadPage(file);
-      fetchedAt = (await stat(file)).mtime.toISOString();
-    } catch (err) {
-      if (err instanceof NianbaoError) failed(err.code, err.message);
-      else failed("input_unreadable", `${file}: ${(err as Error).message}`);
-      continue;
+  const workers = opts.workers ?? defaultWorkers(files.length);
+  const pool = workers > 0 ? new ExtractPool(workers) : null;
+  const prepare = (file: string) => (pool ? pool.prepare(file) : preparePage(file));
+  // Pages are prepared ahead (a window per worker) but stored strictly in file order.
+  const window = Math.max(1, workers * 4);
+  const ahead: Promise<PreparedPage>[] = [];
+  let queued = 0;
+  const fill = () => {
+    while (queued < files.length && ahead.length < window) ahead.push(prepare(files[queued++] as string));
+  };
+  try {
+    for (const [i, file] of files.entries()) {
+      if (opts.signal?.aborted) break;
+      fill();
+      const page = await (ahead.shift() as Promise<PreparedPage>);
+      if (!page.ok) {
+        const result: ImportedFile = { file, status: "failed", error: { code: page.code, message: page.message } };
+        summary.failed.push(result);
+        opts.onFile?.(result, i, files.length);
+        continue;
+      }
+      let saved: SavedReport;
+      try {
+        saved = storeOne(store, file, page);
+      } catch (err) {
+        throw toStoreError(err, store.path);
+      }
+      summary[saved.status]++;
+      opts.onFile?.({ file, status: saved.status, reportId: saved.reportId }, i, files.length);
     }
-    try {
-      record = extractReport({ content: page.text, fileName: file, contentType: page.contentType ?? undefined });
-    } catch (err) {
-      // An extractor bug on one page must not stop an archive import: list it and go on.
-      failed("extraction_error", `${file}: the extractor failed: ${(err as Error).message}`);
-      continue;
-    }
-    let saved: SavedReport;
-    try {
-      saved = storeOne(store, file, page, record, fetchedAt);
-    } catch (err) {
-      throw toStoreError(err, store.path);
-    }
-    summary[saved.status]++;
-    opts.onFile?.({ file, status: saved.status, reportId: saved.reportId }, i, files.length);
+  } finally {
+    await pool?.close();
   }
   return summary;
 }
