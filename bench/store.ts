@@ -9,7 +9,13 @@ import { importPages } from "../pipeline/import-pages.ts";
 import { DISCLOSURE_COLUMNS, openStore, type StoreDb } from "../store/index.ts";
 import { generatedReportPage } from "./generated-report.ts";
 
-const { values } = parseArgs({ options: { reports: { type: "string", default: "5000" }, "view-reports": { type: "string", default: "50000" }, keep: { type: "boolean" } } });
+const { values } = parseArgs({
+  options: {
+    reports: { type: "string", default: "5000" },
+    "view-reports": { type: "string", default: "50000" },
+    keep: { type: "boolean" },
+  },
+});
 const importCount = Number(values.reports);
 const viewCount = Number(values["view-reports"]);
 
@@ -51,12 +57,18 @@ const importSeconds = (performance.now() - t) / 1000;
 store.db.pragma("wal_checkpoint(TRUNCATE)");
 const bytes = fileBytes(dbPath);
 const perSecond = summary.new / importSeconds;
-console.log(`import: ${summary.new} reports in ${importSeconds.toFixed(1)} s = ${perSecond.toFixed(0)} reports/s (target ≥300; extraction alone ${extractMs.toFixed(2)} ms/report = ${(1000 / extractMs).toFixed(0)}/s)`);
-console.log(`size:   ${(bytes / 1e6).toFixed(1)} MB = ${(bytes / summary.new / 1024).toFixed(1)} KB per report (bodies gzip, sections, cells, values, FTS)`);
+console.log(
+  `import: ${summary.new} reports in ${importSeconds.toFixed(1)} s = ${perSecond.toFixed(0)} reports/s (target ≥300; extraction alone ${extractMs.toFixed(2)} ms/report = ${(1000 / extractMs).toFixed(0)}/s)`,
+);
+console.log(
+  `size:   ${(bytes / 1e6).toFixed(1)} MB = ${(bytes / summary.new / 1024).toFixed(1)} KB per report (bodies gzip, sections, cells, values, FTS)`,
+);
 
 // 3. Grow to `viewCount` reports by copying the imported ones under new keys (what the view reads:
 //    reports, versions, values, checks, flags), then time a full read of v_disclosure_counts.
-const countCols = DISCLOSURE_COLUMNS.filter((c) => c.perVersion).map((c) => c.name).join(", ");
+const countCols = DISCLOSURE_COLUMNS.filter((c) => c.perVersion)
+  .map((c) => c.name)
+  .join(", ");
 
 function grow(db: StoreDb, target: number): void {
   const have = () => db.prepare("SELECT COUNT(*) FROM reports").pluck().get() as number;
@@ -66,18 +78,34 @@ function grow(db: StoreDb, target: number): void {
     for (const vid of ids) {
       const v = db.prepare("SELECT * FROM report_versions WHERE id = ?").get(vid) as Record<string, unknown>;
       const rid = db
-        .prepare("INSERT INTO reports (report_key, agency, report_year, source_url, created_at) VALUES (?, ?, ?, ?, ?)")
-        .run(`copy${round}:${vid}`, v.agency, (v.report_year as number) - round, `copy${round}:${v.source_url}`, v.created_at).lastInsertRowid;
+        .prepare(
+          "INSERT INTO reports (report_key, agency, report_year, source_url, created_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .run(
+          `copy${round}:${vid}`,
+          v.agency,
+          (v.report_year as number) - round,
+          `copy${round}:${v.source_url}`,
+          v.created_at,
+        ).lastInsertRowid;
       const nv = db
         .prepare(
           `INSERT INTO report_versions (report_id, fetch_id, body_sha256, source_url, extractor_version, record_sha256, created_at, title, agency, report_year, published_at, doc_number, is_annual_report, template, metadata_notes_json, text_chars)
            SELECT ?, fetch_id, body_sha256, ?, extractor_version, record_sha256, created_at, title, agency, report_year - ?, published_at, doc_number, is_annual_report, template, metadata_notes_json, text_chars FROM report_versions WHERE id = ?`,
         )
         .run(rid, `copy${round}:${v.source_url}`, round, vid).lastInsertRowid;
-      db.prepare("INSERT INTO report_values (version_id, key, value, source) SELECT ?, key, value, source FROM report_values WHERE version_id = ?").run(nv, vid);
-      db.prepare("INSERT INTO checks (version_id, position, check_id, ok, detail) SELECT ?, position, check_id, ok, detail FROM checks WHERE version_id = ?").run(nv, vid);
-      db.prepare("INSERT INTO flags (version_id, position, flag_id, detail) SELECT ?, position, flag_id, detail FROM flags WHERE version_id = ?").run(nv, vid);
-      db.prepare(`INSERT INTO report_version_counts (version_id, ${countCols}) SELECT ?, ${countCols} FROM report_version_counts WHERE version_id = ?`).run(nv, vid);
+      db.prepare(
+        "INSERT INTO report_values (version_id, key, value, source) SELECT ?, key, value, source FROM report_values WHERE version_id = ?",
+      ).run(nv, vid);
+      db.prepare(
+        "INSERT INTO checks (version_id, position, check_id, ok, detail) SELECT ?, position, check_id, ok, detail FROM checks WHERE version_id = ?",
+      ).run(nv, vid);
+      db.prepare(
+        "INSERT INTO flags (version_id, position, flag_id, detail) SELECT ?, position, flag_id, detail FROM flags WHERE version_id = ?",
+      ).run(nv, vid);
+      db.prepare(
+        `INSERT INTO report_version_counts (version_id, ${countCols}) SELECT ?, ${countCols} FROM report_version_counts WHERE version_id = ?`,
+      ).run(nv, vid);
       db.prepare("UPDATE reports SET current_version_id = ? WHERE id = ?").run(nv, rid);
     }
   });
@@ -90,7 +118,9 @@ if (viewCount > 0) {
   store.db.exec("ANALYZE");
   const reports = store.db.prepare("SELECT COUNT(*) FROM reports").pluck().get() as number;
   const values = store.db.prepare("SELECT COUNT(*) FROM report_values").pluck().get() as number;
-  console.log(`grown to ${reports} reports, ${values} values in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  console.log(
+    `grown to ${reports} reports, ${values} values in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
   const runs: number[] = [];
   let rows = 0;
   for (let i = 0; i < 3; i++) {
@@ -98,7 +128,9 @@ if (viewCount > 0) {
     rows = store.db.prepare("SELECT * FROM v_disclosure_counts").all().length;
     runs.push(performance.now() - t);
   }
-  console.log(`v_disclosure_counts: ${rows} rows in ${Math.min(...runs).toFixed(0)} ms (best of 3; runs ${runs.map((r) => r.toFixed(0)).join(", ")} ms; target < 1000 ms)`);
+  console.log(
+    `v_disclosure_counts: ${rows} rows in ${Math.min(...runs).toFixed(0)} ms (best of 3; runs ${runs.map((r) => r.toFixed(0)).join(", ")} ms; target < 1000 ms)`,
+  );
 }
 
 store.close();

@@ -1,6 +1,6 @@
 // Argument parsing shared by the database commands: --db / NIANBAO_DB, --json, and usage errors
 // that name the command. Keeps the seven store commands consistent.
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { NianbaoError } from "../core/errors.ts";
 import { databasePath } from "../pipeline/open-database.ts";
 import type { CliIO } from "./command.ts";
@@ -11,7 +11,12 @@ export const DB_HELP = "  --db FILE     the database (default ./nianbao.sqlite, 
 
 export function parseStoreArgs<O extends Options>(name: string, args: string[], options: O) {
   try {
-    return parseArgs({ args, allowPositionals: true, strict: true, options: { db: { type: "string" }, ...options } as O & { db: { type: "string" } } });
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { db: { type: "string" }, ...options } as O & { db: { type: "string" } },
+    });
   } catch (err) {
     throw new NianbaoError("bad_usage", (err as Error).message, `see \`nianbao ${name} --help\``);
   }
@@ -21,8 +26,17 @@ export function dbPathFrom(flag: string | boolean | undefined, io: CliIO): strin
   return databasePath(typeof flag === "string" ? flag : undefined, io.env.NIANBAO_DB, io.cwd);
 }
 
-export function yearOption(name: string, flag: string, value: string | boolean | undefined): number | undefined {
+export function yearOption(
+  name: string,
+  flag: string,
+  value: string | boolean | undefined,
+): number | undefined {
   if (value === undefined || typeof value === "boolean") return undefined;
-  if (!/^\d{4}$/.test(value)) throw new NianbaoError("bad_usage", `${flag} needs a four-digit year, not "${value}"`, `see \`nianbao ${name} --help\``);
+  if (!/^\d{4}$/.test(value))
+    throw new NianbaoError(
+      "bad_usage",
+      `${flag} needs a four-digit year, not "${value}"`,
+      `see \`nianbao ${name} --help\``,
+    );
   return Number(value);
 }

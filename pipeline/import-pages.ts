@@ -1,11 +1,20 @@
 // `import`: stores saved pages as if they had been fetched (body, fetch row), then extracts and saves
 // the report. One transaction per file, so an interrupted import keeps every file that finished.
 import { readdir, stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { extname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { NianbaoError } from "../core/errors.ts";
-import { availableParallelism } from "node:os";
-import { latestFetchFor, type SavedReport, type SaveStatus, type Store, saveFetch, saveReport, sha256Hex, toStoreError } from "../store/index.ts";
+import {
+  latestFetchFor,
+  type SavedReport,
+  type SaveStatus,
+  type Store,
+  saveFetch,
+  saveReport,
+  sha256Hex,
+  toStoreError,
+} from "../store/index.ts";
 import { ExtractPool } from "./extract-pool.ts";
 import { type PreparedPage, preparePage } from "./prepare-page.ts";
 
@@ -35,7 +44,9 @@ export async function listPageFiles(inputs: string[]): Promise<{ files: string[]
   const files: string[] = [];
   const skipped: string[] = [];
   async function walk(dir: string): Promise<void> {
-    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
     for (const e of entries) {
       const p = join(dir, e.name);
       if (e.isDirectory()) await walk(p);
@@ -47,7 +58,11 @@ export async function listPageFiles(inputs: string[]): Promise<{ files: string[]
     try {
       st = await stat(input);
     } catch {
-      throw new NianbaoError("input_missing", `no such file or folder: ${input}`, "check the path; pass saved pages (.html, .txt) or folders holding them");
+      throw new NianbaoError(
+        "input_missing",
+        `no such file or folder: ${input}`,
+        "check the path; pass saved pages (.html, .txt) or folders holding them",
+      );
     }
     if (st.isDirectory()) await walk(input);
     else files.push(input);
@@ -59,24 +74,26 @@ export async function listPageFiles(inputs: string[]): Promise<{ files: string[]
 function storeOne(store: Store, file: string, page: Extract<PreparedPage, { ok: true }>): SavedReport {
   const url = pathToFileURL(resolve(file)).href;
   const { db } = store;
-  return db.transaction(() => {
-    const sha256 = sha256Hex(page.bytes);
-    const last = latestFetchFor(db, url);
-    // The same bytes from the same path were imported before: reuse that fetch, add nothing.
-    const fetchId =
-      last && last.sha256 === sha256
-        ? last.fetchId
-        : saveFetch(db, {
-            url,
-            status: 200,
-            contentType: page.contentType,
-            encoding: page.encoding,
-            body: page.bytes,
-            fetchedAt: page.fetchedAt,
-            outcome: "imported",
-          }).fetchId;
-    return saveReport(db, { record: page.record, sourceUrl: url, fetchId, bodySha256: sha256 });
-  }).immediate();
+  return db
+    .transaction(() => {
+      const sha256 = sha256Hex(page.bytes);
+      const last = latestFetchFor(db, url);
+      // The same bytes from the same path were imported before: reuse that fetch, add nothing.
+      const fetchId =
+        last && last.sha256 === sha256
+          ? last.fetchId
+          : saveFetch(db, {
+              url,
+              status: 200,
+              contentType: page.contentType,
+              encoding: page.encoding,
+              body: page.bytes,
+              fetchedAt: page.fetchedAt,
+              outcome: "imported",
+            }).fetchId;
+      return saveReport(db, { record: page.record, sourceUrl: url, fetchId, bodySha256: sha256 });
+    })
+    .immediate();
 }
 
 export interface ImportOptions {
@@ -100,9 +117,20 @@ function defaultWorkers(files: number): number {
  * Imports every page under `inputs`, in order. A file that cannot be read is listed in `failed` and
  * skipped; a database failure (locked, read-only, disk full) stops the import with a NianbaoError.
  */
-export async function importPages(store: Store, inputs: string[], opts: ImportOptions = {}): Promise<ImportSummary> {
+export async function importPages(
+  store: Store,
+  inputs: string[],
+  opts: ImportOptions = {},
+): Promise<ImportSummary> {
   const { files, skipped } = await listPageFiles(inputs);
-  const summary: ImportSummary = { files: files.length, new: 0, changed: 0, unchanged: 0, failed: [], skipped };
+  const summary: ImportSummary = {
+    files: files.length,
+    new: 0,
+    changed: 0,
+    unchanged: 0,
+    failed: [],
+    skipped,
+  };
   const workers = opts.workers ?? defaultWorkers(files.length);
   const pool = workers > 0 ? new ExtractPool(workers) : null;
   const prepare = (file: string) => (pool ? pool.prepare(file) : preparePage(file));
@@ -119,7 +147,11 @@ export async function importPages(store: Store, inputs: string[], opts: ImportOp
       fill();
       const page = await (ahead.shift() as Promise<PreparedPage>);
       if (!page.ok) {
-        const result: ImportedFile = { file, status: "failed", error: { code: page.code, message: page.message } };
+        const result: ImportedFile = {
+          file,
+          status: "failed",
+          error: { code: page.code, message: page.message },
+        };
         summary.failed.push(result);
         opts.onFile?.(result, i, files.length);
         continue;

@@ -1,7 +1,7 @@
 // Which database file a command uses, and opening it: the one place the default name lives.
 // The CLI passes the --db flag and NIANBAO_DB value in; nothing here reads the environment.
 import { resolve } from "node:path";
-import { openStore, type OpenStoreOptions, type Store } from "../store/index.ts";
+import { type OpenStoreOptions, openStore, type Store } from "../store/index.ts";
 
 export const DEFAULT_DATABASE_FILE = "nianbao.sqlite";
 

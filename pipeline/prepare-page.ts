@@ -6,7 +6,14 @@ import { extractReport, type ReportRecord } from "../extract/index.ts";
 import { loadPage } from "./extract-file.ts";
 
 export type PreparedPage =
-  | { ok: true; bytes: Uint8Array; contentType: string | null; encoding: string; record: ReportRecord; fetchedAt: string }
+  | {
+      ok: true;
+      bytes: Uint8Array;
+      contentType: string | null;
+      encoding: string;
+      record: ReportRecord;
+      fetchedAt: string;
+    }
   | { ok: false; code: string; message: string };
 
 export async function preparePage(file: string): Promise<PreparedPage> {
@@ -20,10 +27,25 @@ export async function preparePage(file: string): Promise<PreparedPage> {
     return { ok: false, code: "input_unreadable", message: `${file}: ${(err as Error).message}` };
   }
   try {
-    const record = extractReport({ content: page.text, fileName: file, contentType: page.contentType ?? undefined });
-    return { ok: true, bytes: page.bytes, contentType: page.contentType, encoding: page.encoding, record, fetchedAt };
+    const record = extractReport({
+      content: page.text,
+      fileName: file,
+      contentType: page.contentType ?? undefined,
+    });
+    return {
+      ok: true,
+      bytes: page.bytes,
+      contentType: page.contentType,
+      encoding: page.encoding,
+      record,
+      fetchedAt,
+    };
   } catch (err) {
     // An extractor bug on one page must not stop an archive import: list it and go on.
-    return { ok: false, code: "extraction_error", message: `${file}: the extractor failed: ${(err as Error).message}` };
+    return {
+      ok: false,
+      code: "extraction_error",
+      message: `${file}: the extractor failed: ${(err as Error).message}`,
+    };
   }
 }

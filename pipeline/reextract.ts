@@ -3,7 +3,16 @@
 import { fileURLToPath } from "node:url";
 import { decodeBody } from "../crawler/decode/decode-body.ts";
 import { extractReport } from "../extract/index.ts";
-import { getBody, type SaveStatus, type Store, saveReport, storedPages, toStoreError, type VersionDigest, versionDigest } from "../store/index.ts";
+import {
+  getBody,
+  type SaveStatus,
+  type Store,
+  saveReport,
+  storedPages,
+  toStoreError,
+  type VersionDigest,
+  versionDigest,
+} from "../store/index.ts";
 
 export interface ValueChange {
   key: string;
@@ -34,10 +43,16 @@ export interface ReextractSummary {
 }
 
 function setDiff(before: string[], after: string[]) {
-  return { added: after.filter((x) => !before.includes(x)), removed: before.filter((x) => !after.includes(x)) };
+  return {
+    added: after.filter((x) => !before.includes(x)),
+    removed: before.filter((x) => !after.includes(x)),
+  };
 }
 
-export function diffDigests(before: VersionDigest, after: VersionDigest): Pick<ReportChange, "metadata" | "values" | "checks_failing" | "flags"> {
+export function diffDigests(
+  before: VersionDigest,
+  after: VersionDigest,
+): Pick<ReportChange, "metadata" | "values" | "checks_failing" | "flags"> {
   const metadata = (["agency", "report_year", "template", "is_annual_report"] as const)
     .filter((f) => before[f] !== after[f])
     .map((field) => ({ field, before: before[field], after: after[field] }));
@@ -45,7 +60,12 @@ export function diffDigests(before: VersionDigest, after: VersionDigest): Pick<R
   const values = keys
     .filter((k) => before.values[k] !== after.values[k])
     .map((key) => ({ key, before: before.values[key] ?? null, after: after.values[key] ?? null }));
-  return { metadata, values, checks_failing: setDiff(before.failed_checks, after.failed_checks), flags: setDiff(before.flags, after.flags) };
+  return {
+    metadata,
+    values,
+    checks_failing: setDiff(before.failed_checks, after.failed_checks),
+    flags: setDiff(before.flags, after.flags),
+  };
 }
 
 /** The name the extractor saw at import or crawl time: a path for files, the URL otherwise. */
@@ -53,10 +73,19 @@ function fileNameFor(sourceUrl: string): string {
   return sourceUrl.startsWith("file:") ? fileURLToPath(sourceUrl) : sourceUrl;
 }
 
-export function reextractAll(store: Store, onReport?: (change: ReportChange, index: number, total: number) => void): ReextractSummary {
+export function reextractAll(
+  store: Store,
+  onReport?: (change: ReportChange, index: number, total: number) => void,
+): ReextractSummary {
   const { db } = store;
   const pages = storedPages(db);
-  const summary: ReextractSummary = { pages: pages.length, changed: 0, unchanged: 0, missing: [], changes: [] };
+  const summary: ReextractSummary = {
+    pages: pages.length,
+    changed: 0,
+    unchanged: 0,
+    missing: [],
+    changes: [],
+  };
   for (const [i, p] of pages.entries()) {
     const bytes = getBody(db, p.sha256);
     if (!bytes) {
@@ -64,10 +93,20 @@ export function reextractAll(store: Store, onReport?: (change: ReportChange, ind
       continue;
     }
     const decoded = decodeBody(bytes, p.contentType);
-    const record = extractReport({ content: decoded.text, fileName: fileNameFor(p.sourceUrl), contentType: p.contentType ?? undefined });
+    const record = extractReport({
+      content: decoded.text,
+      fileName: fileNameFor(p.sourceUrl),
+      contentType: p.contentType ?? undefined,
+    });
     try {
       const before = versionDigest(db, p.versionId);
-      const saved = saveReport(db, { record, sourceUrl: p.sourceUrl, fetchId: p.fetchId, bodySha256: p.sha256, siteSlug: p.siteSlug });
+      const saved = saveReport(db, {
+        record,
+        sourceUrl: p.sourceUrl,
+        fetchId: p.fetchId,
+        bodySha256: p.sha256,
+        siteSlug: p.siteSlug,
+      });
       if (saved.status === "unchanged") {
         summary.unchanged++;
         continue;

@@ -18,12 +18,20 @@ export function csvField(value: string | number | null | undefined): string {
 }
 
 export function toCsv(columns: string[], rows: Row[], opts: { bom?: boolean } = {}): string {
-  const lines = [columns.map(csvField).join(","), ...rows.map((r) => columns.map((c) => csvField(r[c])).join(","))];
+  const lines = [
+    columns.map(csvField).join(","),
+    ...rows.map((r) => columns.map((c) => csvField(r[c])).join(",")),
+  ];
   return `${opts.bom ? "\uFEFF" : ""}${lines.join("\r\n")}\r\n`;
 }
 
 /** Frictionless Data Package (Table Schema) for one CSV file. */
-export function dataPackage(view: string, columns: string[], csvFileName: string, opts: { bom?: boolean } = {}): object {
+export function dataPackage(
+  view: string,
+  columns: string[],
+  csvFileName: string,
+  opts: { bom?: boolean } = {},
+): object {
   const known = VIEW_COLUMN_TYPES[view] ?? {};
   const fields = columns.map((name) => {
     const meta = known[name];

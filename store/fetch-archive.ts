@@ -38,41 +38,49 @@ export function saveBody(db: StoreDb, body: Uint8Array, sha256 = sha256Hex(body)
   const exists = statement(db, "SELECT 1 FROM bodies WHERE sha256 = ?").get(sha256);
   if (!exists) {
     const packed = gzipSync(body, { level: 6 });
-    statement(db, "INSERT INTO bodies (sha256, size_bytes, compression, data) VALUES (?, ?, 'gzip', ?)").run(sha256, body.length, packed);
+    statement(db, "INSERT INTO bodies (sha256, size_bytes, compression, data) VALUES (?, ?, 'gzip', ?)").run(
+      sha256,
+      body.length,
+      packed,
+    );
   }
   return sha256;
 }
 
 /** Records one exchange (and its body, deduplicated by sha256); returns the new fetch id. */
 export function saveFetch(db: StoreDb, f: FetchInput): SavedFetch {
-  return db.transaction((): SavedFetch => {
-    const sha256 = f.body ? saveBody(db, f.body) : null;
-    const info = db
-      .prepare(
-        `INSERT INTO fetches (url, final_url, status, headers_json, content_type, encoding, sha256, fetched_at, run_id, site_slug, outcome, reason)
+  return db
+    .transaction((): SavedFetch => {
+      const sha256 = f.body ? saveBody(db, f.body) : null;
+      const info = db
+        .prepare(
+          `INSERT INTO fetches (url, final_url, status, headers_json, content_type, encoding, sha256, fetched_at, run_id, site_slug, outcome, reason)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        f.url,
-        f.finalUrl ?? null,
-        f.status ?? null,
-        JSON.stringify(f.headers ?? {}),
-        f.contentType ?? null,
-        f.encoding ?? null,
-        sha256,
-        f.fetchedAt ?? new Date().toISOString(),
-        f.runId ?? null,
-        f.siteSlug ?? null,
-        f.outcome,
-        f.reason ?? null,
-      );
-    return { fetchId: Number(info.lastInsertRowid), sha256 };
-  }).immediate();
+        )
+        .run(
+          f.url,
+          f.finalUrl ?? null,
+          f.status ?? null,
+          JSON.stringify(f.headers ?? {}),
+          f.contentType ?? null,
+          f.encoding ?? null,
+          sha256,
+          f.fetchedAt ?? new Date().toISOString(),
+          f.runId ?? null,
+          f.siteSlug ?? null,
+          f.outcome,
+          f.reason ?? null,
+        );
+      return { fetchId: Number(info.lastInsertRowid), sha256 };
+    })
+    .immediate();
 }
 
 /** The stored body bytes, or null when no body has that hash. */
 export function getBody(db: StoreDb, sha256: string): Uint8Array | null {
-  const row = statement(db, "SELECT compression, data FROM bodies WHERE sha256 = ?").get(sha256) as { compression: string; data: Buffer } | undefined;
+  const row = statement(db, "SELECT compression, data FROM bodies WHERE sha256 = ?").get(sha256) as
+    | { compression: string; data: Buffer }
+    | undefined;
   if (!row) return null;
   return row.compression === "gzip" ? new Uint8Array(gunzipSync(row.data)) : new Uint8Array(row.data);
 }
@@ -89,8 +97,12 @@ export interface LatestFetch {
 /** What a conditional GET needs: the validators and body hash of the last fetch of `url` that had a body. */
 export function latestFetchFor(db: StoreDb, url: string): LatestFetch | null {
   const row = db
-    .prepare("SELECT id, headers_json, sha256, status, fetched_at FROM fetches WHERE url = ? AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1")
-    .get(url) as { id: number; headers_json: string; sha256: string | null; status: number | null; fetched_at: string } | undefined;
+    .prepare(
+      "SELECT id, headers_json, sha256, status, fetched_at FROM fetches WHERE url = ? AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
+    )
+    .get(url) as
+    | { id: number; headers_json: string; sha256: string | null; status: number | null; fetched_at: string }
+    | undefined;
   if (!row) return null;
   let headers: Record<string, string> = {};
   try {
@@ -98,17 +110,37 @@ export function latestFetchFor(db: StoreDb, url: string): LatestFetch | null {
   } catch {
     // An unreadable header blob only costs the conditional GET.
   }
-  const header = (name: string) => Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1] ?? null;
-  return { fetchId: row.id, etag: header("etag"), last_modified: header("last-modified"), sha256: row.sha256, status: row.status, fetched_at: row.fetched_at };
+  const header = (name: string) =>
+    Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1] ?? null;
+  return {
+    fetchId: row.id,
+    etag: header("etag"),
+    last_modified: header("last-modified"),
+    sha256: row.sha256,
+    status: row.status,
+    fetched_at: row.fetched_at,
+  };
 }
 
 /** Starts a crawl run; returns its id. */
 export function startRun(db: StoreDb, options: unknown = {}, startedAt = new Date().toISOString()): number {
-  const info = statement(db, "INSERT INTO crawl_runs (started_at, options_json) VALUES (?, ?)").run(startedAt, JSON.stringify(options));
+  const info = statement(db, "INSERT INTO crawl_runs (started_at, options_json) VALUES (?, ?)").run(
+    startedAt,
+    JSON.stringify(options),
+  );
   return Number(info.lastInsertRowid);
 }
 
 /** Closes a crawl run with its summary (per-site counts, failures by reason…), stored as JSON. */
-export function finishRun(db: StoreDb, runId: number, summary: unknown, finishedAt = new Date().toISOString()): void {
-  statement(db, "UPDATE crawl_runs SET finished_at = ?, summary_json = ? WHERE id = ?").run(finishedAt, JSON.stringify(summary), runId);
+export function finishRun(
+  db: StoreDb,
+  runId: number,
+  summary: unknown,
+  finishedAt = new Date().toISOString(),
+): void {
+  statement(db, "UPDATE crawl_runs SET finished_at = ?, summary_json = ? WHERE id = ?").run(
+    finishedAt,
+    JSON.stringify(summary),
+    runId,
+  );
 }

@@ -51,7 +51,11 @@ function notNianbao(path: string, why: string): NianbaoError {
 function checkFile(path: string, mustExist: boolean): void {
   if (!existsSync(path)) {
     if (mustExist) {
-      throw new NianbaoError("input_missing", `no database at ${path}`, "run `nianbao import <dir>` or `nianbao crawl` first, or pass --db FILE (or set NIANBAO_DB)");
+      throw new NianbaoError(
+        "input_missing",
+        `no database at ${path}`,
+        "run `nianbao import <dir>` or `nianbao crawl` first, or pass --db FILE (or set NIANBAO_DB)",
+      );
     }
     return;
   }
@@ -73,9 +77,17 @@ function identify(db: StoreDb, path: string): number {
   const appId = db.pragma("application_id", { simple: true }) as number;
   const version = db.pragma("user_version", { simple: true }) as number;
   if (appId !== NIANBAO_APPLICATION_ID) {
-    const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name LIMIT 6").pluck().all() as string[];
+    const tables = db
+      .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name LIMIT 6")
+      .pluck()
+      .all() as string[];
     if (appId !== 0 || version !== 0 || tables.length > 0) {
-      throw notNianbao(path, tables.length ? `it is another SQLite database (tables: ${tables.join(", ")})` : "it is another SQLite database");
+      throw notNianbao(
+        path,
+        tables.length
+          ? `it is another SQLite database (tables: ${tables.join(", ")})`
+          : "it is another SQLite database",
+      );
     }
     return 0;
   }
@@ -90,7 +102,11 @@ function identify(db: StoreDb, path: string): number {
 }
 
 function connect(path: string, opts: OpenStoreOptions, readonly: boolean): StoreDb {
-  const db = new Database(path, { readonly, fileMustExist: readonly || Boolean(opts.mustExist), timeout: opts.busyTimeoutMs ?? 5000 });
+  const db = new Database(path, {
+    readonly,
+    fileMustExist: readonly || Boolean(opts.mustExist),
+    timeout: opts.busyTimeoutMs ?? 5000,
+  });
   try {
     const version = identify(db, path);
     if (!readonly) {

@@ -15,20 +15,31 @@ export function resolveView(name: string): ExportableView {
   const full = n.startsWith("v_") ? n : `v_${n}`;
   const found = EXPORTABLE_VIEWS.find((v) => v === full);
   if (!found) {
-    throw new NianbaoError("bad_usage", `unknown view "${name}"`, `choose one of: ${EXPORTABLE_VIEWS.map((v) => v.slice(2)).join(", ")}`);
+    throw new NianbaoError(
+      "bad_usage",
+      `unknown view "${name}"`,
+      `choose one of: ${EXPORTABLE_VIEWS.map((v) => v.slice(2)).join(", ")}`,
+    );
   }
   return found;
 }
 
 export function viewRows(db: StoreDb, view: ExportableView): { columns: string[]; rows: Row[] } {
-  const order = view === "v_report_values" ? "report_id, key" : view === "v_failed_checks" ? "report_id, check_id" : "agency, report_year, report_id";
+  const order =
+    view === "v_report_values"
+      ? "report_id, key"
+      : view === "v_failed_checks"
+        ? "report_id, check_id"
+        : "agency, report_year, report_id";
   const stmt = db.prepare(`SELECT * FROM ${view} ORDER BY ${order}`);
   const columns = stmt.columns().map((c) => c.name);
   return { columns, rows: stmt.all() as Row[] };
 }
 
 /** The numeric columns of v_disclosure_counts that `compare` shows. */
-export const COMPARE_COLUMNS = DISCLOSURE_COLUMNS.filter((c) => c.type === "number" || c.name === "checks_failed").map((c) => c.name);
+export const COMPARE_COLUMNS = DISCLOSURE_COLUMNS.filter(
+  (c) => c.type === "number" || c.name === "checks_failed",
+).map((c) => c.name);
 
 export interface AgencyComparison {
   agency: string;
@@ -38,18 +49,36 @@ export interface AgencyComparison {
   templates: Record<string, string>;
 }
 
-export function compareAgency(db: StoreDb, agencyQuery: string, fromYear?: number, toYear?: number): AgencyComparison {
-  const known = db.prepare("SELECT DISTINCT agency FROM v_disclosure_counts WHERE agency IS NOT NULL AND is_annual_report = 1").pluck().all() as string[];
+export function compareAgency(
+  db: StoreDb,
+  agencyQuery: string,
+  fromYear?: number,
+  toYear?: number,
+): AgencyComparison {
+  const known = db
+    .prepare(
+      "SELECT DISTINCT agency FROM v_disclosure_counts WHERE agency IS NOT NULL AND is_annual_report = 1",
+    )
+    .pluck()
+    .all() as string[];
   let agency = known.find((a) => a === agencyQuery);
   if (!agency) {
     const partial = known.filter((a) => a.includes(agencyQuery));
     if (partial.length === 1) agency = partial[0];
     else if (partial.length > 1) {
-      throw new NianbaoError("bad_usage", `"${agencyQuery}" matches ${partial.length} agencies: ${partial.slice(0, 10).join(", ")}`, "give the full agency name");
+      throw new NianbaoError(
+        "bad_usage",
+        `"${agencyQuery}" matches ${partial.length} agencies: ${partial.slice(0, 10).join(", ")}`,
+        "give the full agency name",
+      );
     }
   }
   if (!agency) {
-    throw new NianbaoError("input_missing", `no annual reports for agency "${agencyQuery}"`, "list agencies with `nianbao export csv` or check the spelling (the name as printed, e.g. 天水市民政局)");
+    throw new NianbaoError(
+      "input_missing",
+      `no annual reports for agency "${agencyQuery}"`,
+      "list agencies with `nianbao export csv` or check the spelling (the name as printed, e.g. 天水市民政局)",
+    );
   }
   const rows = db
     .prepare(
@@ -64,7 +93,9 @@ export function compareAgency(db: StoreDb, agencyQuery: string, fromYear?: numbe
     templates: Object.fromEntries(rows.map((r) => [String(r.report_year), String(r.template)])),
     rows: COMPARE_COLUMNS.map((column) => ({
       column,
-      values: Object.fromEntries(rows.map((r) => [String(r.report_year), (r[column] as number | null) ?? null])),
+      values: Object.fromEntries(
+        rows.map((r) => [String(r.report_year), (r[column] as number | null) ?? null]),
+      ),
     })),
   };
 }
@@ -89,7 +120,12 @@ function snippetAround(text: string, word: string, radius = 30): string {
 /** Sections of current reports holding every word. Words of 3+ characters use the trigram index. */
 export function searchText(db: StoreDb, words: string[], limit = 50): SearchHit[] {
   const terms = words.map((w) => w.trim()).filter(Boolean);
-  if (!terms.length) throw new NianbaoError("bad_usage", "nothing to search for", "usage: nianbao search <words…>, e.g. nianbao search 行政复议");
+  if (!terms.length)
+    throw new NianbaoError(
+      "bad_usage",
+      "nothing to search for",
+      "usage: nianbao search <words…>, e.g. nianbao search 行政复议",
+    );
   const long = terms.filter((t) => [...t].length >= 3);
   const short = terms.filter((t) => [...t].length < 3);
   const where: string[] = [];
@@ -115,7 +151,15 @@ export function searchText(db: StoreDb, words: string[], limit = 50): SearchHit[
        ORDER BY v.report_year DESC, v.agency, s.version_id, s.position
        LIMIT ?`,
     )
-    .all(...params) as { report_id: number; agency: string | null; report_year: number | null; label: string; title: string; text: string; source_url: string }[];
+    .all(...params) as {
+    report_id: number;
+    agency: string | null;
+    report_year: number | null;
+    label: string;
+    title: string;
+    text: string;
+    source_url: string;
+  }[];
   return rows.map((r) => ({
     report_id: r.report_id,
     agency: r.agency,
@@ -169,8 +213,14 @@ export interface StoreStats {
 export function storeStats(db: StoreDb): StoreStats {
   const one = (sql: string) => (db.prepare(sql).pluck().get() as number | null) ?? 0;
   const counts = (sql: string) =>
-    Object.fromEntries((db.prepare(sql).raw().all() as [string | number | null, number][]).map(([k, n]) => [String(k ?? "unknown"), n]));
-  const live = "FROM reports r JOIN report_versions v ON v.id = r.current_version_id WHERE r.superseded_by IS NULL";
+    Object.fromEntries(
+      (db.prepare(sql).raw().all() as [string | number | null, number][]).map(([k, n]) => [
+        String(k ?? "unknown"),
+        n,
+      ]),
+    );
+  const live =
+    "FROM reports r JOIN report_versions v ON v.id = r.current_version_id WHERE r.superseded_by IS NULL";
   return {
     sites: one("SELECT COUNT(*) FROM sites"),
     crawl_runs: one("SELECT COUNT(*) FROM crawl_runs"),
@@ -181,11 +231,21 @@ export function storeStats(db: StoreDb): StoreStats {
     reports: one(`SELECT COUNT(*) ${live}`),
     annual_reports: one(`SELECT COUNT(*) ${live} AND v.is_annual_report = 1`),
     report_versions: one("SELECT COUNT(*) FROM report_versions"),
-    reports_by_year: counts(`SELECT v.report_year, COUNT(*) ${live} GROUP BY v.report_year ORDER BY v.report_year`),
-    reports_by_template: counts(`SELECT v.template, COUNT(*) ${live} GROUP BY v.template ORDER BY v.template`),
-    reports_with_failed_checks: one(`SELECT COUNT(*) ${live} AND EXISTS (SELECT 1 FROM checks c WHERE c.version_id = v.id AND c.ok = 0)`),
-    failed_checks: one(`SELECT COUNT(*) ${live.replace("WHERE", "JOIN checks c ON c.version_id = v.id AND c.ok = 0 WHERE")}`),
-    flags_by_id: counts(`SELECT f.flag_id, COUNT(*) ${live.replace("WHERE", "JOIN flags f ON f.version_id = v.id WHERE")} GROUP BY f.flag_id ORDER BY f.flag_id`),
+    reports_by_year: counts(
+      `SELECT v.report_year, COUNT(*) ${live} GROUP BY v.report_year ORDER BY v.report_year`,
+    ),
+    reports_by_template: counts(
+      `SELECT v.template, COUNT(*) ${live} GROUP BY v.template ORDER BY v.template`,
+    ),
+    reports_with_failed_checks: one(
+      `SELECT COUNT(*) ${live} AND EXISTS (SELECT 1 FROM checks c WHERE c.version_id = v.id AND c.ok = 0)`,
+    ),
+    failed_checks: one(
+      `SELECT COUNT(*) ${live.replace("WHERE", "JOIN checks c ON c.version_id = v.id AND c.ok = 0 WHERE")}`,
+    ),
+    flags_by_id: counts(
+      `SELECT f.flag_id, COUNT(*) ${live.replace("WHERE", "JOIN flags f ON f.version_id = v.id WHERE")} GROUP BY f.flag_id ORDER BY f.flag_id`,
+    ),
   };
 }
 
@@ -201,21 +261,34 @@ export interface VersionDigest {
 }
 
 export function versionDigest(db: StoreDb, versionId: number): VersionDigest {
-  const v = db.prepare("SELECT agency, report_year, template, is_annual_report FROM report_versions WHERE id = ?").get(versionId) as {
+  const v = db
+    .prepare("SELECT agency, report_year, template, is_annual_report FROM report_versions WHERE id = ?")
+    .get(versionId) as {
     agency: string | null;
     report_year: number | null;
     template: string;
     is_annual_report: number;
   };
-  const values = Object.fromEntries(db.prepare("SELECT key, value FROM report_values WHERE version_id = ? ORDER BY key").raw().all(versionId) as [string, number][]);
+  const values = Object.fromEntries(
+    db
+      .prepare("SELECT key, value FROM report_values WHERE version_id = ? ORDER BY key")
+      .raw()
+      .all(versionId) as [string, number][],
+  );
   return {
     agency: v.agency,
     report_year: v.report_year,
     template: v.template,
     is_annual_report: v.is_annual_report === 1,
     values,
-    failed_checks: db.prepare("SELECT check_id FROM checks WHERE version_id = ? AND ok = 0 ORDER BY check_id").pluck().all(versionId) as string[],
-    flags: db.prepare("SELECT DISTINCT flag_id FROM flags WHERE version_id = ? ORDER BY flag_id").pluck().all(versionId) as string[],
+    failed_checks: db
+      .prepare("SELECT check_id FROM checks WHERE version_id = ? AND ok = 0 ORDER BY check_id")
+      .pluck()
+      .all(versionId) as string[],
+    flags: db
+      .prepare("SELECT DISTINCT flag_id FROM flags WHERE version_id = ? ORDER BY flag_id")
+      .pluck()
+      .all(versionId) as string[],
   };
 }
 

@@ -32,8 +32,12 @@ export interface SavedReport {
  * A report is (agency, report_year). Without both — or for a page that is not an annual report —
  * the source URL is the key, so two unidentified pages are never merged.
  */
-export function reportKey(record: Pick<ReportRecord, "agency" | "report_year" | "is_annual_report">, sourceUrl: string): string {
-  if (record.is_annual_report && record.agency && record.report_year !== null) return `${record.agency}|${record.report_year}`;
+export function reportKey(
+  record: Pick<ReportRecord, "agency" | "report_year" | "is_annual_report">,
+  sourceUrl: string,
+): string {
+  if (record.is_annual_report && record.agency && record.report_year !== null)
+    return `${record.agency}|${record.report_year}`;
   return `url:${sourceUrl}`;
 }
 
@@ -71,29 +75,54 @@ interface ReportRow {
 }
 
 function insertVersionChildren(db: StoreDb, versionId: number, record: ReportRecord): void {
-  const section = statement(db, "INSERT INTO sections (version_id, position, level, label, title, text_offset, text) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  const section = statement(
+    db,
+    "INSERT INTO sections (version_id, position, level, label, title, text_offset, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  );
   const fts = statement(db, "INSERT INTO report_text_fts (rowid, title, text) VALUES (?, ?, ?)");
   splitSections(record).forEach((s, i) => {
     const id = section.run(versionId, i, s.level, s.label, s.title, s.offset, s.text).lastInsertRowid;
     fts.run(id, s.title, s.text);
   });
-  const cell = statement(db, 
+  const cell = statement(
+    db,
     "INSERT INTO cells (version_id, position, table_no, table_index, row, col, row_label, col_label, raw, value, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
   );
   record.cells.forEach((c, i) => {
-    cell.run(versionId, i, c.table, c.table_index, c.row, c.col, c.row_label, c.col_label, c.raw, c.value, c.key);
+    cell.run(
+      versionId,
+      i,
+      c.table,
+      c.table_index,
+      c.row,
+      c.col,
+      c.row_label,
+      c.col_label,
+      c.raw,
+      c.value,
+      c.key,
+    );
   });
-  const fact = statement(db, "INSERT INTO facts (version_id, position, key, value, approx, sentence, text_offset) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  const fact = statement(
+    db,
+    "INSERT INTO facts (version_id, position, key, value, approx, sentence, text_offset) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  );
   record.facts.forEach((f, i) => {
     fact.run(versionId, i, f.key, f.value, f.approx ? 1 : 0, f.sentence, f.offset);
   });
   const proseKeys = new Set(record.facts.filter((f) => !f.approx).map((f) => f.key));
   const tableKeys = new Set(record.cells.map((c) => c.key).filter((k): k is string => k !== null));
-  const value = statement(db, "INSERT INTO report_values (version_id, key, value, source) VALUES (?, ?, ?, ?)");
+  const value = statement(
+    db,
+    "INSERT INTO report_values (version_id, key, value, source) VALUES (?, ?, ?, ?)",
+  );
   for (const [key, v] of Object.entries(record.values)) {
     value.run(versionId, key, v, !tableKeys.has(key) && proseKeys.has(key) ? "prose" : "table");
   }
-  const check = statement(db, "INSERT INTO checks (version_id, position, check_id, ok, detail) VALUES (?, ?, ?, ?, ?)");
+  const check = statement(
+    db,
+    "INSERT INTO checks (version_id, position, check_id, ok, detail) VALUES (?, ?, ?, ?, ?)",
+  );
   record.checks.forEach((c, i) => {
     check.run(versionId, i, c.id, c.ok ? 1 : 0, c.detail);
   });
@@ -120,77 +149,103 @@ export function saveReport(db: StoreDb, input: SaveReportInput): SavedReport {
   const now = input.now ?? new Date().toISOString();
   const key = reportKey(record, sourceUrl);
   const recordHash = recordSha256(record);
-  return db.transaction((): SavedReport => {
-    let report = statement(db, "SELECT id, report_key, current_version_id FROM reports WHERE report_key = ?").get(key) as ReportRow | undefined;
-    const prior = reportFromSource(db, sourceUrl);
-    if (!report && prior) {
-      // The same page now extracts to another key (e.g. the agency became readable): follow it.
-      statement(db, "UPDATE reports SET report_key = ?, agency = ?, report_year = ? WHERE id = ?").run(key, record.agency, record.report_year, prior.id);
-      report = { ...prior, report_key: key };
-    } else if (report && prior && prior.id !== report.id) {
-      statement(db, "UPDATE reports SET superseded_by = ? WHERE id = ?").run(report.id, prior.id);
-    }
-    let status: SaveStatus = "changed";
-    if (!report) {
-      const id = db
-        .prepare("INSERT INTO reports (report_key, agency, report_year, source_url, site_slug, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-        .run(key, record.agency, record.report_year, sourceUrl, input.siteSlug ?? null, now).lastInsertRowid;
-      report = { id: Number(id), report_key: key, current_version_id: null };
-      status = "new";
-    }
-    const existing = db
-      .prepare("SELECT id FROM report_versions WHERE report_id = ? AND body_sha256 IS ? AND extractor_version = ? AND record_sha256 = ?")
-      .get(report.id, input.bodySha256 ?? null, record.extractor_version, recordHash) as { id: number } | undefined;
-    if (existing) {
-      if (existing.id === report.current_version_id) {
-        return { reportId: report.id, versionId: existing.id, status: "unchanged", previousVersionId: report.current_version_id };
-      }
-      // An earlier version is what this page extracts to again (e.g. a bad extractor release was
-      // reverted): point back at it rather than store a copy.
-      statement(db, "UPDATE reports SET current_version_id = ?, agency = ?, report_year = ?, source_url = ? WHERE id = ?").run(
-        existing.id,
-        record.agency,
-        record.report_year,
-        sourceUrl,
-        report.id,
-      );
-      return { reportId: report.id, versionId: existing.id, status: "changed", previousVersionId: report.current_version_id };
-    }
-    const versionId = Number(
-      db
-        .prepare(
-          `INSERT INTO report_versions (report_id, fetch_id, body_sha256, source_url, extractor_version, record_sha256, created_at, title, agency,
-             report_year, published_at, doc_number, is_annual_report, template, metadata_notes_json, text_chars)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          report.id,
-          input.fetchId ?? null,
-          input.bodySha256 ?? null,
-          sourceUrl,
-          record.extractor_version,
-          recordHash,
-          now,
-          record.title,
+  return db
+    .transaction((): SavedReport => {
+      let report = statement(
+        db,
+        "SELECT id, report_key, current_version_id FROM reports WHERE report_key = ?",
+      ).get(key) as ReportRow | undefined;
+      const prior = reportFromSource(db, sourceUrl);
+      if (!report && prior) {
+        // The same page now extracts to another key (e.g. the agency became readable): follow it.
+        statement(db, "UPDATE reports SET report_key = ?, agency = ?, report_year = ? WHERE id = ?").run(
+          key,
           record.agency,
           record.report_year,
-          record.published_at,
-          record.doc_number,
-          record.is_annual_report ? 1 : 0,
-          record.template,
-          JSON.stringify(record.metadata_notes),
-          record.text.length,
-        ).lastInsertRowid,
-    );
-    insertVersionChildren(db, versionId, record);
-    statement(db, "UPDATE reports SET current_version_id = ?, agency = ?, report_year = ?, source_url = ?, site_slug = COALESCE(?, site_slug) WHERE id = ?").run(
-      versionId,
-      record.agency,
-      record.report_year,
-      sourceUrl,
-      input.siteSlug ?? null,
-      report.id,
-    );
-    return { reportId: report.id, versionId, status, previousVersionId: report.current_version_id };
-  }).immediate();
+          prior.id,
+        );
+        report = { ...prior, report_key: key };
+      } else if (report && prior && prior.id !== report.id) {
+        statement(db, "UPDATE reports SET superseded_by = ? WHERE id = ?").run(report.id, prior.id);
+      }
+      let status: SaveStatus = "changed";
+      if (!report) {
+        const id = db
+          .prepare(
+            "INSERT INTO reports (report_key, agency, report_year, source_url, site_slug, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+          )
+          .run(
+            key,
+            record.agency,
+            record.report_year,
+            sourceUrl,
+            input.siteSlug ?? null,
+            now,
+          ).lastInsertRowid;
+        report = { id: Number(id), report_key: key, current_version_id: null };
+        status = "new";
+      }
+      const existing = db
+        .prepare(
+          "SELECT id FROM report_versions WHERE report_id = ? AND body_sha256 IS ? AND extractor_version = ? AND record_sha256 = ?",
+        )
+        .get(report.id, input.bodySha256 ?? null, record.extractor_version, recordHash) as
+        | { id: number }
+        | undefined;
+      if (existing) {
+        if (existing.id === report.current_version_id) {
+          return {
+            reportId: report.id,
+            versionId: existing.id,
+            status: "unchanged",
+            previousVersionId: report.current_version_id,
+          };
+        }
+        // An earlier version is what this page extracts to again (e.g. a bad extractor release was
+        // reverted): point back at it rather than store a copy.
+        statement(
+          db,
+          "UPDATE reports SET current_version_id = ?, agency = ?, report_year = ?, source_url = ? WHERE id = ?",
+        ).run(existing.id, record.agency, record.report_year, sourceUrl, report.id);
+        return {
+          reportId: report.id,
+          versionId: existing.id,
+          status: "changed",
+          previousVersionId: report.current_version_id,
+        };
+      }
+      const versionId = Number(
+        db
+          .prepare(
+            `INSERT INTO report_versions (report_id, fetch_id, body_sha256, source_url, extractor_version, record_sha256, created_at, title, agency,
+             report_year, published_at, doc_number, is_annual_report, template, metadata_notes_json, text_chars)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            report.id,
+            input.fetchId ?? null,
+            input.bodySha256 ?? null,
+            sourceUrl,
+            record.extractor_version,
+            recordHash,
+            now,
+            record.title,
+            record.agency,
+            record.report_year,
+            record.published_at,
+            record.doc_number,
+            record.is_annual_report ? 1 : 0,
+            record.template,
+            JSON.stringify(record.metadata_notes),
+            record.text.length,
+          ).lastInsertRowid,
+      );
+      insertVersionChildren(db, versionId, record);
+      statement(
+        db,
+        "UPDATE reports SET current_version_id = ?, agency = ?, report_year = ?, source_url = ?, site_slug = COALESCE(?, site_slug) WHERE id = ?",
+      ).run(versionId, record.agency, record.report_year, sourceUrl, input.siteSlug ?? null, report.id);
+      return { reportId: report.id, versionId, status, previousVersionId: report.current_version_id };
+    })
+    .immediate();
 }

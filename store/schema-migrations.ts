@@ -11,7 +11,9 @@ export const NIANBAO_APPLICATION_ID = 0x6e69616e; // "nian"
  * migration that drops and recreates the view, so old files get the new columns too.
  */
 function disclosureCountsView(): string {
-  const cols = DISCLOSURE_COLUMNS.map((c) => `  ${c.perVersion ? `c.${c.name}` : c.sql} AS ${c.name}`).join(",\n");
+  const cols = DISCLOSURE_COLUMNS.map((c) => `  ${c.perVersion ? `c.${c.name}` : c.sql} AS ${c.name}`).join(
+    ",\n",
+  );
   return `CREATE VIEW v_disclosure_counts AS
 SELECT
 ${cols}

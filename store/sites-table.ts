@@ -11,13 +11,18 @@ export interface SiteEntry {
   level?: string;
 }
 
-export function saveSites(db: StoreDb, sites: readonly SiteEntry[], loadedAt = new Date().toISOString()): void {
+export function saveSites(
+  db: StoreDb,
+  sites: readonly SiteEntry[],
+  loadedAt = new Date().toISOString(),
+): void {
   db.transaction(() => {
     const upsert = db.prepare(
       `INSERT INTO sites (slug, name, agency, province, level, entry_json, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (slug) DO UPDATE SET name = excluded.name, agency = excluded.agency, province = excluded.province,
          level = excluded.level, entry_json = excluded.entry_json, loaded_at = excluded.loaded_at`,
     );
-    for (const s of sites) upsert.run(s.slug, s.name, s.agency, s.province ?? null, s.level ?? null, JSON.stringify(s), loadedAt);
+    for (const s of sites)
+      upsert.run(s.slug, s.name, s.agency, s.province ?? null, s.level ?? null, JSON.stringify(s), loadedAt);
   }).immediate();
 }

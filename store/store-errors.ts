@@ -5,7 +5,12 @@ import { dirname } from "node:path";
 import { NianbaoError } from "../core/errors.ts";
 
 function sqliteCode(err: unknown): string | null {
-  if (err && typeof err === "object" && "code" in err && typeof (err as { code: unknown }).code === "string") {
+  if (
+    err &&
+    typeof err === "object" &&
+    "code" in err &&
+    typeof (err as { code: unknown }).code === "string"
+  ) {
     const code = (err as { code: string }).code;
     return code.startsWith("SQLITE_") ? code : null;
   }
@@ -32,7 +37,12 @@ export function toStoreError(err: unknown, path: string): unknown {
     return err;
   }
   const detail = (err as Error).message;
-  if (code === "SQLITE_BUSY" || code.startsWith("SQLITE_BUSY_") || code === "SQLITE_LOCKED" || code.startsWith("SQLITE_LOCKED_")) {
+  if (
+    code === "SQLITE_BUSY" ||
+    code.startsWith("SQLITE_BUSY_") ||
+    code === "SQLITE_LOCKED" ||
+    code.startsWith("SQLITE_LOCKED_")
+  ) {
     return new NianbaoError(
       "database_locked",
       `${path} is locked by another process (${detail})`,
@@ -40,7 +50,8 @@ export function toStoreError(err: unknown, path: string): unknown {
     );
   }
   if (code === "SQLITE_READONLY" || code.startsWith("SQLITE_READONLY_")) return readOnly(path);
-  if (code === "SQLITE_FULL" || (code === "SQLITE_IOERR_WRITE" && /space|full/i.test(detail))) return diskFull(path);
+  if (code === "SQLITE_FULL" || (code === "SQLITE_IOERR_WRITE" && /space|full/i.test(detail)))
+    return diskFull(path);
   if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT" || code.startsWith("SQLITE_CORRUPT_")) {
     return new NianbaoError(
       "not_a_database",
@@ -50,14 +61,26 @@ export function toStoreError(err: unknown, path: string): unknown {
   }
   if (code === "SQLITE_CANTOPEN" || code.startsWith("SQLITE_CANTOPEN_")) {
     if (!existsSync(dirname(path))) {
-      return new NianbaoError("input_missing", `cannot create ${path}: the folder does not exist`, "create the folder first or pass another --db path");
+      return new NianbaoError(
+        "input_missing",
+        `cannot create ${path}: the folder does not exist`,
+        "create the folder first or pass another --db path",
+      );
     }
     if (!dirWritable(path)) return readOnly(path);
-    return new NianbaoError("input_unreadable", `cannot open ${path} (${detail})`, "check the path and its permissions, or pass another --db file");
+    return new NianbaoError(
+      "input_unreadable",
+      `cannot open ${path} (${detail})`,
+      "check the path and its permissions, or pass another --db file",
+    );
   }
   if (code.startsWith("SQLITE_IOERR")) {
     if (!dirWritable(path)) return readOnly(path);
-    return new NianbaoError("input_unreadable", `I/O error on ${path} (${detail})`, "check the disk; the database is unchanged since the last finished file");
+    return new NianbaoError(
+      "input_unreadable",
+      `I/O error on ${path} (${detail})`,
+      "check the disk; the database is unchanged since the last finished file",
+    );
   }
   return err;
 }

@@ -2,14 +2,23 @@
 // locked one, a read-only location, a full disk. Each gives a clear message and exit 2, never a damaged file.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generatedReportPage } from "../bench/generated-report.ts";
 import { main } from "../cli/main.ts";
 import { NianbaoError } from "../core/errors.ts";
-import { generatedReportPage } from "../bench/generated-report.ts";
 import { importPages } from "../pipeline/import-pages.ts";
 import { openStore, SCHEMA_VERSION } from "../store/index.ts";
 
@@ -18,12 +27,19 @@ const SEEDS = resolve("../shared/seeds");
 async function cli(args: string[], env: Record<string, string | undefined> = {}) {
   let stdout = "";
   let stderr = "";
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTTY: false, env, cwd: dir });
+  const code = await main(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    isTTY: false,
+    env,
+    cwd: dir,
+  });
   return { code, stdout, stderr };
 }
 
 const sha = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
-const integrity = (path: string) => execFileSync("sqlite3", [path, "PRAGMA integrity_check"], { encoding: "utf8" }).trim();
+const integrity = (path: string) =>
+  execFileSync("sqlite3", [path, "PRAGMA integrity_check"], { encoding: "utf8" }).trim();
 
 let dir: string;
 beforeAll(() => {
@@ -59,7 +75,9 @@ describe("a file that is not a nianbao database", () => {
     const before = sha(path);
     const r = await cli(["import", SEEDS, "--db", path]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/other\.db is not a nianbao database: it is another SQLite database \(tables: people\)/);
+    expect(r.stderr).toMatch(
+      /other\.db is not a nianbao database: it is another SQLite database \(tables: people\)/,
+    );
     expect(sha(path)).toBe(before);
   });
 
@@ -84,7 +102,11 @@ describe("a database from a newer nianbao", () => {
     for (const args of [["import", SEEDS], ["stats"]]) {
       const r = await cli([...args, "--db", path]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(new RegExp(`newer nianbao \\(schema version ${SCHEMA_VERSION + 1}; this one knows up to ${SCHEMA_VERSION}\\)`));
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `newer nianbao \\(schema version ${SCHEMA_VERSION + 1}; this one knows up to ${SCHEMA_VERSION}\\)`,
+        ),
+      );
     }
     expect(sha(path)).toBe(before);
   });
@@ -113,7 +135,10 @@ describe("a locked database", () => {
 });
 
 /** A read-only place: a read-only tmpfs when we may mount (root), else a folder without write permission. */
-function readOnlyPlace(name: string, prepare: (d: string) => void): { path: string; cleanup: () => void } | null {
+function readOnlyPlace(
+  name: string,
+  prepare: (d: string) => void,
+): { path: string; cleanup: () => void } | null {
   const mountPoint = join(dir, name);
   mkdirSync(mountPoint);
   if (process.getuid?.() === 0) {
@@ -179,7 +204,8 @@ describe("a full disk", () => {
     first.close();
     const pagesDir = join(dir, "many");
     mkdirSync(pagesDir);
-    for (let i = 0; i < 200; i++) writeFileSync(join(pagesDir, generatedReportPage(i).name), generatedReportPage(i).text);
+    for (let i = 0; i < 200; i++)
+      writeFileSync(join(pagesDir, generatedReportPage(i).name), generatedReportPage(i).text);
     // About 60 KB of room: a few reports fit, then the file cannot grow.
     const store = openStore(path, { maxPageCount: pages + 15 });
     let error: unknown;
@@ -197,13 +223,20 @@ describe("a full disk", () => {
     expect(integrity(path)).toBe("ok");
     const check = new Database(path, { readonly: true });
     // The seeds are still there; every stored version is whole (sections and values present).
-    expect(check.prepare("SELECT COUNT(*) FROM reports WHERE source_url LIKE '%/seeds/%'").pluck().get()).toBe(5);
+    expect(
+      check.prepare("SELECT COUNT(*) FROM reports WHERE source_url LIKE '%/seeds/%'").pluck().get(),
+    ).toBe(5);
     const partial = check
-      .prepare("SELECT COUNT(*) FROM report_versions v WHERE NOT EXISTS (SELECT 1 FROM sections s WHERE s.version_id = v.id) OR v.id NOT IN (SELECT current_version_id FROM reports)")
+      .prepare(
+        "SELECT COUNT(*) FROM report_versions v WHERE NOT EXISTS (SELECT 1 FROM sections s WHERE s.version_id = v.id) OR v.id NOT IN (SELECT current_version_id FROM reports)",
+      )
       .pluck()
       .get();
     expect(partial).toBe(0);
-    const generated = check.prepare("SELECT COUNT(*) FROM reports WHERE source_url LIKE '%/many/%'").pluck().get() as number;
+    const generated = check
+      .prepare("SELECT COUNT(*) FROM reports WHERE source_url LIKE '%/many/%'")
+      .pluck()
+      .get() as number;
     expect(generated).toBeLessThan(200);
     check.close();
   });
@@ -220,7 +253,8 @@ describe("a full disk", () => {
     try {
       const pagesDir = join(dir, "tiny-pages");
       mkdirSync(pagesDir, { recursive: true });
-      for (let i = 0; i < 300; i++) writeFileSync(join(pagesDir, generatedReportPage(i).name), generatedReportPage(i).text);
+      for (let i = 0; i < 300; i++)
+        writeFileSync(join(pagesDir, generatedReportPage(i).name), generatedReportPage(i).text);
       const path = join(mountPoint, "tiny.sqlite");
       const r = await cli(["import", pagesDir, "--db", path]);
       expect(r.code).toBe(2);

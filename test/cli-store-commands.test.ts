@@ -1,7 +1,7 @@
 // The researcher's commands end to end on a real file: import, export (CSV round trip through Python's
 // csv module, formula-safe cells, datapackage.json), compare, search, checks, stats, reextract, --help.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -20,7 +20,13 @@ let db: string;
 async function cli(args: string[], env: Record<string, string | undefined> = {}, cwd = dir) {
   let stdout = "";
   let stderr = "";
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTTY: false, env, cwd });
+  const code = await main(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    isTTY: false,
+    env,
+    cwd,
+  });
   return { code, stdout, stderr };
 }
 
@@ -69,7 +75,13 @@ describe("import", () => {
 
   it("lists an unreadable file, stores the rest, and exits 1", async () => {
     const other = join(dir, "mixed.sqlite");
-    const r = await cli(["import", join(SEEDS, "000_79210d5000610149.txt"), join(REAL, "huaian-city-2024.pdf"), "--db", other]);
+    const r = await cli([
+      "import",
+      join(SEEDS, "000_79210d5000610149.txt"),
+      join(REAL, "huaian-city-2024.pdf"),
+      "--db",
+      other,
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/2 file\(s\) into .*: 1 new report\(s\), 0 changed, 0 unchanged, 1 failed/);
     expect(r.stderr).toMatch(/failed: .*huaian-city-2024\.pdf is PDF/);
@@ -77,7 +89,9 @@ describe("import", () => {
 
   it("uses NIANBAO_DB, and ./nianbao.sqlite when neither --db nor NIANBAO_DB is given", async () => {
     const envDb = join(dir, "from-env.sqlite");
-    expect((await cli(["import", join(SEEDS, "001_ed069e08a3961e4f.txt")], { NIANBAO_DB: envDb })).code).toBe(0);
+    expect((await cli(["import", join(SEEDS, "001_ed069e08a3961e4f.txt")], { NIANBAO_DB: envDb })).code).toBe(
+      0,
+    );
     expect(existsSync(envDb)).toBe(true);
     const cwd = join(dir, "work");
     mkdirSync(cwd);
@@ -154,7 +168,9 @@ print(json.dumps({"header": got[0] == cols, "rows": got[1:] == want, "n": len(wa
     const [resource] = pkg.resources;
     expect(resource.path).toBe("values.csv");
     expect(resource.schema.fields.map((f: { name: string }) => f.name)).toEqual(header);
-    expect(resource.schema.fields.find((f: { name: string }) => f.name === "value")).toMatchObject({ type: "number" });
+    expect(resource.schema.fields.find((f: { name: string }) => f.name === "value")).toMatchObject({
+      type: "number",
+    });
     expect(resource.schema.fields.every((f: { description?: string }) => f.description)).toBe(true);
   });
 
@@ -162,7 +178,11 @@ print(json.dumps({"header": got[0] == cols, "rows": got[1:] == want, "n": len(wa
     const out = join(dir, "bom.csv");
     expect((await cli(["export", "csv", "--bom", "--out", out, "--db", db])).code).toBe(0);
     expect([...readFileSync(out).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const first = execFileSync("python3", ["-c", "import csv,sys;print(next(csv.reader(open(sys.argv[1], encoding='utf-8-sig')))[0])", out], { encoding: "utf8" });
+    const first = execFileSync(
+      "python3",
+      ["-c", "import csv,sys;print(next(csv.reader(open(sys.argv[1], encoding='utf-8-sig')))[0])", out],
+      { encoding: "utf8" },
+    );
     expect(first.trim()).toBe("report_id");
   });
 
@@ -180,13 +200,38 @@ describe("reading commands", () => {
     const c = JSON.parse(r.stdout);
     expect(c.agency).toBe("平潭综合实验区");
     expect(c.years).toEqual([2015, 2019, 2024]);
-    const view = JSON.parse(execFileSync("sqlite3", ["-json", db, "SELECT report_year, proactive_items_published, applications_new_received_total FROM v_disclosure_counts WHERE agency = '平潭综合实验区' ORDER BY report_year"], { encoding: "utf8" }));
+    const view = JSON.parse(
+      execFileSync(
+        "sqlite3",
+        [
+          "-json",
+          db,
+          "SELECT report_year, proactive_items_published, applications_new_received_total FROM v_disclosure_counts WHERE agency = '平潭综合实验区' ORDER BY report_year",
+        ],
+        { encoding: "utf8" },
+      ),
+    );
     const row = (col: string) => c.rows.find((x: { column: string }) => x.column === col).values;
     for (const v of view) {
       expect(row("proactive_items_published")[v.report_year]).toBe(v.proactive_items_published);
       expect(row("applications_new_received_total")[v.report_year]).toBe(v.applications_new_received_total);
     }
-    const ranged = JSON.parse((await cli(["compare", "--agency", "平潭综合实验区", "--from", "2016", "--to", "2024", "--json", "--db", db])).stdout);
+    const ranged = JSON.parse(
+      (
+        await cli([
+          "compare",
+          "--agency",
+          "平潭综合实验区",
+          "--from",
+          "2016",
+          "--to",
+          "2024",
+          "--json",
+          "--db",
+          db,
+        ])
+      ).stdout,
+    );
     expect(ranged.years).toEqual([2019, 2024]);
     const text = await cli(["compare", "--agency", "平潭综合实验区", "--db", db]);
     expect(text.stdout).toMatch(/proactive_items_published\s+\S+\s+\S+\s+\S+/);
@@ -201,19 +246,27 @@ describe("reading commands", () => {
     const hits = JSON.parse(r.stdout) as { snippet: string; agency: string }[];
     expect(hits.length).toBeGreaterThan(0);
     for (const h of hits) expect(h.snippet).toContain("行政复议");
-    const short = JSON.parse((await cli(["search", "复议", "--json", "--limit", "500", "--db", db])).stdout) as unknown[];
+    const short = JSON.parse(
+      (await cli(["search", "复议", "--json", "--limit", "500", "--db", db])).stdout,
+    ) as unknown[];
     expect(short.length).toBeGreaterThanOrEqual(hits.length);
-    const both = JSON.parse((await cli(["search", "行政复议", "诉讼", "--json", "--db", db])).stdout) as { snippet: string }[];
+    const both = JSON.parse((await cli(["search", "行政复议", "诉讼", "--json", "--db", db])).stdout) as {
+      snippet: string;
+    }[];
     expect(both.length).toBeLessThanOrEqual(hits.length);
     expect((await cli(["search", "--db", db])).code).toBe(2);
   });
 
   it("checks --failed lists only failures; checks lists all", async () => {
     const all = JSON.parse((await cli(["checks", "--json", "--db", db])).stdout) as { ok: boolean }[];
-    const failed = JSON.parse((await cli(["checks", "--failed", "--json", "--db", db])).stdout) as { ok: boolean }[];
+    const failed = JSON.parse((await cli(["checks", "--failed", "--json", "--db", db])).stdout) as {
+      ok: boolean;
+    }[];
     expect(failed.every((c) => !c.ok)).toBe(true);
     expect(failed.length).toBe(all.filter((c) => !c.ok).length);
-    const viewCount = Number(execFileSync("sqlite3", [db, "SELECT COUNT(*) FROM v_failed_checks"], { encoding: "utf8" }).trim());
+    const viewCount = Number(
+      execFileSync("sqlite3", [db, "SELECT COUNT(*) FROM v_failed_checks"], { encoding: "utf8" }).trim(),
+    );
     expect(failed.length).toBe(viewCount);
   });
 
@@ -221,17 +274,22 @@ describe("reading commands", () => {
     const r = await cli(["stats", "--json", "--db", db]);
     const s = JSON.parse(r.stdout);
     expect(s).toMatchObject({ fetches: 9, bodies: 9, reports: 10, report_versions: 10 });
-    expect(Object.values(s.reports_by_template as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(10);
+    expect(Object.values(s.reports_by_template as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(
+      10,
+    );
     expect((await cli(["stats", "--db", db])).stdout).toMatch(/reports\s+10 /);
   });
 
-  it.each(["import", "reextract", "export", "compare", "search", "checks", "stats"])("%s --help explains itself", async (name) => {
-    const r = await cli([name, "--help"]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^nianbao ${name}`));
-    expect(r.stdout).toMatch(/--db FILE/);
-    if (!["import", "export"].includes(name)) expect(r.stdout).toMatch(/--json/);
-  });
+  it.each(["import", "reextract", "export", "compare", "search", "checks", "stats"])(
+    "%s --help explains itself",
+    async (name) => {
+      const r = await cli([name, "--help"]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^nianbao ${name}`));
+      expect(r.stdout).toMatch(/--db FILE/);
+      if (!["import", "export"].includes(name)) expect(r.stdout).toMatch(/--json/);
+    },
+  );
 });
 
 describe("reextract", () => {
@@ -240,11 +298,24 @@ describe("reextract", () => {
     const { record } = await extractFile(file);
     const store = openStore(db);
     const url = pathToFileURL(file).href;
-    const current = store.db.prepare("SELECT v.body_sha256, v.fetch_id FROM report_versions v WHERE v.source_url = ? ORDER BY id DESC LIMIT 1").get(url) as { body_sha256: string; fetch_id: number };
+    const current = store.db
+      .prepare(
+        "SELECT v.body_sha256, v.fetch_id FROM report_versions v WHERE v.source_url = ? ORDER BY id DESC LIMIT 1",
+      )
+      .get(url) as { body_sha256: string; fetch_id: number };
     // Pretend an older extractor read this page: one value fewer, another different.
     const { "proactive.items_published": _dropped, ...fewer } = record.values;
-    const older = { ...record, extractor_version: "0.0.9", values: { ...fewer, "proactive.licensing.decisions": 1 } };
-    saveReport(store.db, { record: older, sourceUrl: url, fetchId: current.fetch_id, bodySha256: current.body_sha256 });
+    const older = {
+      ...record,
+      extractor_version: "0.0.9",
+      values: { ...fewer, "proactive.licensing.decisions": 1 },
+    };
+    saveReport(store.db, {
+      record: older,
+      sourceUrl: url,
+      fetchId: current.fetch_id,
+      bodySha256: current.body_sha256,
+    });
     store.close();
     const r = await cli(["reextract", "--json", "--db", db]);
     expect(r.code).toBe(0);
@@ -254,13 +325,25 @@ describe("reextract", () => {
     expect(change.sourceUrl).toBe(url);
     expect(change.values).toEqual(
       expect.arrayContaining([
-        { key: "proactive.items_published", before: null, after: record.values["proactive.items_published"] ?? null },
-        { key: "proactive.licensing.decisions", before: 1, after: record.values["proactive.licensing.decisions"] ?? null },
+        {
+          key: "proactive.items_published",
+          before: null,
+          after: record.values["proactive.items_published"] ?? null,
+        },
+        {
+          key: "proactive.licensing.decisions",
+          before: 1,
+          after: record.values["proactive.licensing.decisions"] ?? null,
+        },
       ]),
     );
     const text = await cli(["reextract", "--db", db]);
     expect(text.stdout).toMatch(/0 changed/);
-    const versions = Number(execFileSync("sqlite3", [db, `SELECT COUNT(*) FROM report_versions WHERE source_url = '${url}'`], { encoding: "utf8" }).trim());
+    const versions = Number(
+      execFileSync("sqlite3", [db, `SELECT COUNT(*) FROM report_versions WHERE source_url = '${url}'`], {
+        encoding: "utf8",
+      }).trim(),
+    );
     // The extraction matches the first version again: the report points back at it, no copy is stored.
     expect(versions).toBe(2);
   });

@@ -29,11 +29,17 @@ const sql = (db: string, query: string) => execFileSync("sqlite3", [db, query], 
 
 it("a kill -9 during an import leaves a sound database holding every finished file", async () => {
   const db = join(dir, "killed.sqlite");
-  const child = spawn(process.execPath, [resolve("bin/nianbao.js"), "import", pagesDir, "--db", db, "--verbose"], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(
+    process.execPath,
+    [resolve("bin/nianbao.js"), "import", pagesDir, "--db", db, "--verbose"],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
   const finished: string[] = [];
   let buffered = "";
   let stderr = "";
-  const exited = new Promise<NodeJS.Signals | null>((done) => child.on("exit", (_code, signal) => done(signal)));
+  const exited = new Promise<NodeJS.Signals | null>((done) =>
+    child.on("exit", (_code, signal) => done(signal)),
+  );
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (chunk: string) => {
     stderr += chunk;
@@ -57,15 +63,32 @@ it("a kill -9 during an import leaves a sound database holding every finished fi
   const stored = new Set(sql(db, "SELECT source_url FROM reports").split("\n"));
   for (const file of finished) expect(stored.has(pathToFileURL(file).href), file).toBe(true);
   // Nothing half-written: every version is current, has its sections and its values.
-  expect(sql(db, "SELECT COUNT(*) FROM report_versions v WHERE v.id NOT IN (SELECT current_version_id FROM reports)")).toBe("0");
-  expect(sql(db, "SELECT COUNT(*) FROM report_versions v WHERE NOT EXISTS (SELECT 1 FROM sections s WHERE s.version_id = v.id)")).toBe("0");
-  const valuesPerVersion = sql(db, "SELECT DISTINCT (SELECT COUNT(*) FROM report_values rv WHERE rv.version_id = v.id) FROM report_versions v");
+  expect(
+    sql(
+      db,
+      "SELECT COUNT(*) FROM report_versions v WHERE v.id NOT IN (SELECT current_version_id FROM reports)",
+    ),
+  ).toBe("0");
+  expect(
+    sql(
+      db,
+      "SELECT COUNT(*) FROM report_versions v WHERE NOT EXISTS (SELECT 1 FROM sections s WHERE s.version_id = v.id)",
+    ),
+  ).toBe("0");
+  const valuesPerVersion = sql(
+    db,
+    "SELECT DISTINCT (SELECT COUNT(*) FROM report_values rv WHERE rv.version_id = v.id) FROM report_versions v",
+  );
   expect(valuesPerVersion.split("\n")).toHaveLength(1);
   expect(sql(db, "SELECT COUNT(*) FROM fetches")).toBe(sql(db, "SELECT COUNT(*) FROM reports"));
 
   // The same command again finishes the job without duplicating what was stored.
   const before = Number(sql(db, "SELECT COUNT(*) FROM reports"));
-  const out = execFileSync(process.execPath, [resolve("bin/nianbao.js"), "import", pagesDir, "--db", db, "--json"], { encoding: "utf8" });
+  const out = execFileSync(
+    process.execPath,
+    [resolve("bin/nianbao.js"), "import", pagesDir, "--db", db, "--json"],
+    { encoding: "utf8" },
+  );
   const summary = JSON.parse(out);
   expect(summary.new).toBe(PAGES - before);
   expect(summary.unchanged).toBe(before);

@@ -1,7 +1,15 @@
 // Importing real pages into a fresh file: the database holds exactly what extractReport() returns for
 // each file, the stock sqlite3 shell and Python's sqlite3 read the same values, re-imports add nothing.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -24,14 +32,30 @@ function pageFiles(dir: string): string[] {
 }
 
 const files = [...pageFiles(SEEDS), ...pageFiles(REAL), ...pageFiles(FIXTURES)];
-const TABLES = ["sites", "crawl_runs", "bodies", "fetches", "reports", "report_versions", "sections", "cells", "facts", "report_values", "checks", "flags", "report_text_fts"];
+const TABLES = [
+  "sites",
+  "crawl_runs",
+  "bodies",
+  "fetches",
+  "reports",
+  "report_versions",
+  "sections",
+  "cells",
+  "facts",
+  "report_values",
+  "checks",
+  "flags",
+  "report_text_fts",
+];
 
 let dir: string;
 let dbPath: string;
 let store: Store;
 
 function rowCounts(s: Store): Record<string, number> {
-  return Object.fromEntries(TABLES.map((t) => [t, s.db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number]));
+  return Object.fromEntries(
+    TABLES.map((t) => [t, s.db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number]),
+  );
 }
 
 beforeAll(async () => {
@@ -66,7 +90,15 @@ describe("import into a fresh file", () => {
     const v = versionFor(file);
     expect(v, "a current version for the file").toBeDefined();
     if (!v) return;
-    expect({ agency: v.agency, report_year: v.report_year, template: v.template, published_at: v.published_at, doc_number: v.doc_number, title: v.title, is_annual_report: v.is_annual_report === 1 }).toEqual({
+    expect({
+      agency: v.agency,
+      report_year: v.report_year,
+      template: v.template,
+      published_at: v.published_at,
+      doc_number: v.doc_number,
+      title: v.title,
+      is_annual_report: v.is_annual_report === 1,
+    }).toEqual({
       agency: record.agency,
       report_year: record.report_year,
       template: record.template,
@@ -75,16 +107,37 @@ describe("import into a fresh file", () => {
       title: record.title,
       is_annual_report: record.is_annual_report,
     });
-    const values = Object.fromEntries(store.db.prepare("SELECT key, value FROM report_values WHERE version_id = ?").raw().all(v.id) as [string, number][]);
+    const values = Object.fromEntries(
+      store.db.prepare("SELECT key, value FROM report_values WHERE version_id = ?").raw().all(v.id) as [
+        string,
+        number,
+      ][],
+    );
     expect(values).toEqual(record.values);
-    const cells = store.db.prepare("SELECT table_no AS \"table\", table_index, row, col, row_label, col_label, raw, value, key FROM cells WHERE version_id = ? ORDER BY position").all(v.id);
+    const cells = store.db
+      .prepare(
+        'SELECT table_no AS "table", table_index, row, col, row_label, col_label, raw, value, key FROM cells WHERE version_id = ? ORDER BY position',
+      )
+      .all(v.id);
     expect(cells).toEqual(record.cells);
-    const facts = store.db.prepare("SELECT key, value, approx, sentence, text_offset AS offset FROM facts WHERE version_id = ? ORDER BY position").all(v.id) as { approx: number }[];
+    const facts = store.db
+      .prepare(
+        "SELECT key, value, approx, sentence, text_offset AS offset FROM facts WHERE version_id = ? ORDER BY position",
+      )
+      .all(v.id) as { approx: number }[];
     expect(facts.map((f) => ({ ...f, approx: f.approx === 1 }))).toEqual(record.facts);
-    const checks = store.db.prepare("SELECT check_id AS id, ok, detail FROM checks WHERE version_id = ? ORDER BY position").all(v.id) as { ok: number }[];
+    const checks = store.db
+      .prepare("SELECT check_id AS id, ok, detail FROM checks WHERE version_id = ? ORDER BY position")
+      .all(v.id) as { ok: number }[];
     expect(checks.map((c) => ({ ...c, ok: c.ok === 1 }))).toEqual(record.checks);
-    expect(store.db.prepare("SELECT flag_id AS id, detail FROM flags WHERE version_id = ? ORDER BY position").all(v.id)).toEqual(record.flags);
-    const sections = store.db.prepare("SELECT level, label, title, text FROM sections WHERE version_id = ? ORDER BY position").all(v.id) as { text: string }[];
+    expect(
+      store.db
+        .prepare("SELECT flag_id AS id, detail FROM flags WHERE version_id = ? ORDER BY position")
+        .all(v.id),
+    ).toEqual(record.flags);
+    const sections = store.db
+      .prepare("SELECT level, label, title, text FROM sections WHERE version_id = ? ORDER BY position")
+      .all(v.id) as { text: string }[];
     expect(sections.map((s) => s.text).join("")).toBe(record.text);
     expect(sections.length).toBe(splitSections(record).length);
   });
@@ -92,7 +145,11 @@ describe("import into a fresh file", () => {
   // Values the spec fixes for seed 004: they pass once the extractor reads the 2019 template.
   it("seed 004 (天水市民政局 2019): spec values are in report_values", () => {
     const v = versionFor(join(SEEDS, "004_9f09e102a19e83ee.txt"));
-    const value = (key: string) => store.db.prepare("SELECT value FROM report_values WHERE version_id = ? AND key = ?").pluck().get(v?.id, key);
+    const value = (key: string) =>
+      store.db
+        .prepare("SELECT value FROM report_values WHERE version_id = ? AND key = ?")
+        .pluck()
+        .get(v?.id, key);
     expect(v?.agency).toBe("天水市民政局");
     expect(v?.report_year).toBe(2019);
     expect(v?.template).toBe("2019");
@@ -101,40 +158,76 @@ describe("import into a fresh file", () => {
     expect(value("proactive.procurement.amount_wan_yuan")).toBe(5.02);
     expect(value("proactive.items_published")).toBe(607);
     expect(value("proactive.fees.amount_wan_yuan")).toBeUndefined();
-    const row = store.db.prepare("SELECT * FROM v_disclosure_counts WHERE agency = '天水市民政局'").get() as Record<string, unknown>;
-    expect(row).toMatchObject({ report_year: 2019, template: "2019", proactive_items_published: 607, applications_received: 0 });
+    const row = store.db
+      .prepare("SELECT * FROM v_disclosure_counts WHERE agency = '天水市民政局'")
+      .get() as Record<string, unknown>;
+    expect(row).toMatchObject({
+      report_year: 2019,
+      template: "2019",
+      proactive_items_published: 607,
+      applications_received: 0,
+    });
     expect(String(row.flags).split(" ")).toEqual(expect.arrayContaining(["table2_ragged", "table3_ragged"]));
   });
 
   // Expected records written by hand beside the fixture pages: pass as the extractor reads each page.
-  const expectedFiles = existsSync(FIXTURES) ? readdirSync(FIXTURES).filter((f) => f.endsWith(".expected.json")) : [];
+  const expectedFiles = existsSync(FIXTURES)
+    ? readdirSync(FIXTURES).filter((f) => f.endsWith(".expected.json"))
+    : [];
   it.each(expectedFiles)("the values of %s are in report_values", (name) => {
-    const page = readdirSync(FIXTURES).find((f) => f.startsWith(name.replace(".expected.json", ".")) && !f.endsWith(".json"));
+    const page = readdirSync(FIXTURES).find(
+      (f) => f.startsWith(name.replace(".expected.json", ".")) && !f.endsWith(".json"),
+    );
     expect(page, `the page beside ${name}`).toBeDefined();
-    const want = JSON.parse(readFileSync(join(FIXTURES, name), "utf8")) as { values?: Record<string, number>; agency?: string; report_year?: number };
+    const want = JSON.parse(readFileSync(join(FIXTURES, name), "utf8")) as {
+      values?: Record<string, number>;
+      agency?: string;
+      report_year?: number;
+    };
     const v = versionFor(join(FIXTURES, page as string));
-    const got = Object.fromEntries(store.db.prepare("SELECT key, value FROM report_values WHERE version_id = ?").raw().all(v?.id) as [string, number][]);
-    const missing = Object.entries(want.values ?? {}).filter(([k, x]) => got[k] !== x).map(([k, x]) => `${k}: want ${x}, stored ${got[k] ?? "nothing"}`);
+    const got = Object.fromEntries(
+      store.db.prepare("SELECT key, value FROM report_values WHERE version_id = ?").raw().all(v?.id) as [
+        string,
+        number,
+      ][],
+    );
+    const missing = Object.entries(want.values ?? {})
+      .filter(([k, x]) => got[k] !== x)
+      .map(([k, x]) => `${k}: want ${x}, stored ${got[k] ?? "nothing"}`);
     expect(missing).toEqual([]);
     if (want.agency) expect(v?.agency).toBe(want.agency);
     if (want.report_year) expect(v?.report_year).toBe(want.report_year);
   });
 
   it("answers the stock sqlite3 shell and Python's sqlite3 with the same values", () => {
-    const sql = "SELECT report_id, agency, report_year, template, proactive_items_published, applications_new_received_total, checks_failed FROM v_disclosure_counts ORDER BY report_id";
+    const sql =
+      "SELECT report_id, agency, report_year, template, proactive_items_published, applications_new_received_total, checks_failed FROM v_disclosure_counts ORDER BY report_id";
     const mine = store.db.prepare(sql).raw().all() as unknown[][];
     expect(mine.length).toBeGreaterThan(5);
-    const shell = JSON.parse(execFileSync("sqlite3", ["-json", "-readonly", dbPath, sql], { encoding: "utf8" }) || "[]") as Record<string, unknown>[];
+    const shell = JSON.parse(
+      execFileSync("sqlite3", ["-json", "-readonly", dbPath, sql], { encoding: "utf8" }) || "[]",
+    ) as Record<string, unknown>[];
     expect(shell.map((r) => Object.values(r))).toEqual(mine);
     const py = execFileSync(
       "python3",
-      ["-c", "import json, sqlite3, sys\ncon = sqlite3.connect(sys.argv[1])\nprint(json.dumps(con.execute(sys.argv[2]).fetchall(), ensure_ascii=False))", dbPath, sql],
+      [
+        "-c",
+        "import json, sqlite3, sys\ncon = sqlite3.connect(sys.argv[1])\nprint(json.dumps(con.execute(sys.argv[2]).fetchall(), ensure_ascii=False))",
+        dbPath,
+        sql,
+      ],
       { encoding: "utf8" },
     );
     expect(JSON.parse(py)).toEqual(mine);
-    const search = execFileSync("sqlite3", [dbPath, "SELECT count(*) FROM report_text_fts WHERE report_text_fts MATCH '行政复议'"], { encoding: "utf8" });
+    const search = execFileSync(
+      "sqlite3",
+      [dbPath, "SELECT count(*) FROM report_text_fts WHERE report_text_fts MATCH '行政复议'"],
+      { encoding: "utf8" },
+    );
     expect(Number(search.trim())).toBeGreaterThan(0);
-    expect(execFileSync("sqlite3", [dbPath, "PRAGMA integrity_check"], { encoding: "utf8" }).trim()).toBe("ok");
+    expect(execFileSync("sqlite3", [dbPath, "PRAGMA integrity_check"], { encoding: "utf8" }).trim()).toBe(
+      "ok",
+    );
   });
 
   it("adds nothing when the same files are imported again", async () => {

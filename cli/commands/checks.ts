@@ -21,7 +21,10 @@ export const command: Command = {
   summary: "arithmetic checks per report (--failed: only failures, with the detail)",
   help: HELP,
   async run(args, io) {
-    const { values } = parseStoreArgs("checks", args, { failed: { type: "boolean" }, json: { type: "boolean" } });
+    const { values } = parseStoreArgs("checks", args, {
+      failed: { type: "boolean" },
+      json: { type: "boolean" },
+    });
     const store = openDatabaseForReading(dbPathFrom(values.db, io));
     try {
       const rows = listChecks(store.db, Boolean(values.failed));
@@ -32,7 +35,9 @@ export const command: Command = {
       let last = -1;
       for (const r of rows) {
         if (r.report_id !== last) {
-          io.stdout(`${r.agency ?? "(agency unknown)"} ${r.report_year ?? "?"} — report ${r.report_id}  ${r.source_url}\n`);
+          io.stdout(
+            `${r.agency ?? "(agency unknown)"} ${r.report_year ?? "?"} — report ${r.report_id}  ${r.source_url}\n`,
+          );
           last = r.report_id;
         }
         io.stdout(`  ${r.ok ? "ok  " : "FAIL"} ${r.check_id}${r.ok ? "" : ` — ${r.detail}`}\n`);

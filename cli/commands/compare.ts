@@ -22,7 +22,12 @@ ${DB_HELP}
 /** Display width: CJK characters take two columns in a terminal. */
 function width(s: string): number {
   let w = 0;
-  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  for (const ch of s)
+    w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(
+      ch,
+    )
+      ? 2
+      : 1;
   return w;
 }
 const padEnd = (s: string, n: number) => s + " ".repeat(Math.max(0, n - width(s)));
@@ -31,10 +36,19 @@ const padStart = (s: string, n: number) => " ".repeat(Math.max(0, n - width(s)))
 export function formatComparison(c: AgencyComparison): string {
   const first = Math.max(...c.rows.map((r) => r.column.length), "template".length);
   const cols = c.years.map((y) => String(y));
-  const w = Math.max(6, ...cols.map((y) => width(c.templates[y] ?? "")), ...c.rows.flatMap((r) => cols.map((y) => width(String(r.values[y] ?? "—")))));
+  const w = Math.max(
+    6,
+    ...cols.map((y) => width(c.templates[y] ?? "")),
+    ...c.rows.flatMap((r) => cols.map((y) => width(String(r.values[y] ?? "—")))),
+  );
   const lines = [c.agency, `${padEnd("", first)}  ${cols.map((y) => padStart(y, w)).join("  ")}`];
-  lines.push(`${padEnd("template", first)}  ${cols.map((y) => padStart(c.templates[y] ?? "", w)).join("  ")}`);
-  for (const r of c.rows) lines.push(`${padEnd(r.column, first)}  ${cols.map((y) => padStart(String(r.values[y] ?? "—"), w)).join("  ")}`);
+  lines.push(
+    `${padEnd("template", first)}  ${cols.map((y) => padStart(c.templates[y] ?? "", w)).join("  ")}`,
+  );
+  for (const r of c.rows)
+    lines.push(
+      `${padEnd(r.column, first)}  ${cols.map((y) => padStart(String(r.values[y] ?? "—"), w)).join("  ")}`,
+    );
   return `${lines.join("\n")}\n`;
 }
 
@@ -50,7 +64,12 @@ export const command: Command = {
       json: { type: "boolean" },
     });
     const agency = typeof values.agency === "string" ? values.agency.trim() : positionals.join(" ").trim();
-    if (!agency) throw new NianbaoError("bad_usage", "missing --agency NAME", "usage: nianbao compare --agency 天水市民政局 [--from 2019] [--to 2023]");
+    if (!agency)
+      throw new NianbaoError(
+        "bad_usage",
+        "missing --agency NAME",
+        "usage: nianbao compare --agency 天水市民政局 [--from 2019] [--to 2023]",
+      );
     const from = yearOption("compare", "--from", values.from);
     const to = yearOption("compare", "--to", values.to);
     const store = openDatabaseForReading(dbPathFrom(values.db, io));

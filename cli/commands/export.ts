@@ -39,9 +39,23 @@ function writeWhole(path: string, content: string): void {
       // Nothing was written.
     }
     const code = (err as { code?: string }).code;
-    if (code === "ENOSPC") throw new NianbaoError("disk_full", `the disk is full; ${path} was not written`, "free some space or pass --out on another disk");
-    if (code === "ENOENT") throw new NianbaoError("input_missing", `cannot write ${path}: the folder does not exist`, "create the folder or pass another --out path");
-    throw new NianbaoError("database_readonly", `cannot write ${path} (${(err as Error).message})`, "pass an --out path in a writable folder");
+    if (code === "ENOSPC")
+      throw new NianbaoError(
+        "disk_full",
+        `the disk is full; ${path} was not written`,
+        "free some space or pass --out on another disk",
+      );
+    if (code === "ENOENT")
+      throw new NianbaoError(
+        "input_missing",
+        `cannot write ${path}: the folder does not exist`,
+        "create the folder or pass another --out path",
+      );
+    throw new NianbaoError(
+      "database_readonly",
+      `cannot write ${path} (${(err as Error).message})`,
+      "pass an --out path in a writable folder",
+    );
   }
 }
 
@@ -58,7 +72,11 @@ export const command: Command = {
     });
     const format = values.json ? "json" : (positionals[0] ?? "csv");
     if (!["csv", "json"].includes(format) || positionals.length > 1) {
-      throw new NianbaoError("bad_usage", `unknown export format "${positionals.join(" ")}"`, "usage: nianbao export csv [--view NAME] [--out FILE] [--bom]");
+      throw new NianbaoError(
+        "bad_usage",
+        `unknown export format "${positionals.join(" ")}"`,
+        "usage: nianbao export csv [--view NAME] [--out FILE] [--bom]",
+      );
     }
     const view = resolveView(typeof values.view === "string" ? values.view : "disclosure_counts");
     const store = openDatabaseForReading(dbPathFrom(values.db, io));
@@ -69,7 +87,10 @@ export const command: Command = {
     } finally {
       store.close();
     }
-    const content = format === "csv" ? toCsv(columns, rows, { bom: Boolean(values.bom) }) : `${JSON.stringify(rows, null, 2)}\n`;
+    const content =
+      format === "csv"
+        ? toCsv(columns, rows, { bom: Boolean(values.bom) })
+        : `${JSON.stringify(rows, null, 2)}\n`;
     if (typeof values.out !== "string") {
       io.stdout(content);
       return 0;
@@ -78,7 +99,10 @@ export const command: Command = {
     writeWhole(out, content);
     if (format === "csv") {
       const pkgPath = join(dirname(out), "datapackage.json");
-      writeWhole(pkgPath, `${JSON.stringify(dataPackage(view, columns, basename(out), { bom: Boolean(values.bom) }), null, 2)}\n`);
+      writeWhole(
+        pkgPath,
+        `${JSON.stringify(dataPackage(view, columns, basename(out), { bom: Boolean(values.bom) }), null, 2)}\n`,
+      );
       io.stderr(`wrote ${rows.length} row(s) to ${out} and ${pkgPath}\n`);
     } else {
       io.stderr(`wrote ${rows.length} row(s) to ${out}\n`);

@@ -28,8 +28,16 @@ export const command: Command = {
   summary: "store saved pages (files or folders) as if fetched, and extract them",
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseStoreArgs("import", args, { json: { type: "boolean" }, verbose: { type: "boolean" } });
-    if (!positionals.length) throw new NianbaoError("bad_usage", "missing the files or folders to import", "usage: nianbao import <dir-or-files…> [--db FILE]");
+    const { values, positionals } = parseStoreArgs("import", args, {
+      json: { type: "boolean" },
+      verbose: { type: "boolean" },
+    });
+    if (!positionals.length)
+      throw new NianbaoError(
+        "bad_usage",
+        "missing the files or folders to import",
+        "usage: nianbao import <dir-or-files…> [--db FILE]",
+      );
     const path = dbPathFrom(values.db, io);
     const store = openDatabase(path);
     const abort = new AbortController();
@@ -40,7 +48,10 @@ export const command: Command = {
         signal: abort.signal,
         onFile(result, i, total) {
           if (values.verbose) {
-            const detail = result.status === "failed" ? `failed: ${result.error?.message}` : `${result.status} (report ${result.reportId})`;
+            const detail =
+              result.status === "failed"
+                ? `failed: ${result.error?.message}`
+                : `${result.status} (report ${result.reportId})`;
             io.stderr(`[${i + 1}/${total}] ${result.file}: ${detail}\n`);
           } else if (io.isTTY) {
             io.stderr(`\r\x1b[K[${i + 1}/${total}] ${result.file.slice(-60)}`);
@@ -55,7 +66,10 @@ export const command: Command = {
           `${summary.files} file(s) into ${path}: ${summary.new} new report(s), ${summary.changed} changed, ${summary.unchanged} unchanged, ${summary.failed.length} failed\n`,
         );
       }
-      if (summary.skipped.length) io.stderr(`skipped ${summary.skipped.length} file(s) that are not pages (e.g. ${summary.skipped[0]})\n`);
+      if (summary.skipped.length)
+        io.stderr(
+          `skipped ${summary.skipped.length} file(s) that are not pages (e.g. ${summary.skipped[0]})\n`,
+        );
       for (const f of summary.failed) io.stderr(`failed: ${f.error?.message}\n`);
       if (abort.signal.aborted) {
         io.stderr("interrupted: files stored so far are kept; run the same command again to finish\n");

@@ -21,18 +21,25 @@ function fmt(v: unknown): string {
 }
 
 export function describeChange(c: ReportChange): string {
-  const out = [`${c.agency ?? "(agency unknown)"} ${c.report_year ?? "(year unknown)"} — report ${c.reportId}${c.status === "new" ? " (new)" : ""}  ${c.sourceUrl}`];
+  const out = [
+    `${c.agency ?? "(agency unknown)"} ${c.report_year ?? "(year unknown)"} — report ${c.reportId}${c.status === "new" ? " (new)" : ""}  ${c.sourceUrl}`,
+  ];
   for (const m of c.metadata) out.push(`  ${m.field}: ${fmt(m.before)} → ${fmt(m.after)}`);
   const added = c.values.filter((v) => v.before === null).length;
   const removed = c.values.filter((v) => v.after === null).length;
   const changed = c.values.length - added - removed;
   if (c.values.length) out.push(`  values: +${added} added, ${changed} changed, -${removed} removed`);
-  for (const v of c.values.filter((x) => x.before !== null && x.after !== null).slice(0, 20)) out.push(`    ${v.key}: ${v.before} → ${v.after}`);
+  for (const v of c.values.filter((x) => x.before !== null && x.after !== null).slice(0, 20))
+    out.push(`    ${v.key}: ${v.before} → ${v.after}`);
   if (c.checks_failing.added.length || c.checks_failing.removed.length) {
-    out.push(`  failing checks: ${[...c.checks_failing.added.map((x) => `+${x}`), ...c.checks_failing.removed.map((x) => `-${x}`)].join(" ")}`);
+    out.push(
+      `  failing checks: ${[...c.checks_failing.added.map((x) => `+${x}`), ...c.checks_failing.removed.map((x) => `-${x}`)].join(" ")}`,
+    );
   }
   if (c.flags.added.length || c.flags.removed.length) {
-    out.push(`  flags: ${[...c.flags.added.map((x) => `+${x}`), ...c.flags.removed.map((x) => `-${x}`)].join(" ")}`);
+    out.push(
+      `  flags: ${[...c.flags.added.map((x) => `+${x}`), ...c.flags.removed.map((x) => `-${x}`)].join(" ")}`,
+    );
   }
   return out.join("\n");
 }
@@ -46,7 +53,7 @@ export const command: Command = {
     const path = dbPathFrom(values.db, io);
     const store = openDatabase(path, { mustExist: true });
     try {
-      const summary = reextractAll(store, (change, i, total) => {
+      const summary = reextractAll(store, (_change, i, total) => {
         if (io.isTTY && !values.json) io.stderr(`\r\x1b[K[${i + 1}/${total}]`);
       });
       if (io.isTTY && !values.json) io.stderr("\r\x1b[K");
@@ -54,7 +61,9 @@ export const command: Command = {
         io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
       } else {
         for (const c of summary.changes) io.stdout(`${describeChange(c)}\n`);
-        io.stdout(`${summary.pages} stored page(s): ${summary.changed} changed, ${summary.unchanged} unchanged\n`);
+        io.stdout(
+          `${summary.pages} stored page(s): ${summary.changed} changed, ${summary.unchanged} unchanged\n`,
+        );
       }
       for (const m of summary.missing) io.stderr(`missing body for ${m}\n`);
       return summary.missing.length ? 1 : 0;

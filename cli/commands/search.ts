@@ -22,11 +22,24 @@ export const command: Command = {
   summary: "full-text search over report texts (Chinese works)",
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseStoreArgs("search", args, { limit: { type: "string" }, json: { type: "boolean" } });
+    const { values, positionals } = parseStoreArgs("search", args, {
+      limit: { type: "string" },
+      json: { type: "boolean" },
+    });
     const limit = typeof values.limit === "string" ? Number(values.limit) : 50;
-    if (!Number.isInteger(limit) || limit < 1) throw new NianbaoError("bad_usage", `--limit needs a positive whole number, not "${values.limit}"`, "e.g. --limit 20");
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new NianbaoError(
+        "bad_usage",
+        `--limit needs a positive whole number, not "${values.limit}"`,
+        "e.g. --limit 20",
+      );
     const words = positionals.flatMap((p) => p.split(/\s+/)).filter(Boolean);
-    if (!words.length) throw new NianbaoError("bad_usage", "missing the words to search for", "usage: nianbao search 行政复议");
+    if (!words.length)
+      throw new NianbaoError(
+        "bad_usage",
+        "missing the words to search for",
+        "usage: nianbao search 行政复议",
+      );
     const store = openDatabaseForReading(dbPathFrom(values.db, io));
     try {
       const hits = searchText(store.db, words, limit);
@@ -34,9 +47,13 @@ export const command: Command = {
         io.stdout(`${JSON.stringify(hits, null, 2)}\n`);
       } else {
         for (const h of hits) {
-          io.stdout(`${h.agency ?? "(agency unknown)"} ${h.report_year ?? "?"} · ${`${h.section_label}${h.section_title}` || "(opening text)"}\n  ${h.snippet}\n`);
+          io.stdout(
+            `${h.agency ?? "(agency unknown)"} ${h.report_year ?? "?"} · ${`${h.section_label}${h.section_title}` || "(opening text)"}\n  ${h.snippet}\n`,
+          );
         }
-        io.stderr(`${hits.length} section(s)${hits.length === limit ? ` (limit ${limit}; use --limit for more)` : ""}\n`);
+        io.stderr(
+          `${hits.length} section(s)${hits.length === limit ? ` (limit ${limit}; use --limit for more)` : ""}\n`,
+        );
       }
       return 0;
     } finally {

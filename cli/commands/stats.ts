@@ -47,7 +47,9 @@ export const command: Command = {
     const store = openDatabaseForReading(path);
     try {
       const s = storeStats(store.db);
-      io.stdout(values.json ? `${JSON.stringify({ database: path, ...s }, null, 2)}\n` : formatStats(path, s));
+      io.stdout(
+        values.json ? `${JSON.stringify({ database: path, ...s }, null, 2)}\n` : formatStats(path, s),
+      );
       return 0;
     } finally {
       store.close();
