@@ -1,7 +1,7 @@
 // Turns SQLite failures (locked, read-only, full, not a database) into NianbaoErrors that say which
 // file and what to do. Every store entry point passes its errors through here.
-import { accessSync, constants, existsSync } from "node:fs";
-import { dirname } from "node:path";
+import { closeSync, existsSync, openSync, unlinkSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { NianbaoError } from "../core/errors.ts";
 
 function sqliteCode(err: unknown): string | null {
@@ -17,12 +17,15 @@ function sqliteCode(err: unknown): string | null {
   return null;
 }
 
+/** Whether a file can be created beside `path`: tried, since permission bits do not show a read-only mount. */
 function dirWritable(path: string): boolean {
+  const probe = join(dirname(path), `.nianbao-write-probe-${process.pid}`);
   try {
-    accessSync(dirname(path), constants.W_OK);
+    closeSync(openSync(probe, "wx"));
+    unlinkSync(probe);
     return true;
-  } catch {
-    return false;
+  } catch (err) {
+    return (err as { code?: string }).code === "EEXIST";
   }
 }
 
