@@ -94,3 +94,30 @@ it("a kill -9 during an import leaves a sound database holding every finished fi
   expect(summary.unchanged).toBe(before);
   expect(Number(sql(db, "SELECT COUNT(*) FROM reports"))).toBe(PAGES);
 }, 180_000);
+
+it("Ctrl-C (SIGINT) stops an import between files with exit 130, keeping what was stored", async () => {
+  const db = join(dir, "interrupted.sqlite");
+  const child = spawn(process.execPath, [resolve("bin/nianbao.js"), "import", pagesDir, "--db", db, "--verbose"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stored = 0;
+  let stderr = "";
+  let signalled = false;
+  const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (chunk: string) => {
+    stderr += chunk;
+    stored = (stderr.match(/: new \(report \d+\)\n/g) ?? []).length;
+    if (stored >= 30 && !signalled) {
+      signalled = true;
+      child.kill("SIGINT");
+    }
+  });
+  const code = await exited;
+  expect(code, stderr.slice(-300)).toBe(130);
+  expect(stderr).toMatch(/interrupted: files stored so far are kept; run the same command again to finish/);
+  expect(sql(db, "PRAGMA integrity_check")).toBe("ok");
+  const reports = Number(sql(db, "SELECT COUNT(*) FROM reports"));
+  expect(reports).toBeGreaterThanOrEqual(stored);
+  expect(reports).toBeLessThan(PAGES);
+}, 120_000);
