@@ -21,6 +21,9 @@ import { canonicalUrl } from "./url/canonical-url.ts";
 export const DEFAULT_USER_AGENT =
   "nianbao/0.1 (+https://github.com/nianbao/nianbao; research crawler for annual OGI reports)";
 
+/** How often the dispatcher scans the whole queue for hosts it has not seen yet. */
+const FULL_CLAIM_EVERY_MS = 250;
+
 export interface CrawlOptions {
   /** The SQLite file (the store's); the frontier tables live beside the store's. */
   dbPath: string;
@@ -310,6 +313,8 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
   const db = new Database(opts.dbPath);
   db.pragma("journal_mode = WAL");
   db.pragma("busy_timeout = 10000");
+  // WAL + NORMAL survives kill -9 with every committed transaction; only an OS crash may lose the last few.
+  db.pragma("synchronous = NORMAL");
   const frontier = new FrontierStore(db);
   const pid = opts.pid ?? process.pid;
   const lock = new RunLock(db, pid, opts.isProcessAlive);
@@ -411,8 +416,18 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
     const busyHosts = new Set<string>();
     // Waiting tasks are cheap (a timer each): allow many so 200 hosts can all be waiting out their delay.
     const maxTasks = politeness ? 1024 : (opts.globalConcurrency ?? 8) * 4;
+    // One wake-up promise, resolved when any task ends or the crawl is interrupted: the loop then claims more.
     let wake: () => void = () => {};
-    const onAbort = () => wake();
+    let woken = new Promise<void>((r) => {
+      wake = r;
+    });
+    const signalWake = () => {
+      wake();
+      woken = new Promise<void>((r) => {
+        wake = r;
+      });
+    };
+    const onAbort = () => signalWake();
     opts.signal?.addEventListener("abort", onAbort);
     const progress = () => {
       const p = {
@@ -430,10 +445,24 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
       opts.summaryIntervalMs ?? 30_000,
     );
     ticker.unref();
+    const freedHosts: string[] = [];
+    let lastFullClaim = 0;
+    let lastProgress = 0;
+    const claimTimer = setInterval(signalWake, FULL_CLAIM_EVERY_MS);
+    claimTimer.unref();
 
     try {
       while (!opts.signal?.aborted) {
         const free = maxTasks - inFlight.size;
+        // A full claim (one scan over the queue) now and then picks up new hosts; in between, only the
+        // hosts whose task just ended are asked for their next item (an index seek each).
+        const now = Date.now();
+        const full = !politeness || inFlight.size === 0 || now - lastFullClaim >= FULL_CLAIM_EVERY_MS;
+        const hosts = full ? undefined : freedHosts.splice(0);
+        if (full) {
+          lastFullClaim = now;
+          freedHosts.length = 0;
+        }
         const claimed =
           free > 0
             ? frontier.claim(runId, {
@@ -442,6 +471,7 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
                 onePerHost: politeness,
                 leaseMs: opts.leaseMs ?? 300_000,
                 owner: String(pid),
+                hosts,
               })
             : [];
         for (const item of claimed) {
@@ -465,21 +495,22 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
             .finally(() => {
               inFlight.delete(item.id);
               busyHosts.delete(item.host);
-              if (opts.onProgress) progress();
+              freedHosts.push(item.host);
+              if (opts.onProgress && Date.now() - lastProgress >= 200) {
+                lastProgress = Date.now();
+                progress();
+              }
+              signalWake();
             });
           inFlight.set(item.id, task);
         }
         if (inFlight.size === 0) break; // nothing in flight and nothing claimable: the run is complete
-        await Promise.race([
-          ...inFlight.values(),
-          new Promise<void>((r) => {
-            wake = r;
-          }),
-        ]);
+        await woken;
       }
       await Promise.allSettled([...inFlight.values()]);
     } finally {
       clearInterval(ticker);
+      clearInterval(claimTimer);
       opts.signal?.removeEventListener("abort", onAbort);
     }
 

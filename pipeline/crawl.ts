@@ -15,7 +15,6 @@ import {
   saveSites,
   startRun,
 } from "../store/index.ts";
-import { extractAttachment } from "./extract-attachment.ts";
 import { openDatabase } from "./open-database.ts";
 
 export interface CrawlIntoStoreOptions extends Omit<CrawlOptions, "archive" | "dbPath"> {
@@ -47,6 +46,8 @@ async function extractFetched(
       rec.fileType &&
       EXTRACTABLE_ATTACHMENTS.has(rec.fileType)
     ) {
+      // Loaded on first use: the attachment readers (pdfjs, mammoth) are heavy and many crawls fetch none.
+      const { extractAttachment } = await import("./extract-attachment.ts");
       const version = await extractAttachment(
         { bytes: rec.body, source: rec.finalUrl },
         { soffice: false, timeoutMs: 10_000 },

@@ -1,6 +1,6 @@
 // The crawl frontier in the SQLite file: one row per canonical URL per run, with its state
 // (queued → leased → done | failed | skipped), attempts, lease and reason. Every state change is a transaction.
-import type { Database } from "better-sqlite3";
+import type { Database, Statement } from "better-sqlite3";
 
 /** The crawler's own schema version, kept in crawler_meta (PRAGMA user_version belongs to the store). */
 export const FRONTIER_SCHEMA_VERSION = 1;
@@ -66,6 +66,7 @@ CREATE TABLE IF NOT EXISTS crawl_frontier (
   UNIQUE (run_id, canonical_url)
 );
 CREATE INDEX IF NOT EXISTS crawl_frontier_by_state ON crawl_frontier(run_id, state, host, id);
+CREATE INDEX IF NOT EXISTS crawl_frontier_by_order ON crawl_frontier(run_id, state, id);
 CREATE TABLE IF NOT EXISTS crawl_frontier_runs (
   run_id INTEGER PRIMARY KEY,
   started_at TEXT NOT NULL,
@@ -83,6 +84,18 @@ CREATE TABLE IF NOT EXISTS crawl_lock (
 `;
 
 export class FrontierStore {
+  private readonly statements = new Map<string, Statement>();
+
+  /** Prepared once per SQL text: preparing on every call cost more than running the query. */
+  private stmt(sql: string): Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
   constructor(readonly db: Database) {
     db.exec(SCHEMA);
     db.prepare("INSERT OR IGNORE INTO crawler_meta (key, value) VALUES ('frontier_schema_version', ?)").run(
@@ -92,31 +105,28 @@ export class FrontierStore {
 
   unfinishedRun(): { run_id: number; started_at: string } | null {
     return (
-      (this.db
-        .prepare(
-          "SELECT run_id, started_at FROM crawl_frontier_runs WHERE state = 'running' ORDER BY run_id DESC LIMIT 1",
-        )
-        .get() as { run_id: number; started_at: string } | undefined) ?? null
+      (this.stmt(
+        "SELECT run_id, started_at FROM crawl_frontier_runs WHERE state = 'running' ORDER BY run_id DESC LIMIT 1",
+      ).get() as { run_id: number; started_at: string } | undefined) ?? null
     );
   }
 
   beginRun(runId: number, startedAt: string, options: Record<string, unknown>): void {
-    this.db
-      .prepare(
-        "INSERT INTO crawl_frontier_runs (run_id, started_at, state, options_json) VALUES (?, ?, 'running', ?)",
-      )
-      .run(runId, startedAt, JSON.stringify(options));
+    this.stmt(
+      "INSERT INTO crawl_frontier_runs (run_id, started_at, state, options_json) VALUES (?, ?, 'running', ?)",
+    ).run(runId, startedAt, JSON.stringify(options));
   }
 
   finishRun(runId: number): void {
-    this.db
-      .prepare("UPDATE crawl_frontier_runs SET state = 'finished', finished_at = ? WHERE run_id = ?")
-      .run(new Date().toISOString(), runId);
+    this.stmt("UPDATE crawl_frontier_runs SET state = 'finished', finished_at = ? WHERE run_id = ?").run(
+      new Date().toISOString(),
+      runId,
+    );
   }
 
   /** Inserts items not yet in this run (by canonical URL); returns how many were new. */
   enqueue(runId: number, items: NewItem[]): number {
-    const insert = this.db.prepare(
+    const insert = this.stmt(
       `INSERT OR IGNORE INTO crawl_frontier (run_id, site_slug, url, canonical_url, host, depth, kind, page_index, link_title, state)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued')`,
     );
@@ -143,19 +153,15 @@ export class FrontierStore {
 
   /** Leases left by a dead or interrupted process go back to the queue (we hold the run lock). */
   releaseAllLeases(runId: number): number {
-    return this.db
-      .prepare(
-        "UPDATE crawl_frontier SET state = 'queued', lease_until = NULL, lease_owner = NULL WHERE run_id = ? AND state = 'leased'",
-      )
-      .run(runId).changes;
+    return this.stmt(
+      "UPDATE crawl_frontier SET state = 'queued', lease_until = NULL, lease_owner = NULL WHERE run_id = ? AND state = 'leased'",
+    ).run(runId).changes;
   }
 
   release(id: number): void {
-    this.db
-      .prepare(
-        "UPDATE crawl_frontier SET state = 'queued', lease_until = NULL, lease_owner = NULL WHERE id = ? AND state = 'leased'",
-      )
-      .run(id);
+    this.stmt(
+      "UPDATE crawl_frontier SET state = 'queued', lease_until = NULL, lease_owner = NULL WHERE id = ? AND state = 'leased'",
+    ).run(id);
   }
 
   /**
@@ -170,27 +176,30 @@ export class FrontierStore {
       onePerHost: boolean;
       leaseMs: number;
       owner: string;
+      /** Only these hosts (the ones that just became free): an index seek each instead of a scan. */
+      hosts?: readonly string[];
     },
   ): FrontierItem[] {
     return this.db.transaction(() => {
       const now = Date.now();
+      const perHost = this.stmt(
+        "SELECT * FROM crawl_frontier WHERE run_id = ? AND state = 'queued' AND host = ? ORDER BY id LIMIT 1",
+      );
       const rows = (
-        opts.onePerHost
-          ? this.db
-              .prepare(
+        opts.hosts
+          ? opts.hosts.flatMap((h) => (perHost.get(runId, h) as FrontierItem | undefined) ?? [])
+          : opts.onePerHost
+            ? this.stmt(
                 `SELECT * FROM crawl_frontier WHERE id IN (
-                   SELECT MIN(id) FROM crawl_frontier WHERE run_id = ? AND state = 'queued' AND next_attempt_at <= ? GROUP BY host)
+                   SELECT MIN(id) FROM crawl_frontier WHERE run_id = ? AND state = 'queued' GROUP BY host)
                  ORDER BY id`,
-              )
-              .all(runId, now)
-          : this.db
-              .prepare(
-                "SELECT * FROM crawl_frontier WHERE run_id = ? AND state = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-              )
-              .all(runId, now, opts.limit)
+              ).all(runId)
+            : this.stmt(
+                "SELECT * FROM crawl_frontier WHERE run_id = ? AND state = 'queued' ORDER BY id LIMIT ?",
+              ).all(runId, opts.limit)
       ) as FrontierItem[];
       const picked = rows.filter((r) => !opts.busyHosts.has(r.host)).slice(0, opts.limit);
-      const lease = this.db.prepare(
+      const lease = this.stmt(
         "UPDATE crawl_frontier SET state = 'leased', attempts = attempts + 1, lease_until = ?, lease_owner = ? WHERE id = ?",
       );
       for (const r of picked) {
@@ -216,39 +225,35 @@ export class FrontierStore {
     children: NewItem[],
   ): void {
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          `UPDATE crawl_frontier SET state = ?, outcome = ?, reason = ?, fetch_id = ?, change = ?, done_at = ?, lease_until = NULL, lease_owner = NULL
+      this.stmt(
+        `UPDATE crawl_frontier SET state = ?, outcome = ?, reason = ?, fetch_id = ?, change = ?, done_at = ?, lease_until = NULL, lease_owner = NULL
            WHERE id = ?`,
-        )
-        .run(end.state, end.outcome, end.reason, end.fetchId, end.change, Date.now(), id);
+      ).run(end.state, end.outcome, end.reason, end.fetchId, end.change, Date.now(), id);
       this.enqueue(runId, children);
     })();
   }
 
   pendingCount(runId: number): number {
     return (
-      this.db
-        .prepare(
-          "SELECT COUNT(*) AS n FROM crawl_frontier WHERE run_id = ? AND state IN ('queued', 'leased')",
-        )
-        .get(runId) as {
+      this.stmt(
+        "SELECT COUNT(*) AS n FROM crawl_frontier WHERE run_id = ? AND state IN ('queued', 'leased')",
+      ).get(runId) as {
         n: number;
       }
     ).n;
   }
 
   items(runId: number): FrontierItem[] {
-    return this.db
-      .prepare("SELECT * FROM crawl_frontier WHERE run_id = ? ORDER BY id")
-      .all(runId) as FrontierItem[];
+    return this.stmt("SELECT * FROM crawl_frontier WHERE run_id = ? ORDER BY id").all(
+      runId,
+    ) as FrontierItem[];
   }
 
   countsByState(runId: number): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const r of this.db
-      .prepare("SELECT state, COUNT(*) AS n FROM crawl_frontier WHERE run_id = ? GROUP BY state")
-      .all(runId) as {
+    for (const r of this.stmt(
+      "SELECT state, COUNT(*) AS n FROM crawl_frontier WHERE run_id = ? GROUP BY state",
+    ).all(runId) as {
       state: string;
       n: number;
     }[]) {

@@ -1,0 +1,110 @@
+// Crawl bench: 200 generated loopback hosts (bench-<n>.gov.cn, no artificial latency) crawled into a
+// real store, polite (per-host delay) vs the bound hosts × 1/delay, peak RSS; then with politeness off.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import pino from "pino";
+import { type Site, siteSchema } from "../crawler/sites/site-schema.ts";
+import { farmConnectTo } from "../fixtures/farm/server/farm-connect.ts";
+import { crawlIntoStore } from "../pipeline/crawl.ts";
+
+const { values } = parseArgs({
+  options: { hosts: { type: "string", default: "200" }, "delay-ms": { type: "string", default: "200" } },
+});
+const hostCount = Number(values.hosts);
+const delayMs = Number(values["delay-ms"]);
+
+function benchSites(): Site[] {
+  return Array.from({ length: hostCount }, (_, i) =>
+    siteSchema.parse({
+      slug: `bench-${i}`,
+      name: `bench ${i} 门户`,
+      agency: `bench ${i} 机关`,
+      province: "测试",
+      level: "county",
+      start_urls: [`http://bench-${i}.gov.cn/index.html`],
+      pagination: { style: "trs_create_page_html", max_pages: 10 },
+      rate: { delay_ms: delayMs },
+      expect: { min_reports: 15 },
+    }),
+  );
+}
+
+let peakRssMb = 0;
+const sampler = setInterval(() => {
+  peakRssMb = Math.max(peakRssMb, process.memoryUsage().rss / 1e6);
+}, 50);
+
+/** The farm runs in its own process, as real servers would: it must not share the crawler's event loop. */
+async function startFarmProcess(): Promise<{ port: number; close: () => Promise<void> }> {
+  const child = spawn(process.execPath, ["bin/run-ts.js", "fixtures/farm/server/start-farm.ts"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const port = await new Promise<number>((ok, fail) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) ok(Number(m[1]));
+    });
+    child.once("exit", () => fail(new Error("the farm process ended before it listened")));
+  });
+  return {
+    port,
+    close: () =>
+      new Promise<void>((ok) => {
+        child.once("exit", () => ok());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+async function run(
+  politeness: boolean,
+): Promise<{ pages: number; seconds: number; reports: number; healthy: number }> {
+  const farm = await startFarmProcess();
+  const dir = mkdtempSync(join(tmpdir(), "nianbao-bench-crawl-"));
+  try {
+    const started = performance.now();
+    const r = await crawlIntoStore({
+      dbPath: join(dir, "bench.sqlite"),
+      sites: benchSites(),
+      logger: pino({ level: "info" }, pino.destination({ dest: "/dev/null", sync: false })),
+      connectTo: farmConnectTo(farm.port),
+      browser: null,
+      extract: false,
+      politeness,
+      globalConcurrency: politeness ? 8 : 16,
+    });
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      pages: r.summary.totals.pages,
+      seconds,
+      reports: r.summary.totals.reportsFound,
+      healthy: r.summary.sites.filter((s) => s.healthy).length,
+    };
+  } finally {
+    await farm.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const polite = await run(true);
+const politeRate = polite.pages / polite.seconds;
+// Each host may take one page per delay (robots.txt counts too, so the bound is a ceiling).
+const bound = hostCount * (1000 / delayMs);
+console.log(
+  `polite:      ${polite.pages} pages from ${hostCount} hosts in ${polite.seconds.toFixed(1)} s = ${politeRate.toFixed(0)} pages/s; ` +
+    `bound ${hostCount} × 1/${delayMs} ms = ${bound.toFixed(0)} pages/s; ratio ${(politeRate / bound).toFixed(2)} ` +
+    `(jitter adds up to 25% to each delay); ${polite.healthy}/${hostCount} sites healthy, ${polite.reports} reports`,
+);
+const fast = await run(false);
+console.log(
+  `politeness off: ${fast.pages} pages in ${fast.seconds.toFixed(1)} s = ${(fast.pages / fast.seconds).toFixed(0)} pages/s (global cap 16, store writes included)`,
+);
+clearInterval(sampler);
+console.log(
+  `peak RSS of the crawling process: ${peakRssMb.toFixed(0)} MB (the farm runs in its own process)`,
+);
