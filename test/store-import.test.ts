@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generatedReportPage } from "../bench/generated-report.ts";
 import { extractFile } from "../pipeline/extract-file.ts";
 import { importPages } from "../pipeline/import-pages.ts";
+import { reextractAll } from "../pipeline/reextract.ts";
 import { openStore, type Store, splitSections } from "../store/index.ts";
 
 const SEEDS = resolve("../shared/seeds");
@@ -228,6 +229,14 @@ describe("import into a fresh file", () => {
     expect(execFileSync("sqlite3", [dbPath, "PRAGMA integrity_check"], { encoding: "utf8" }).trim()).toBe(
       "ok",
     );
+  });
+
+  it("re-extracting the stored bodies (GBK pages included) reproduces every record: nothing changes", () => {
+    const summary = reextractAll(store);
+    expect(summary.pages).toBe(files.length);
+    expect(summary.missing).toEqual([]);
+    expect(summary.changes).toEqual([]);
+    expect(summary.unchanged).toBe(files.length);
   });
 
   it("adds nothing when the same files are imported again", async () => {
