@@ -156,6 +156,31 @@ describe("crawl of the farm", () => {
     expect(first.exitCode).toBe(1);
   });
 
+  it("opens the circuit of a failing host and reports its site unhealthy", () => {
+    const s = first.summary.sites.find((x) => x.site === "farm-broken")!;
+    expect(s.circuitOpen).toBe(true);
+    expect(s.healthy).toBe(false);
+    expect(s.unhealthyReasons).toContain("circuit opened after repeated failures");
+    expect(s.failures.circuit_open).toBeGreaterThanOrEqual(1);
+    const sent = firstLog.filter((r) => r.host === "farm-broken.gov.cn" && r.path.startsWith("/_fault/"));
+    expect(sent).toHaveLength(5); // five consecutive 503s, then nothing more to that host
+  });
+
+  it("stops at the page cap", async () => {
+    farm.reset();
+    const capped = await crawlIntoStore({
+      dbPath: join(dir, "capped.sqlite"),
+      sites: farmSites({ delayMs: 20, only: ["farm-trs"] }),
+      logger: collectingLogger().logger,
+      connectTo: farmConnectTo(farm.port),
+      browser: null,
+      extract: false,
+      maxPages: 2,
+    });
+    expect(capped.summary.sites[0]!.listPages).toBe(2);
+    expect(farm.log.some((r) => r.path === "/xxgk/ndbg/index_2.html")).toBe(false);
+  });
+
   it("decodes the GBK site and records the encoding", () => {
     const db = new Database(dbPath, { readonly: true });
     const rows = db

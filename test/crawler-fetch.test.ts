@@ -151,6 +151,18 @@ describe("fetcher", () => {
     expect([disallowed.outcome, disallowed.reason]).toEqual(["skipped", "robots_disallowed"]);
   });
 
+  it("allows all on a 404 robots.txt and disallows a host whose robots.txt times out", async () => {
+    const f = fetcher({ totalTimeoutMs: 300 });
+    const open = await f.fetch(req("http://farm-robots404.gov.cn/_fault/ok"));
+    expect(open.outcome).toBe("ok");
+    const hung = await f.fetch(req("http://farm-robotstimeout.gov.cn/_fault/ok"));
+    expect(hung.outcome).toBe("skipped");
+    expect(hung.reason).toMatch(/robots\.txt unreachable \(timeout\)/);
+    expect(farm.log.filter((r) => r.host === "farm-robotstimeout.gov.cn").map((r) => r.path)).toEqual([
+      "/robots.txt",
+    ]);
+  });
+
   it("reports challenge shells as blocked, without retrying them", async () => {
     const f = fetcher();
     const a = await f.fetch(req("http://farm-e.gov.cn/_fault/challenge-412", { kind: "report" }));

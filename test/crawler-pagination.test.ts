@@ -3,6 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PAGINATION_ADAPTERS } from "../crawler/pagination/pagination-index.ts";
 import { parseCreatePageHtml } from "../crawler/pagination/pagination-trs-create-page-html.ts";
@@ -190,7 +191,7 @@ describe("the sites registry against the farm's portal copies", () => {
       logger: collectingLogger().logger,
       connectTo: farmConnectTo(farm.port),
       browser: null,
-      extract: false,
+      extract: true,
     });
     const unhealthy = r.summary.sites
       .filter((s) => !s.healthy)
@@ -201,5 +202,15 @@ describe("the sites registry against the farm's portal copies", () => {
       sites.reduce((a, s) => a + s.expect.min_reports, 0),
     );
     expect(farm.log.every((x) => x.host.endsWith(".gov.cn"))).toBe(true);
+    // Report pages were extracted into the store as they arrived.
+    const db = new Database(join(dir, "registry.sqlite"), { readonly: true });
+    const stored = db
+      .prepare(
+        "SELECT COUNT(*) AS n, COUNT(DISTINCT site_slug) AS sites FROM reports WHERE agency IS NOT NULL",
+      )
+      .get() as { n: number; sites: number };
+    db.close();
+    expect(stored.n).toBeGreaterThanOrEqual(r.summary.totals.reportsFound / 2);
+    expect(stored.sites).toBeGreaterThan(sites.length / 2);
   });
 });
