@@ -224,5 +224,14 @@ describe("crawl of the farm", () => {
     expect(trsLists.map((r) => r.path)).toEqual(["/xxgk/ndbg/index.html"]); // incremental stop after page 0
     const s = again.summary.sites.find((x) => x.site === "farm-jhtml")!;
     expect([s.reportsNew, s.reportsUnchanged]).toEqual([0, 1]);
+    // The report page was asked for conditionally and answered 304; an unchanged page's attachments
+    // are not visited again (they are in the archive from the first run).
+    const reportHits = farm.log.filter(
+      (r) => r.host === "farm-trs.gov.cn" && /\/t\d+_\d+\.html$|\/P0\d+\./.test(r.path),
+    );
+    expect(reportHits.map((r) => r.path)).toEqual(["/xxgk/ndbg/202401/t20240115_1001.html"]);
+    expect(reportHits.every((r) => r.status === 304 && typeof r.headers["if-none-match"] === "string")).toBe(
+      true,
+    );
   });
 });

@@ -163,6 +163,26 @@ describe("fetcher", () => {
     ]);
   });
 
+  it("verifies TLS: a self-signed portal fails once (no retries) unless the site is marked legacy_tls", async () => {
+    const tlsFarm = await startFarm({ tls: true });
+    try {
+      const f = fetcher({ connectTo: () => ({ host: "127.0.0.1", port: tlsFarm.port, tls: true }) });
+      const strict = await f.fetch(req("https://farm-tls.gov.cn/_fault/ok"));
+      expect(strict.outcome).toBe("skipped"); // robots.txt itself could not be read over a bad chain
+      expect(strict.reason).toMatch(/robots\.txt unreachable \(tls\)/);
+      const legacy = await f.fetch(req("https://farm-tls.gov.cn/_fault/ok", { legacyTls: true }));
+      expect(legacy.reason).toMatch(/robots/); // the per-run robots verdict stands for the host
+      const g = fetcher({ connectTo: () => ({ host: "127.0.0.1", port: tlsFarm.port, tls: true }) });
+      const ok = await g.fetch(req("https://farm-tls2.gov.cn/_fault/ok", { legacyTls: true }));
+      expect([ok.outcome, ok.status]).toEqual(["ok", 200]);
+      const direct = await g.fetch(req("https://farm-tls2.gov.cn/_fault/ok?again=1"));
+      expect([direct.outcome, direct.attempts]).toEqual(["failed", 1]);
+      expect(direct.reason).toMatch(/^tls: .*legacy_tls/);
+    } finally {
+      await tlsFarm.close();
+    }
+  });
+
   it("reports challenge shells as blocked, without retrying them", async () => {
     const f = fetcher();
     const a = await f.fetch(req("http://farm-e.gov.cn/_fault/challenge-412", { kind: "report" }));

@@ -17,9 +17,14 @@ export type ExchangeFailure =
   | "connect_timeout"
   | "timeout"
   | "network"
+  | "tls"
   | "too_large"
   | "truncated"
   | "aborted";
+
+/** Certificate and handshake failures: retrying cannot help; the registry's legacy_tls flag can. */
+const TLS_ERROR =
+  /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|ERR_SSL|EPROTO|HOSTNAME_MISMATCH|ALTNAME/;
 
 export class ExchangeError extends Error {
   readonly reason: ExchangeFailure;
@@ -134,7 +139,12 @@ export function exchange(url: string, opts: ExchangeOptions): Promise<RawRespons
     });
     // The error listener goes on first: fail() destroys the request, which may emit "error" at once.
     req.on("error", (err: NodeJS.ErrnoException) =>
-      fail(new ExchangeError("network", `${err.code ?? "error"}: ${err.message}`)),
+      fail(
+        new ExchangeError(
+          target.tls && TLS_ERROR.test(err.code ?? "") ? "tls" : "network",
+          `${err.code ?? "error"}: ${err.message}`,
+        ),
+      ),
     );
     const onAbort = () => fail(new ExchangeError("aborted", "crawl interrupted"));
     if (opts.signal?.aborted) return onAbort();

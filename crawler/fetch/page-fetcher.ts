@@ -91,23 +91,25 @@ export class PageFetcher {
   constructor(private readonly opts: FetcherOptions) {}
 
   /** The robots policy per origin, fetched once per run. */
-  robotsFor(url: URL): Promise<RobotsPolicy> {
+  robotsFor(url: URL, legacyTls = false): Promise<RobotsPolicy> {
     if (this.opts.ignoreRobots) return Promise.resolve(ALLOW_ALL);
     let p = this.robots.get(url.origin);
     if (!p) {
-      p = this.loadRobots(url);
+      p = this.loadRobots(url, legacyTls);
       this.robots.set(url.origin, p);
     }
     return p;
   }
 
-  private async loadRobots(url: URL): Promise<RobotsPolicy> {
+  private async loadRobots(url: URL, legacyTls: boolean): Promise<RobotsPolicy> {
     let target = `${url.origin}/robots.txt`;
     for (let hop = 0; hop <= 5; hop++) {
       const host = new URL(target).hostname;
       let res: RawResponse;
       try {
-        res = await this.opts.gate.run(host, () => this.send(target, this.baseHeaders(), 512 * 1024));
+        res = await this.opts.gate.run(host, () =>
+          this.send(target, this.baseHeaders(), 512 * 1024, legacyTls),
+        );
       } catch (err) {
         const why = err instanceof ExchangeError ? err.reason : (err as Error).message;
         this.opts.logger.warn(
@@ -198,6 +200,13 @@ export class PageFetcher {
         if (!(err instanceof ExchangeError)) throw err;
         if (err.reason === "aborted") return { failure: "aborted", attempts };
         if (err.reason === "too_large") return { failure: `too_large: ${err.message}`, attempts };
+        if (err.reason === "tls") {
+          gate.recordFailure(host);
+          return {
+            failure: `tls: ${err.message} (mark the site legacy_tls if the portal is known to have a bad chain)`,
+            attempts,
+          };
+        }
         gate.recordFailure(host);
         this.opts.logger.warn(
           { url, attempt: attempts, reason: err.reason, detail: err.message },
@@ -284,7 +293,7 @@ export class PageFetcher {
       if (!isAllowedHost(u.hostname, req.allowedHosts)) {
         return result({ outcome: "skipped", reason: `offsite: ${u.hostname} is not an allowed host` });
       }
-      const robots = await this.robotsFor(u);
+      const robots = await this.robotsFor(u, req.legacyTls ?? false);
       if (!isAllowedByRobots(robots, `${u.pathname}${u.search}`)) {
         return result({ outcome: "skipped", reason: robots.disallowAllReason ?? "robots_disallowed" });
       }
