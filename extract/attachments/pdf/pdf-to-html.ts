@@ -178,6 +178,8 @@ export async function pdfToHtml(bytes: Uint8Array, options: PdfOptions = {}): Pr
     const pages: PdfPage[] = [];
     const unreadable: number[] = [];
     for (let n = 1; n <= numPages; n++) {
+      // pdfjs in-process resolves through microtasks only: yield a turn so the budget's timer can fire.
+      if (signal) await new Promise((resolve) => setImmediate(resolve));
       if (signal?.aborted) throw aborted(signal);
       try {
         pages.push(await raceAbort(readPdfPage(doc, n), signal));
