@@ -61,7 +61,9 @@ describe("nianbao crawl", () => {
       "tty.log",
     ];
     expect(await main(args, tty.io)).toBe(0);
-    expect(tty.err.join("")).toMatch(/\r\x1b\[2Kcrawl run 1: \d+ done, 0 failed/);
+    const erase = "\r\u001b[2K"; // carriage return + erase line: the progress line redraws in place
+    expect(tty.err.join("")).toContain(`${erase}crawl run 1: `);
+    expect(tty.err.join("")).toMatch(/crawl run 1: \d+ done, 0 failed/);
     expect(tty.out.join("")).toMatch(/ok farm-jhtml: \d+ pages, reports 3 \(new 3/);
     const log = readFileSync(join(dir, "tty.log"), "utf8")
       .trim()
