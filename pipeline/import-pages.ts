@@ -18,8 +18,17 @@ import {
 import { ExtractPool } from "./extract-pool.ts";
 import { type PreparedPage, preparePage } from "./prepare-page.ts";
 
-/** Extensions taken when a folder is imported; files named one by one are always tried. */
-export const PAGE_EXTENSIONS = new Set([".html", ".htm", ".shtml", ".xhtml", ".txt"]);
+/** Extensions taken when a folder is imported (pages and report attachments); files named one by one are always tried. */
+export const PAGE_EXTENSIONS = new Set([
+  ".html",
+  ".htm",
+  ".shtml",
+  ".xhtml",
+  ".txt",
+  ".pdf",
+  ".doc",
+  ".docx",
+]);
 
 export interface ImportedFile {
   file: string;
@@ -61,7 +70,7 @@ export async function listPageFiles(inputs: string[]): Promise<{ files: string[]
       throw new NianbaoError(
         "input_missing",
         `no such file or folder: ${input}`,
-        "check the path; pass saved pages (.html, .txt) or folders holding them",
+        "check the path; pass saved pages (.html, .txt), report attachments (.pdf, .doc, .docx) or folders holding them",
       );
     }
     if (st.isDirectory()) await walk(input);

@@ -1,6 +1,6 @@
-// Reads one saved page and extracts it, turning every failure into data: the CPU-heavy half of an
-// import, run in worker threads for large imports (plain data in and out, so it crosses threads).
-import { stat } from "node:fs/promises";
+// Reads one saved page or attachment (PDF, Word) and extracts it, turning every failure into data: the
+// CPU-heavy half of an import, run in worker threads for large imports (plain data crosses threads).
+import { readFile, stat } from "node:fs/promises";
 import { NianbaoError } from "../core/errors.ts";
 import { extractReport, type ReportRecord } from "../extract/index.ts";
 import { loadPage } from "./extract-file.ts";
@@ -10,21 +10,51 @@ export type PreparedPage =
       ok: true;
       bytes: Uint8Array;
       contentType: string | null;
-      encoding: string;
+      encoding: string | null;
       record: ReportRecord;
       fetchedAt: string;
     }
   | { ok: false; code: string; message: string };
 
+const ATTACHMENT_TYPES: Record<string, string> = {
+  pdf: "application/pdf",
+  doc: "application/msword",
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+};
+
+/** Runs the attachment readers (pdfjs, mammoth, word-extractor) on stored bytes; loaded on first use. */
+export async function extractAttachmentBytes(
+  bytes: Uint8Array,
+  source: string,
+): Promise<{ record: ReportRecord; contentType: string | null }> {
+  const { extractAttachment } = await import("./extract-attachment.ts");
+  const version = await extractAttachment({ bytes, source }, { soffice: false, timeoutMs: 60_000 });
+  return { record: version.record, contentType: ATTACHMENT_TYPES[version.format] ?? null };
+}
+
+async function prepareAttachment(file: string, fetchedAt: string): Promise<PreparedPage> {
+  const bytes = new Uint8Array(await readFile(file));
+  try {
+    const { record, contentType } = await extractAttachmentBytes(bytes, file);
+    return { ok: true, bytes, contentType, encoding: null, record, fetchedAt };
+  } catch (err) {
+    return { ok: false, code: "unsupported_format", message: `${file}: ${(err as Error).message}` };
+  }
+}
+
 export async function preparePage(file: string): Promise<PreparedPage> {
   let page: Awaited<ReturnType<typeof loadPage>>;
-  let fetchedAt: string;
+  let fetchedAt: string | undefined;
   try {
-    page = await loadPage(file);
     fetchedAt = (await stat(file)).mtime.toISOString();
+    page = await loadPage(file);
   } catch (err) {
+    if (err instanceof NianbaoError && err.code === "input_binary") {
+      return prepareAttachment(file, fetchedAt ?? new Date().toISOString());
+    }
     if (err instanceof NianbaoError) return { ok: false, code: err.code, message: err.message };
-    return { ok: false, code: "input_unreadable", message: `${file}: ${(err as Error).message}` };
+    const code = (err as { code?: string }).code === "ENOENT" ? "input_missing" : "input_unreadable";
+    return { ok: false, code, message: `${file}: ${(err as Error).message}` };
   }
   try {
     const record = extractReport({
@@ -38,7 +68,7 @@ export async function preparePage(file: string): Promise<PreparedPage> {
       contentType: page.contentType,
       encoding: page.encoding,
       record,
-      fetchedAt,
+      fetchedAt: fetchedAt as string,
     };
   } catch (err) {
     // An extractor bug on one page must not stop an archive import: list it and go on.

@@ -2,7 +2,7 @@
 // report version where the output changed, returning what changed per report.
 import { fileURLToPath } from "node:url";
 import { decodeBody } from "../crawler/decode/decode-body.ts";
-import { extractReport } from "../extract/index.ts";
+import { extractReport, type ReportRecord } from "../extract/index.ts";
 import {
   getBody,
   type SaveStatus,
@@ -13,6 +13,8 @@ import {
   type VersionDigest,
   versionDigest,
 } from "../store/index.ts";
+import { looksBinary } from "./extract-file.ts";
+import { extractAttachmentBytes } from "./prepare-page.ts";
 
 export interface ValueChange {
   key: string;
@@ -39,6 +41,8 @@ export interface ReextractSummary {
   unchanged: number;
   /** Pages whose stored body is missing (should not happen; listed rather than fatal). */
   missing: string[];
+  /** Pages the extractor failed on this time; their current version stays. */
+  failed: { sourceUrl: string; message: string }[];
   changes: ReportChange[];
 }
 
@@ -73,10 +77,25 @@ function fileNameFor(sourceUrl: string): string {
   return sourceUrl.startsWith("file:") ? fileURLToPath(sourceUrl) : sourceUrl;
 }
 
-export function reextractAll(
+/** Extracts stored bytes the way they were first read: attachments (PDF, Word) by their readers, pages as text. */
+async function extractStored(
+  bytes: Uint8Array,
+  sourceUrl: string,
+  contentType: string | null,
+): Promise<ReportRecord> {
+  if (looksBinary(bytes)) return (await extractAttachmentBytes(bytes, sourceUrl)).record;
+  const decoded = decodeBody(bytes, contentType);
+  return extractReport({
+    content: decoded.text,
+    fileName: fileNameFor(sourceUrl),
+    contentType: contentType ?? undefined,
+  });
+}
+
+export async function reextractAll(
   store: Store,
   onReport?: (change: ReportChange, index: number, total: number) => void,
-): ReextractSummary {
+): Promise<ReextractSummary> {
   const { db } = store;
   const pages = storedPages(db);
   const summary: ReextractSummary = {
@@ -84,6 +103,7 @@ export function reextractAll(
     changed: 0,
     unchanged: 0,
     missing: [],
+    failed: [],
     changes: [],
   };
   for (const [i, p] of pages.entries()) {
@@ -92,12 +112,14 @@ export function reextractAll(
       summary.missing.push(p.sourceUrl);
       continue;
     }
-    const decoded = decodeBody(bytes, p.contentType);
-    const record = extractReport({
-      content: decoded.text,
-      fileName: fileNameFor(p.sourceUrl),
-      contentType: p.contentType ?? undefined,
-    });
+    let record: ReportRecord;
+    try {
+      record = await extractStored(bytes, p.sourceUrl, p.contentType);
+    } catch (err) {
+      // A page the extractor (or an attachment reader) now fails on keeps its current version.
+      summary.failed.push({ sourceUrl: p.sourceUrl, message: (err as Error).message });
+      continue;
+    }
     try {
       const before = versionDigest(db, p.versionId);
       const saved = saveReport(db, {

@@ -1,7 +1,7 @@
 // The researcher's commands end to end on a real file: import, export (CSV round trip through Python's
 // csv module, formula-safe cells, datapackage.json), compare, search, checks, stats, reextract, --help.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -69,22 +69,48 @@ describe("import", () => {
     const again = await cli(["import", SEEDS, REAL, "--db", db, "--json"]);
     expect(again.code).toBe(0);
     const summary = JSON.parse(again.stdout);
-    expect(summary).toMatchObject({ files: 9, new: 0, changed: 0, unchanged: 9, failed: [] });
-    expect(summary.skipped.some((f: string) => f.endsWith(".pdf"))).toBe(true);
+    // Five seeds, four saved HTML pages and three PDF reports; the folder's README.md is not a page.
+    expect(summary).toMatchObject({ files: 12, new: 0, changed: 0, unchanged: 12, failed: [] });
+    expect(summary.skipped.map((f: string) => f.split("/").pop())).toEqual(["README.md"]);
   });
 
   it("lists an unreadable file, stores the rest, and exits 1", async () => {
     const other = join(dir, "mixed.sqlite");
+    const image = join(dir, "scan.png");
+    writeFileSync(
+      image,
+      Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 7)]),
+    );
+    const r = await cli(["import", join(SEEDS, "000_79210d5000610149.txt"), image, "--db", other]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/2 file\(s\) into .*: 1 new report\(s\), 0 changed, 0 unchanged, 1 failed/);
+    expect(r.stderr).toMatch(/failed: .*scan\.png/);
+  });
+
+  it("stops before storing anything when a named file does not exist", async () => {
+    const other = join(dir, "typo.sqlite");
     const r = await cli([
       "import",
       join(SEEDS, "000_79210d5000610149.txt"),
-      join(REAL, "huaian-city-2024.pdf"),
+      join(dir, "gone.html"),
       "--db",
       other,
     ]);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/2 file\(s\) into .*: 1 new report\(s\), 0 changed, 0 unchanged, 1 failed/);
-    expect(r.stderr).toMatch(/failed: .*huaian-city-2024\.pdf is PDF/);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no such file or folder: .*gone\.html/);
+    expect(JSON.parse((await cli(["stats", "--json", "--db", other])).stdout).reports).toBe(0);
+  });
+
+  it("reads PDF reports through the attachment readers", () => {
+    const rows = JSON.parse(
+      execFileSync(
+        "sqlite3",
+        ["-json", db, "SELECT report_year, flags FROM v_disclosure_counts WHERE source_url LIKE '%.pdf'"],
+        { encoding: "utf8" },
+      ),
+    ) as { report_year: number; flags: string }[];
+    expect(rows).toHaveLength(3);
+    for (const row of rows) expect(row.flags).toMatch(/attachment_pdf/);
   });
 
   it("uses NIANBAO_DB, and ./nianbao.sqlite when neither --db nor NIANBAO_DB is given", async () => {
@@ -151,7 +177,7 @@ print(json.dumps({"header": got[0] == cols, "rows": got[1:] == want, "n": len(wa
     const result = JSON.parse(execFileSync("python3", ["-c", check, db, out], { encoding: "utf8" }));
     expect(result.header).toBe(true);
     expect(result.rows ? [] : [result.got, result.want]).toEqual([]);
-    expect(result.n).toBe(10);
+    expect(result.n).toBe(13);
     const nasty = (result.got as string[][]).find((row) => row.includes(`'${NASTY_TITLE}`));
     expect(nasty, "the title survives with a leading '").toBeDefined();
     expect(nasty).toContain("'@恶意机关");
@@ -273,11 +299,10 @@ describe("reading commands", () => {
   it("stats counts what was stored", async () => {
     const r = await cli(["stats", "--json", "--db", db]);
     const s = JSON.parse(r.stdout);
-    expect(s).toMatchObject({ fetches: 9, bodies: 9, reports: 10, report_versions: 10 });
-    expect(Object.values(s.reports_by_template as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(
-      10,
-    );
-    expect((await cli(["stats", "--db", db])).stdout).toMatch(/reports\s+10 /);
+    expect(s).toMatchObject({ fetches: 12, bodies: 12, reports: 13, report_versions: 13 });
+    const byTemplate = Object.values(s.reports_by_template as Record<string, number>);
+    expect(byTemplate.reduce((a, b) => a + b, 0)).toBe(13);
+    expect((await cli(["stats", "--db", db])).stdout).toMatch(/reports\s+13 /);
   });
 
   it.each(["import", "reextract", "export", "compare", "search", "checks", "stats"])(

@@ -231,8 +231,8 @@ describe("import into a fresh file", () => {
     );
   });
 
-  it("re-extracting the stored bodies (GBK pages included) reproduces every record: nothing changes", () => {
-    const summary = reextractAll(store);
+  it("re-extracting the stored bodies (GBK pages included) reproduces every record: nothing changes", async () => {
+    const summary = await reextractAll(store);
     expect(summary.pages).toBe(files.length);
     expect(summary.missing).toEqual([]);
     expect(summary.changes).toEqual([]);

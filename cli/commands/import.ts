@@ -8,11 +8,11 @@ import { DB_HELP, dbPathFrom, parseStoreArgs } from "../store-command-options.ts
 
 const HELP = `nianbao import <dir-or-files…> [--db FILE] [--json] [--verbose]
 
-Store saved report pages (.html, .htm, .shtml, .txt; folders are read recursively) in the
-database as if they had been fetched, extract each one and save the report. Importing the
-same files again adds nothing; a changed file or a newer extractor adds a new version.
-Each file is stored in its own transaction: an interrupted import keeps every file that
-finished and nothing of the one in progress.
+Store saved report pages (.html, .htm, .shtml, .txt) and report attachments (.pdf, .doc,
+.docx; folders are read recursively) in the database as if they had been fetched, extract
+each one and save the report. Importing the same files again adds nothing; a changed file
+or a newer extractor adds a new version. Each file is stored in its own transaction: an
+interrupted import keeps every file that finished and nothing of the one in progress.
 
 Options:
 ${DB_HELP}

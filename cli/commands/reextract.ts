@@ -53,7 +53,7 @@ export const command: Command = {
     const path = dbPathFrom(values.db, io);
     const store = openDatabase(path, { mustExist: true });
     try {
-      const summary = reextractAll(store, (_change, i, total) => {
+      const summary = await reextractAll(store, (_change, i, total) => {
         if (io.isTTY && !values.json) io.stderr(`\r\x1b[K[${i + 1}/${total}]`);
       });
       if (io.isTTY && !values.json) io.stderr("\r\x1b[K");
@@ -66,7 +66,8 @@ export const command: Command = {
         );
       }
       for (const m of summary.missing) io.stderr(`missing body for ${m}\n`);
-      return summary.missing.length ? 1 : 0;
+      for (const f of summary.failed) io.stderr(`extraction failed for ${f.sourceUrl}: ${f.message}\n`);
+      return summary.missing.length || summary.failed.length ? 1 : 0;
     } finally {
       store.close();
     }
