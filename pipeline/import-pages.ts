@@ -44,7 +44,7 @@ export interface ImportSummary {
   changed: number;
   unchanged: number;
   failed: ImportedFile[];
-  /** Files in the folders that are not pages (PDF, images…), left alone. */
+  /** Files in the folders that are neither pages nor report attachments (images, notes…), left alone. */
   skipped: string[];
 }
 

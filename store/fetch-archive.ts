@@ -52,25 +52,24 @@ export function saveFetch(db: StoreDb, f: FetchInput): SavedFetch {
   return db
     .transaction((): SavedFetch => {
       const sha256 = f.body ? saveBody(db, f.body) : null;
-      const info = db
-        .prepare(
-          `INSERT INTO fetches (url, final_url, status, headers_json, content_type, encoding, sha256, fetched_at, run_id, site_slug, outcome, reason)
+      const info = statement(
+        db,
+        `INSERT INTO fetches (url, final_url, status, headers_json, content_type, encoding, sha256, fetched_at, run_id, site_slug, outcome, reason)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          f.url,
-          f.finalUrl ?? null,
-          f.status ?? null,
-          JSON.stringify(f.headers ?? {}),
-          f.contentType ?? null,
-          f.encoding ?? null,
-          sha256,
-          f.fetchedAt ?? new Date().toISOString(),
-          f.runId ?? null,
-          f.siteSlug ?? null,
-          f.outcome,
-          f.reason ?? null,
-        );
+      ).run(
+        f.url,
+        f.finalUrl ?? null,
+        f.status ?? null,
+        JSON.stringify(f.headers ?? {}),
+        f.contentType ?? null,
+        f.encoding ?? null,
+        sha256,
+        f.fetchedAt ?? new Date().toISOString(),
+        f.runId ?? null,
+        f.siteSlug ?? null,
+        f.outcome,
+        f.reason ?? null,
+      );
       return { fetchId: Number(info.lastInsertRowid), sha256 };
     })
     .immediate();
@@ -96,11 +95,10 @@ export interface LatestFetch {
 
 /** What a conditional GET needs: the validators and body hash of the last fetch of `url` that had a body. */
 export function latestFetchFor(db: StoreDb, url: string): LatestFetch | null {
-  const row = db
-    .prepare(
-      "SELECT id, headers_json, sha256, status, fetched_at FROM fetches WHERE url = ? AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
-    )
-    .get(url) as
+  const row = statement(
+    db,
+    "SELECT id, headers_json, sha256, status, fetched_at FROM fetches WHERE url = ? AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
+  ).get(url) as
     | { id: number; headers_json: string; sha256: string | null; status: number | null; fetched_at: string }
     | undefined;
   if (!row) return null;

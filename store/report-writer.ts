@@ -135,12 +135,11 @@ function insertVersionChildren(db: StoreDb, versionId: number, record: ReportRec
 
 /** The live report whose current version came from `sourceUrl` (to follow a page whose key changed). */
 function reportFromSource(db: StoreDb, sourceUrl: string): ReportRow | undefined {
-  return db
-    .prepare(
-      `SELECT r.id, r.report_key, r.current_version_id FROM reports r JOIN report_versions v ON v.id = r.current_version_id
+  return statement(
+    db,
+    `SELECT r.id, r.report_key, r.current_version_id FROM reports r JOIN report_versions v ON v.id = r.current_version_id
        WHERE v.source_url = ? AND r.superseded_by IS NULL ORDER BY r.id LIMIT 1`,
-    )
-    .get(sourceUrl) as ReportRow | undefined;
+  ).get(sourceUrl) as ReportRow | undefined;
 }
 
 /** Saves one extraction in one transaction (nested inside the caller's, if any). */
@@ -170,26 +169,17 @@ export function saveReport(db: StoreDb, input: SaveReportInput): SavedReport {
       }
       let status: SaveStatus = "changed";
       if (!report) {
-        const id = db
-          .prepare(
-            "INSERT INTO reports (report_key, agency, report_year, source_url, site_slug, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-          )
-          .run(
-            key,
-            record.agency,
-            record.report_year,
-            sourceUrl,
-            input.siteSlug ?? null,
-            now,
-          ).lastInsertRowid;
+        const id = statement(
+          db,
+          "INSERT INTO reports (report_key, agency, report_year, source_url, site_slug, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        ).run(key, record.agency, record.report_year, sourceUrl, input.siteSlug ?? null, now).lastInsertRowid;
         report = { id: Number(id), report_key: key, current_version_id: null };
         status = "new";
       }
-      const existing = db
-        .prepare(
-          "SELECT id FROM report_versions WHERE report_id = ? AND body_sha256 IS ? AND extractor_version = ? AND record_sha256 = ?",
-        )
-        .get(report.id, input.bodySha256 ?? null, record.extractor_version, recordHash) as
+      const existing = statement(
+        db,
+        "SELECT id FROM report_versions WHERE report_id = ? AND body_sha256 IS ? AND extractor_version = ? AND record_sha256 = ?",
+      ).get(report.id, input.bodySha256 ?? null, record.extractor_version, recordHash) as
         | { id: number }
         | undefined;
       if (existing) {
@@ -215,30 +205,29 @@ export function saveReport(db: StoreDb, input: SaveReportInput): SavedReport {
         };
       }
       const versionId = Number(
-        db
-          .prepare(
-            `INSERT INTO report_versions (report_id, fetch_id, body_sha256, source_url, extractor_version, record_sha256, created_at, title, agency,
+        statement(
+          db,
+          `INSERT INTO report_versions (report_id, fetch_id, body_sha256, source_url, extractor_version, record_sha256, created_at, title, agency,
              report_year, published_at, doc_number, is_annual_report, template, metadata_notes_json, text_chars)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            report.id,
-            input.fetchId ?? null,
-            input.bodySha256 ?? null,
-            sourceUrl,
-            record.extractor_version,
-            recordHash,
-            now,
-            record.title,
-            record.agency,
-            record.report_year,
-            record.published_at,
-            record.doc_number,
-            record.is_annual_report ? 1 : 0,
-            record.template,
-            JSON.stringify(record.metadata_notes),
-            record.text.length,
-          ).lastInsertRowid,
+        ).run(
+          report.id,
+          input.fetchId ?? null,
+          input.bodySha256 ?? null,
+          sourceUrl,
+          record.extractor_version,
+          recordHash,
+          now,
+          record.title,
+          record.agency,
+          record.report_year,
+          record.published_at,
+          record.doc_number,
+          record.is_annual_report ? 1 : 0,
+          record.template,
+          JSON.stringify(record.metadata_notes),
+          record.text.length,
+        ).lastInsertRowid,
       );
       insertVersionChildren(db, versionId, record);
       statement(
