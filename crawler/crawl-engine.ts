@@ -362,10 +362,36 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
     let runId: number;
     let startedAt: string;
     const resumed = unfinished !== null;
+    const seed = () => {
+      // INSERT OR IGNORE: on a resume this only adds sites the interrupted run did not have yet.
+      for (const site of opts.sites) {
+        const first = adapterFor(site).firstPages(site);
+        frontier.enqueue(
+          runId,
+          first.flatMap((url) => {
+            const c = canonicalUrl(url);
+            return c
+              ? [
+                  {
+                    siteSlug: site.slug,
+                    url: c,
+                    canonicalUrl: c,
+                    depth: 0,
+                    kind: "list" as const,
+                    pageIndex: 0,
+                    linkTitle: null,
+                  },
+                ]
+              : [];
+          }),
+        );
+      }
+    };
     if (unfinished) {
       runId = unfinished.run_id;
       startedAt = unfinished.started_at;
       const released = frontier.releaseAllLeases(runId);
+      db.transaction(seed)();
       opts.logger.info({ run_id: runId, released_leases: released }, "resuming unfinished crawl run");
     } else {
       startedAt = new Date().toISOString();
@@ -373,28 +399,7 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
       runId = await opts.archive.startRun({ startedAt, options });
       db.transaction(() => {
         frontier.beginRun(runId, startedAt, options);
-        for (const site of opts.sites) {
-          const first = adapterFor(site).firstPages(site);
-          frontier.enqueue(
-            runId,
-            first.flatMap((url) => {
-              const c = canonicalUrl(url);
-              return c
-                ? [
-                    {
-                      siteSlug: site.slug,
-                      url: c,
-                      canonicalUrl: c,
-                      depth: 0,
-                      kind: "list" as const,
-                      pageIndex: 0,
-                      linkTitle: null,
-                    },
-                  ]
-                : [];
-            }),
-          );
-        }
+        seed();
       })();
       opts.logger.info({ run_id: runId, sites: opts.sites.length }, "crawl run started");
     }
@@ -517,7 +522,7 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
     const interrupted = Boolean(opts.signal?.aborted) && frontier.pendingCount(runId) > 0;
     const items = frontier.items(runId);
     const openHosts = new Set(gate.openHosts());
-    const sites = opts.sites.map((s) => summariseSite(s, items, openHosts));
+    const sites = opts.sites.map((s) => summariseSite(s, items, openHosts, startedAt));
     const finishedAt = new Date().toISOString();
     const summary: CrawlRunSummary = {
       runId,

@@ -16,6 +16,8 @@ export interface SiteSummary {
   blocked: number;
   skipped: Record<string, number>;
   pending: number;
+  /** From the run's start to the site's last finished page. */
+  durationMs: number;
   circuitOpen: boolean;
   healthy: boolean;
   unhealthyReasons: string[];
@@ -49,8 +51,10 @@ export function summariseSite(
   site: Site,
   items: FrontierItem[],
   openHosts: ReadonlySet<string>,
+  runStartedAt: string,
 ): SiteSummary {
   const mine = items.filter((i) => i.site_slug === site.slug);
+  const lastDone = mine.reduce((m, i) => Math.max(m, i.done_at ?? 0), 0);
   const s: SiteSummary = {
     site: site.slug,
     pages: 0,
@@ -64,6 +68,7 @@ export function summariseSite(
     blocked: 0,
     skipped: {},
     pending: 0,
+    durationMs: lastDone ? Math.max(0, lastDone - Date.parse(runStartedAt)) : 0,
     circuitOpen: mine.some((i) => openHosts.has(i.host) || i.reason === "circuit_open"),
     healthy: true,
     unhealthyReasons: [],
@@ -120,6 +125,7 @@ export function formatSummary(summary: CrawlRunSummary): string {
         (fails ? `, failed: ${fails}` : "") +
         (skipped ? `, skipped: ${skipped}` : "") +
         (s.pending ? `, pending ${s.pending}` : "") +
+        `, ${(s.durationMs / 1000).toFixed(1)} s` +
         (s.healthy ? "" : ` — unhealthy: ${s.unhealthyReasons.join("; ")}`),
     );
   }

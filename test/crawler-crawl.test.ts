@@ -181,6 +181,44 @@ describe("crawl of the farm", () => {
     expect(farm.log.some((r) => r.path === "/xxgk/ndbg/index_2.html")).toBe(false);
   });
 
+  it("an interrupted run resumes in-process and takes in sites added to the registry meanwhile", async () => {
+    const db = join(dir, "interrupted.sqlite");
+    const controller = new AbortController();
+    const { logger, lines } = collectingLogger();
+    const timer = setInterval(() => {
+      if (lines.some((l) => l.event === "fetch")) controller.abort();
+    }, 5);
+    const cut = await crawlIntoStore({
+      dbPath: db,
+      sites: farmSites({ delayMs: 100, only: ["farm-trs"] }),
+      logger,
+      connectTo: farmConnectTo(farm.port),
+      browser: null,
+      extract: false,
+      signal: controller.signal,
+    });
+    clearInterval(timer);
+    expect(cut.summary.interrupted).toBe(true);
+    expect(cut.summary.totals.pending).toBeGreaterThan(0);
+    const resumed = await crawlIntoStore({
+      dbPath: db,
+      sites: farmSites({ delayMs: 20, only: ["farm-trs", "farm-none"] }),
+      logger: collectingLogger().logger,
+      connectTo: farmConnectTo(farm.port),
+      browser: null,
+      extract: false,
+    });
+    expect([resumed.summary.runId, resumed.summary.resumed, resumed.summary.interrupted]).toEqual([
+      cut.summary.runId,
+      true,
+      false,
+    ]);
+    expect(resumed.summary.sites.map((s) => [s.site, s.healthy, s.pending])).toEqual([
+      ["farm-trs", true, 0],
+      ["farm-none", true, 0],
+    ]);
+  });
+
   it("decodes the GBK site and records the encoding", () => {
     const db = new Database(dbPath, { readonly: true });
     const rows = db
