@@ -181,6 +181,7 @@ async function processItem(ctx: Ctx, item: FrontierItem): Promise<void> {
   if (!ctx.hostDelaysSet.has(host)) {
     ctx.hostDelaysSet.add(host);
     gate.initDelay(host, site.rate.delay_ms ?? opts.defaultDelayMs ?? 1000);
+    gate.initConcurrency(host, site.rate.concurrency ?? 1);
   }
   const validators = item.kind === "list" ? null : await opts.archive.previousValidators(item.url);
   let res = await fetcher.fetch({
@@ -418,7 +419,11 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
     };
 
     const inFlight = new Map<number, Promise<void>>();
+    // Hosts at their in-flight limit (1, or the site's rate.concurrency): the claim skips them.
     const busyHosts = new Set<string>();
+    const hostTasks = new Map<string, number>();
+    const hostLimit = (item: FrontierItem) =>
+      politeness ? (ctx.sites.get(item.site_slug)?.rate.concurrency ?? 1) : Infinity;
     // Waiting tasks are cheap (a timer each): allow many so 200 hosts can all be waiting out their delay.
     const maxTasks = politeness ? 1024 : (opts.globalConcurrency ?? 8) * 4;
     // One wake-up promise, resolved when any task ends or the crawl is interrupted: the loop then claims more.
@@ -480,7 +485,9 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
               })
             : [];
         for (const item of claimed) {
-          busyHosts.add(item.host);
+          const running = (hostTasks.get(item.host) ?? 0) + 1;
+          hostTasks.set(item.host, running);
+          if (running >= hostLimit(item)) busyHosts.add(item.host);
           const task = processItem(ctx, item)
             .catch((err: Error) => {
               opts.logger.error({ url: item.url, err: err.message, stack: err.stack }, "crawl task failed");
@@ -499,6 +506,9 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
             })
             .finally(() => {
               inFlight.delete(item.id);
+              const left = (hostTasks.get(item.host) ?? 1) - 1;
+              if (left > 0) hostTasks.set(item.host, left);
+              else hostTasks.delete(item.host);
               busyHosts.delete(item.host);
               freedHosts.push(item.host);
               if (opts.onProgress && Date.now() - lastProgress >= 200) {

@@ -22,7 +22,8 @@ export interface HostGateOptions {
 class Semaphore {
   private active = 0;
   private waiters: (() => void)[] = [];
-  constructor(private readonly size: number) {}
+  /** Mutable only before first use (a host's concurrency is set when it is first seen). */
+  constructor(public size: number) {}
   async acquire(): Promise<void> {
     if (this.active < this.size) {
       this.active++;
@@ -41,10 +42,13 @@ interface HostState {
   delayMs: number;
   /** When the last request to the host ended; the next starts ≥ delay (+ jitter) later. */
   lastEndAt: number;
+  /** When the last request was admitted: with more than one slot, starts are spaced by the delay. */
+  lastStartAt: number;
+  /** In-flight slots for the host: 1 unless the site's rate.concurrency says more. */
+  slots: Semaphore;
   /** This gap's jitter as a fraction of the delay, drawn when the last request ended. */
   jitterFraction: number;
   pausedUntil: number;
-  tail: Promise<void>;
   consecutiveFailures: number;
   circuitOpen: boolean;
   slowDowns: number;
@@ -99,7 +103,8 @@ export class HostGate {
         lastEndAt: 0,
         jitterFraction: 0,
         pausedUntil: 0,
-        tail: Promise.resolve(),
+        lastStartAt: 0,
+        slots: new Semaphore(1),
         consecutiveFailures: 0,
         circuitOpen: false,
         slowDowns: 0,
@@ -118,6 +123,11 @@ export class HostGate {
   /** Force an exact base delay (the site's own setting, before robots or slow-downs raise it). */
   initDelay(host: string, delayMs: number): void {
     this.state(host).delayMs = delayMs;
+  }
+
+  /** Requests in flight allowed to the host (the site's rate.concurrency, 1–4); call before its first request. */
+  initConcurrency(host: string, concurrency: number): void {
+    this.state(host).slots.size = Math.max(1, Math.floor(concurrency));
   }
 
   delayOf(host: string): number {
@@ -175,22 +185,20 @@ export class HostGate {
       }
     }
     const s = this.state(host);
-    // Chain on the host's tail: the next request to this host starts only after this one ended.
-    const previous = s.tail;
-    let release!: () => void;
-    s.tail = new Promise<void>((r) => {
-      release = r;
-    });
-    await previous;
+    // The host's slots: with one slot, the next request starts only after this one ended (+ delay).
+    await s.slots.acquire();
     try {
       if (this.opts.signal?.aborted) throw new GateAbortedError();
       if (s.circuitOpen) throw new CircuitOpenError(host);
       for (;;) {
         // Read the delay now, not when the last request ended: robots.txt or a 429 may have raised it since.
-        const wait = Math.max(s.lastEndAt + s.delayMs * (1 + s.jitterFraction), s.pausedUntil) - Date.now();
+        const gap = s.delayMs * (1 + s.jitterFraction);
+        const after = s.slots.size === 1 ? s.lastEndAt + gap : s.lastStartAt + gap;
+        const wait = Math.max(after, s.pausedUntil) - Date.now();
         if (wait <= 0) break;
         await sleepUnlessAborted(wait, this.opts.signal);
       }
+      s.lastStartAt = Date.now(); // reserve this start before awaiting the caps below
       const domain = registrableDomain(host);
       let sem = this.domains.get(domain);
       if (!sem) {
@@ -200,6 +208,7 @@ export class HostGate {
       await sem.acquire();
       await this.global.acquire();
       try {
+        s.lastStartAt = Math.max(s.lastStartAt, Date.now());
         return await fn();
       } finally {
         this.global.release();
@@ -208,7 +217,7 @@ export class HostGate {
         s.lastEndAt = Date.now();
       }
     } finally {
-      release();
+      s.slots.release();
     }
   }
 }
