@@ -18,7 +18,10 @@ function filesIn(dir: string, re: RegExp): { name: string; bytes: Uint8Array }[]
     .map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(dir, f))) }));
 }
 
-const pdfs = [...filesIn(join(ROOT, "..", "shared", "real-reports"), /\.pdf$/), ...filesIn(join(ROOT, "fixtures", "attachments"), /\.pdf$/)];
+const pdfs = [
+  ...filesIn(join(ROOT, "..", "shared", "real-reports"), /\.pdf$/),
+  ...filesIn(join(ROOT, "fixtures", "attachments"), /\.pdf$/),
+];
 if (!pdfs.length) {
   console.error("bench/attachments: no PDFs found (../shared/real-reports, fixtures/attachments)");
   process.exit(2);
@@ -35,7 +38,9 @@ for (const f of pdfs) await convertAttachment(f.bytes);
 // Bad inputs first, on a warm process: the RSS they add over the loaded readers is their own cost
 // (loading pdfjs through tsx alone takes ~450 MB RSS; under plain node about 100 MB).
 const baseline = process.memoryUsage().rss;
-console.log(`Bad inputs (must fail within 10 s, adding under 500 MB; baseline RSS ${mb(baseline).toFixed(0)} MB):`);
+console.log(
+  `Bad inputs (must fail within 10 s, adding under 500 MB; baseline RSS ${mb(baseline).toFixed(0)} MB):`,
+);
 const bad = filesIn(join(ROOT, "fixtures", "attachments", "bad"), /./);
 const whole = pdfs[0]!.bytes;
 
@@ -54,9 +59,10 @@ for (const f of bad) {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   const added = Math.max(0, peakRss - baseline);
   const ok = ms < 10_000 && added < 500 * 1024 * 1024 && !outcome.startsWith("CRASH");
-  console.log(`  ${ok ? "ok  " : "FAIL"} ${f.name}: ${outcome} in ${ms.toFixed(0)} ms, peak RSS ${mb(peakRss).toFixed(0)} MB (+${mb(added).toFixed(0)})`);
+  console.log(
+    `  ${ok ? "ok  " : "FAIL"} ${f.name}: ${outcome} in ${ms.toFixed(0)} ms, peak RSS ${mb(peakRss).toFixed(0)} MB (+${mb(added).toFixed(0)})`,
+  );
 }
-
 
 let pages = 0;
 let bytes = 0;

@@ -42,7 +42,12 @@ export interface SofficeRun {
 export async function runSoffice(run: SofficeRun): Promise<string> {
   const soffice = run.soffice ?? (await findSoffice());
   if (!soffice) {
-    throw new AttachmentError("needs_libreoffice", "unknown", "LibreOffice (soffice) is not installed", "install libreoffice-core and libreoffice-writer");
+    throw new AttachmentError(
+      "needs_libreoffice",
+      "unknown",
+      "LibreOffice (soffice) is not installed",
+      "install libreoffice-core and libreoffice-writer",
+    );
   }
   const profile = await mkdtemp(join(tmpdir(), "nianbao-lo-profile-"));
   const args = [
@@ -60,11 +65,20 @@ export async function runSoffice(run: SofficeRun): Promise<string> {
     run.input,
   ];
   try {
-    const { code, stderr, timedOut } = await new Promise<{ code: number | null; stderr: string; timedOut: boolean }>((resolve, reject) => {
+    const { code, stderr, timedOut } = await new Promise<{
+      code: number | null;
+      stderr: string;
+      timedOut: boolean;
+    }>((resolve, reject) => {
       const child = spawn(soffice, args, {
         detached: true, // own process group: the timeout kills soffice.bin and its helpers too
         stdio: ["ignore", "ignore", "pipe"],
-        env: { PATH: "/usr/bin:/bin:/usr/local/bin", HOME: profile, LANG: "C.UTF-8", SAL_USE_VCLPLUGIN: "svp" },
+        env: {
+          PATH: "/usr/bin:/bin:/usr/local/bin",
+          HOME: profile,
+          LANG: "C.UTF-8",
+          SAL_USE_VCLPLUGIN: "svp",
+        },
       });
       let stderr = "";
       let timedOut = false;
@@ -87,14 +101,24 @@ export async function runSoffice(run: SofficeRun): Promise<string> {
       });
     });
     if (timedOut) {
-      throw new AttachmentError("time_budget_exceeded", "unknown", `LibreOffice did not finish within ${run.timeoutMs} ms`, "the file may be damaged or very large; try opening it in an office suite");
+      throw new AttachmentError(
+        "time_budget_exceeded",
+        "unknown",
+        `LibreOffice did not finish within ${run.timeoutMs} ms`,
+        "the file may be damaged or very large; try opening it in an office suite",
+      );
     }
     const base = run.input.replace(/^.*\//, "").replace(/\.[^.]*$/, "");
     const ext = run.convertTo.split(":")[0]!;
     const out = join(run.outDir, `${base}.${ext}`);
     const listing = await readdir(run.outDir);
     if (code !== 0 || !listing.includes(`${base}.${ext}`)) {
-      throw new AttachmentError("corrupt", "unknown", `LibreOffice could not convert the file (exit ${code}): ${stderr.trim().slice(0, 300) || "no output written"}`, "the file may be damaged or in a format LibreOffice does not read");
+      throw new AttachmentError(
+        "corrupt",
+        "unknown",
+        `LibreOffice could not convert the file (exit ${code}): ${stderr.trim().slice(0, 300) || "no output written"}`,
+        "the file may be damaged or in a format LibreOffice does not read",
+      );
     }
     return out;
   } finally {
@@ -116,7 +140,11 @@ const EXTENSION: Partial<Record<AttachmentFormat, string>> = {
 };
 
 /** Converts document bytes to HTML through LibreOffice in a temp dir that is always removed. */
-export async function convertWithLibreOffice(bytes: Uint8Array, format: AttachmentFormat, timeoutMs: number): Promise<string> {
+export async function convertWithLibreOffice(
+  bytes: Uint8Array,
+  format: AttachmentFormat,
+  timeoutMs: number,
+): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "nianbao-lo-"));
   try {
     // LibreOffice picks its import filter partly by extension: name the file for what the bytes are.

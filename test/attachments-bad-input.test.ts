@@ -3,12 +3,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { AttachmentError } from "../extract/attachments/attachment-result.ts";
+import { AttachmentError, DEFAULT_LIMITS } from "../extract/attachments/attachment-result.ts";
 import { convertAttachment } from "../extract/attachments/convert-attachment.ts";
 import { sniffFormat } from "../extract/attachments/sniff-format.ts";
 import { guardZip } from "../extract/attachments/zip-bomb-guard.ts";
 import { listZip } from "../extract/attachments/zip-directory.ts";
-import { DEFAULT_LIMITS } from "../extract/attachments/attachment-result.ts";
 import { minimalPdf, zipOf } from "../fixtures/attachments/build-fixtures.ts";
 import { extractAttachment } from "../pipeline/extract-attachment.ts";
 
@@ -33,7 +32,9 @@ describe("bad attachments fail with a reason (each within 10 s)", () => {
     expect(err.hint).toMatch(/password/);
   });
 
-  it("truncated PDF → corrupt, or the pages that survive with the lost ones flagged", { timeout: 10_000 }, async () => {
+  it("truncated PDF → corrupt, or the pages that survive with the lost ones flagged", {
+    timeout: 10_000,
+  }, async () => {
     const whole = bytesOf("junan-hrss-2023.pdf");
     for (const keep of [0.05, 0.3, 0.6]) {
       const cut = whole.subarray(0, Math.floor(whole.length * keep));
@@ -41,7 +42,9 @@ describe("bad attachments fail with a reason (each within 10 s)", () => {
         const r = await convertAttachment(cut);
         // pdfjs rebuilds what it can: then the result must say pages were lost or hold less.
         expect(r.format).toBe("pdf");
-        expect(r.flags.some((f) => f.id === "pdf_pages_unreadable") || (r.html ?? "").length < 200_000).toBe(true);
+        expect(r.flags.some((f) => f.id === "pdf_pages_unreadable") || (r.html ?? "").length < 200_000).toBe(
+          true,
+        );
       } catch (err) {
         expect(err).toBeInstanceOf(AttachmentError);
         expect(["corrupt", "empty"]).toContain((err as AttachmentError).reason);
@@ -54,7 +57,9 @@ describe("bad attachments fail with a reason (each within 10 s)", () => {
   it("ZIP bomb named .docx → zip_bomb before mammoth unzips it", { timeout: 10_000 }, async () => {
     const bomb = bytesOf("bad/zip-bomb.docx");
     expect(bomb.length).toBeLessThan(1024 * 1024);
-    expect(listZip(bomb).find((e) => e.name === "word/document.xml")?.uncompressedSize).toBe(300 * 1024 * 1024);
+    expect(listZip(bomb).find((e) => e.name === "word/document.xml")?.uncompressedSize).toBe(
+      300 * 1024 * 1024,
+    );
     const before = process.memoryUsage().rss;
     const err = await failure(convertAttachment(bomb));
     expect(err.reason).toBe("zip_bomb");
@@ -65,7 +70,12 @@ describe("bad attachments fail with a reason (each within 10 s)", () => {
   });
 
   it("a ZIP whose directory understates an entry's size is caught when inflating under the cap", () => {
-    const honest = zipOf([{ name: "word/document.xml", data: new Uint8Array(4 * 1024 * 1024).map((_, i) => (i * 2654435761) >>> 24) }]);
+    const honest = zipOf([
+      {
+        name: "word/document.xml",
+        data: new Uint8Array(4 * 1024 * 1024).map((_, i) => (i * 2654435761) >>> 24),
+      },
+    ]);
     // 20 MB of zeros whose directory (and local header) declare 1000 bytes.
     const lying = zipOf([{ name: "word/document.xml", data: new Uint8Array(20 * 1024 * 1024) }]);
     const dv = new DataView(lying.buffer);
@@ -78,12 +88,16 @@ describe("bad attachments fail with a reason (each within 10 s)", () => {
     expect(() => guardZip(honest, "docx", DEFAULT_LIMITS)).not.toThrow();
   });
 
-  it("500-page PDF → too_many_pages; with the cap raised, the time budget stops it", { timeout: 10_000 }, async () => {
+  it("500-page PDF → too_many_pages; with the cap raised, the time budget stops it", {
+    timeout: 10_000,
+  }, async () => {
     const big = bytesOf("bad/pages-500.pdf");
     const err = await failure(convertAttachment(big));
     expect(err.reason).toBe("too_many_pages");
     expect(err.message).toMatch(/500 pages/);
-    const slow = await failure(convertAttachment(big, { limits: { maxPages: 1000 }, signal: AbortSignal.timeout(150) }));
+    const slow = await failure(
+      convertAttachment(big, { limits: { maxPages: 1000 }, signal: AbortSignal.timeout(150) }),
+    );
     expect(slow.reason).toBe("time_budget_exceeded");
     // Under the cap it reads: a small generated PDF works page by page.
     const small = await convertAttachment(minimalPdf(3));
@@ -102,7 +116,10 @@ describe("bad attachments fail with a reason (each within 10 s)", () => {
 
   it("extensions that lie: a PDF named .docx is read as PDF; an error page named .pdf is HTML", async () => {
     expect(sniffFormat(bytesOf("bad/report-named-docx.docx")).format).toBe("pdf");
-    const v = await extractAttachment({ bytes: bytesOf("bad/report-named-docx.docx"), source: "report.docx" }, { soffice: false });
+    const v = await extractAttachment(
+      { bytes: bytesOf("bad/report-named-docx.docx"), source: "report.docx" },
+      { soffice: false },
+    );
     expect(v.format).toBe("pdf");
     expect(v.record.values["applications.new_received.total"]).toBe(18);
     const page = await convertAttachment(bytesOf("bad/error-page-named-pdf.pdf"));

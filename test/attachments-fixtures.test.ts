@@ -9,7 +9,12 @@ import { compareRecord, expectedSchema } from "./support/expected-record.ts";
 import { htmlTables } from "./support/html-tables.ts";
 
 const DIR = join(import.meta.dirname, "..", "fixtures", "attachments");
-const SLUGS = ["ningling-civil-affairs-2021", "qinyang-natural-resources-2022", "junan-hrss-2023", "hebi-civil-affairs-2019"];
+const SLUGS = [
+  "ningling-civil-affairs-2021",
+  "qinyang-natural-resources-2022",
+  "junan-hrss-2023",
+  "hebi-civil-affairs-2019",
+];
 const FORMATS = [
   { ext: "pdf", converter: "pdfjs" },
   { ext: "docx", converter: "mammoth" },
@@ -23,7 +28,10 @@ describe("attachment fixtures give their source page's values", () => {
     const exp = expectedSchema.parse(JSON.parse(readFileSync(join(DIR, `${slug}.expected.json`), "utf8")));
     for (const { ext, converter } of FORMATS) {
       it(`${slug}.${ext}`, async () => {
-        const v = await extractAttachment({ bytes: bytesOf(`${slug}.${ext}`), linkedFrom: `https://example.invalid/${slug}.html` }, { soffice: false });
+        const v = await extractAttachment(
+          { bytes: bytesOf(`${slug}.${ext}`), linkedFrom: `https://example.invalid/${slug}.html` },
+          { soffice: false },
+        );
         expect(v.format).toBe(ext);
         expect(v.converter).toBe(converter);
         expect(v.linkedFrom).toBe(`https://example.invalid/${slug}.html`);
@@ -40,7 +48,9 @@ describe("attachment fixtures give their source page's values", () => {
 
 describe("table structure of the converted HTML", () => {
   const applicationsTable = (html: string) =>
-    htmlTables(html).find((t) => t.some((row) => row.some((c) => c.includes("本年新收政府信息公开申请数量"))))!;
+    htmlTables(html).find((t) =>
+      t.some((row) => row.some((c) => c.includes("本年新收政府信息公开申请数量"))),
+    )!;
   const numbersOf = (t: string[][], label: string) => {
     const row = t.find((r) => r.some((c) => c.includes(label)))!;
     return row.filter((c) => /^\d+$/.test(c));
@@ -64,6 +74,8 @@ describe("table structure of the converted HTML", () => {
     const r = await convertAttachment(bytesOf("hebi-civil-affairs-2019.pdf"));
     const rows = htmlTables(r.html!).flat();
     expect(rows.find((row) => row[0] === "行政强制")).toEqual(expect.arrayContaining(["1", "减少1", "0"]));
-    expect(rows.find((row) => row[0] === "政府集中采购")?.slice(1)).toEqual(expect.arrayContaining(["3", "5.02万元"]));
+    expect(rows.find((row) => row[0] === "政府集中采购")?.slice(1)).toEqual(
+      expect.arrayContaining(["3", "5.02万元"]),
+    );
   });
 });

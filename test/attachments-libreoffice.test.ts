@@ -16,7 +16,10 @@ import { htmlTables } from "./support/html-tables.ts";
 const ROOT = join(import.meta.dirname, "..");
 const soffice = await findSoffice();
 const inCi = process.env.CI === "true";
-if (!soffice && !inCi) console.warn("attachments-libreoffice: soffice not installed — LibreOffice tests skipped (apt-get install libreoffice-core libreoffice-writer)");
+if (!soffice && !inCi)
+  console.warn(
+    "attachments-libreoffice: soffice not installed — LibreOffice tests skipped (apt-get install libreoffice-core libreoffice-writer)",
+  );
 
 describe("LibreOffice is installed in CI", () => {
   it.runIf(inCi)("soffice is found", () => {
@@ -44,22 +47,33 @@ describe.skipIf(!soffice && !inCi)("LibreOffice conversion", () => {
 
   it("an ODT (no JS reader) is typed by its bytes and read through LibreOffice with every value right", async () => {
     expect(sniffFormat(odt).format).toBe("odt");
-    const v = await extractAttachment({ bytes: odt, linkedFrom: "https://example.invalid/junan.html" }, { timeoutMs: 60_000 });
+    const v = await extractAttachment(
+      { bytes: odt, linkedFrom: "https://example.invalid/junan.html" },
+      { timeoutMs: 60_000 },
+    );
     expect(v.format).toBe("odt");
     expect(v.converter).toBe("libreoffice");
     expect(v.record.flags.map((f) => f.id)).toContain("converted_by_libreoffice");
-    const exp = expectedSchema.parse(JSON.parse(readFileSync(join(ROOT, "fixtures", "attachments", "junan-hrss-2023.expected.json"), "utf8")));
+    const exp = expectedSchema.parse(
+      JSON.parse(
+        readFileSync(join(ROOT, "fixtures", "attachments", "junan-hrss-2023.expected.json"), "utf8"),
+      ),
+    );
     const cmp = compareRecord(v.record, exp);
     expect(cmp.wrong).toEqual([]);
     expect(cmp.missing).toEqual([]);
   });
 
   it("a DOC converts to HTML with real tables (the fallback when word-extractor fails)", async () => {
-    const doc = new Uint8Array(readFileSync(join(ROOT, "fixtures", "attachments", "hebi-civil-affairs-2019.doc")));
+    const doc = new Uint8Array(
+      readFileSync(join(ROOT, "fixtures", "attachments", "hebi-civil-affairs-2019.doc")),
+    );
     const html = await convertWithLibreOffice(doc, "doc", 60_000);
     const t2 = htmlTables(html).find((t) => t.some((r) => r.some((c) => c.includes("本年新收"))));
     expect(t2).toBeDefined();
-    expect(t2!.find((r) => r.some((c) => c.includes("本年新收")))!.filter((c) => /^\d+$/.test(c.trim()))).toHaveLength(7);
+    expect(
+      t2!.find((r) => r.some((c) => c.includes("本年新收")))!.filter((c) => /^\d+$/.test(c.trim())),
+    ).toHaveLength(7);
   });
 
   it("a conversion over its time budget is killed, reported, and leaves no temp dir", async () => {

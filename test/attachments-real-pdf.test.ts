@@ -18,7 +18,10 @@ const read = (name: string) => new Uint8Array(readFileSync(join(REAL, `${name}.p
 function rowAfter(table: string[][], label: string): string[] | undefined {
   const row = table.find((r) => r.some((c) => c.includes(label)));
   if (!row) return undefined;
-  const last = row.map((c, i) => (c.includes(label) ? i : -1)).filter((i) => i >= 0).pop()!;
+  const last = row
+    .map((c, i) => (c.includes(label) ? i : -1))
+    .filter((i) => i >= 0)
+    .pop()!;
   return row.slice(last + 1).filter((c, i, all) => !(c === row[last] && i < all.length));
 }
 
@@ -28,10 +31,14 @@ describe("real PDFs → HTML tables", () => {
     expect(r.format).toBe("pdf");
     expect(r.pages).toBe(5);
     const tables = htmlTables(r.html!);
-    const t2 = tables.find((t) => t.some((row) => row.some((c) => c.includes("本年新收政府信息公开申请数量"))))!;
+    const t2 = tables.find((t) =>
+      t.some((row) => row.some((c) => c.includes("本年新收政府信息公开申请数量"))),
+    )!;
     // 3 header rows + 2 top rows + 23 result rows ((一)(二), 8+3+5 parts, (六), (七)) + 结转: 1 table, not 2.
     expect(t2.length).toBe(3 + 2 + 2 + 16 + 2 + 1);
-    expect(t2[2]).toEqual(expect.arrayContaining(["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]));
+    expect(t2[2]).toEqual(
+      expect.arrayContaining(["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]),
+    );
     expect(rowAfter(t2, "2.其他法律行政止公开")).toEqual(["0", "0", "0", "0", "0", "0", "0"]);
     expect(rowAfter(t2, "2.没有现成信息需要另行制作")).toEqual(["3", "0", "0", "0", "0", "0", "3"]);
     // The row after the page break still sits in the (四)无法提供 group (rowspan carried over).
@@ -39,7 +46,23 @@ describe("real PDFs → HTML tables", () => {
     expect(unclear).toContain("（四）无法提供");
     expect(rowAfter(t2, "（二）部分公开")).toEqual(["4", "0", "0", "0", "0", "0", "4"]);
     const t3 = tables.find((t) => t.some((row) => row.includes("复议后起诉")))!;
-    expect(t3[t3.length - 1]).toEqual(["10", "1", "0", "0", "0", "0", "0", "0", "0", "0", "5", "0", "0", "0", "0"]);
+    expect(t3[t3.length - 1]).toEqual([
+      "10",
+      "1",
+      "0",
+      "0",
+      "0",
+      "0",
+      "0",
+      "0",
+      "0",
+      "0",
+      "5",
+      "0",
+      "0",
+      "0",
+      "0",
+    ]);
     expect(r.html).toContain("<p>一、总体情况</p>");
     expect(r.html).toContain("主动公开政府信息1136条");
   });
@@ -58,7 +81,9 @@ describe("real PDFs → HTML tables", () => {
 describe("real PDFs → extracted values (wrong = 0)", () => {
   for (const name of NAMES) {
     it(name, async () => {
-      const exp = expectedSchema.parse(JSON.parse(readFileSync(join(ROOT, "fixtures", "attachments", `${name}.expected.json`), "utf8")));
+      const exp = expectedSchema.parse(
+        JSON.parse(readFileSync(join(ROOT, "fixtures", "attachments", `${name}.expected.json`), "utf8")),
+      );
       const v = await extractAttachment({ bytes: read(name), source: `${name}.pdf` }, { soffice: false });
       expect(v.format).toBe("pdf");
       expect(v.converter).toBe("pdfjs");

@@ -37,7 +37,10 @@ export function chooseSource(candidates: SourceCandidate[]): SourceChoice {
   if (candidates.length === 0) throw new RangeError("chooseSource needs at least one source");
   const scored = candidates.map((c, i) => ({ c, i, score: tableCompleteness(c.record) }));
   // More table values wins; on a tie the page wins (it is what the portal shows), then input order.
-  scored.sort((a, b) => b.score - a.score || (a.c.kind === "page" ? -1 : 0) - (b.c.kind === "page" ? -1 : 0) || a.i - b.i);
+  scored.sort(
+    (a, b) =>
+      b.score - a.score || (a.c.kind === "page" ? -1 : 0) - (b.c.kind === "page" ? -1 : 0) || a.i - b.i,
+  );
   const best = scored[0]!;
   const rest = scored.slice(1).sort((a, b) => a.i - b.i);
   const primary = best.c;
@@ -54,11 +57,13 @@ export function chooseSource(candidates: SourceCandidate[]): SourceChoice {
     const b = other.record.values;
     for (const key of Object.keys(a).sort()) {
       if (!(key in b)) continue;
-      if (Math.abs(a[key]! - b[key]!) > 1e-9) differences.push(`${key}: ${label(primary)} ${a[key]}, ${label(other)} ${b[key]}`);
+      if (Math.abs(a[key]! - b[key]!) > 1e-9)
+        differences.push(`${key}: ${label(primary)} ${a[key]}, ${label(other)} ${b[key]}`);
     }
     const missing = Object.keys(b).filter((k) => !(k in a)).length;
     const extra = Object.keys(a).filter((k) => !(k in b)).length;
-    if (missing || extra) onlyIn.push(`${extra} keys only in the ${label(primary)}, ${missing} only in the ${label(other)}`);
+    if (missing || extra)
+      onlyIn.push(`${extra} keys only in the ${label(primary)}, ${missing} only in the ${label(other)}`);
   }
   const detail = differences.length
     ? `${differences.length} values differ: ${differences.join("; ")}${onlyIn.length ? ` (${onlyIn.join("; ")})` : ""}`

@@ -21,7 +21,16 @@ export interface ConvertOptions {
 }
 
 /** Formats the JS readers do not handle; the pipeline hands them to LibreOffice. */
-export const LIBREOFFICE_FORMATS: ReadonlySet<AttachmentFormat> = new Set(["wps", "xls", "xlsx", "et", "odt", "ofd", "rtf", "ole"]);
+export const LIBREOFFICE_FORMATS: ReadonlySet<AttachmentFormat> = new Set([
+  "wps",
+  "xls",
+  "xlsx",
+  "et",
+  "odt",
+  "ofd",
+  "rtf",
+  "ole",
+]);
 
 function decodeText(bytes: Uint8Array): string {
   try {
@@ -31,12 +40,26 @@ function decodeText(bytes: Uint8Array): string {
   }
 }
 
-export async function convertAttachment(bytes: Uint8Array, options: ConvertOptions = {}): Promise<AttachmentResult> {
+export async function convertAttachment(
+  bytes: Uint8Array,
+  options: ConvertOptions = {},
+): Promise<AttachmentResult> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const sniffed = sniffFormat(bytes);
-  if (bytes.length === 0) throw new AttachmentError("empty", "unknown", "the attachment is empty (0 bytes)", "the download failed; fetch it again");
+  if (bytes.length === 0)
+    throw new AttachmentError(
+      "empty",
+      "unknown",
+      "the attachment is empty (0 bytes)",
+      "the download failed; fetch it again",
+    );
   if (bytes.length > limits.maxInputBytes) {
-    throw new AttachmentError("too_large", sniffed.format, `the attachment is ${bytes.length} bytes, over the ${limits.maxInputBytes}-byte limit`, "reports are small; this is probably not one");
+    throw new AttachmentError(
+      "too_large",
+      sniffed.format,
+      `the attachment is ${bytes.length} bytes, over the ${limits.maxInputBytes}-byte limit`,
+      "reports are small; this is probably not one",
+    );
   }
   switch (sniffed.format) {
     case "pdf":
@@ -54,22 +77,53 @@ export async function convertAttachment(bytes: Uint8Array, options: ConvertOptio
       return { format: "text", html: null, text, pages: null, flags: [] };
     }
     case "image":
-      throw new AttachmentError("unsupported_format", "image", "the attachment is an image (a scan); OCR is not done", "find a text version (PDF with a text layer, DOC, or the HTML page)");
+      throw new AttachmentError(
+        "unsupported_format",
+        "image",
+        "the attachment is an image (a scan); OCR is not done",
+        "find a text version (PDF with a text layer, DOC, or the HTML page)",
+      );
     default:
       break;
   }
   if (LIBREOFFICE_FORMATS.has(sniffed.format)) {
-    if (sniffed.format === "xlsx" || sniffed.format === "ofd" || sniffed.format === "odt") guardZip(bytes, sniffed.format, limits);
-    throw new AttachmentError("needs_libreoffice", sniffed.format, `${sniffed.format.toUpperCase()} (${sniffed.evidence}) is read through LibreOffice`, "install LibreOffice (soffice) to read this format");
+    if (sniffed.format === "xlsx" || sniffed.format === "ofd" || sniffed.format === "odt")
+      guardZip(bytes, sniffed.format, limits);
+    throw new AttachmentError(
+      "needs_libreoffice",
+      sniffed.format,
+      `${sniffed.format.toUpperCase()} (${sniffed.evidence}) is read through LibreOffice`,
+      "install LibreOffice (soffice) to read this format",
+    );
   }
-  throw new AttachmentError("unsupported_format", sniffed.format, `not a report document format (${sniffed.evidence})`, "the link does not point at a PDF, Word, WPS, spreadsheet or OFD file");
+  throw new AttachmentError(
+    "unsupported_format",
+    sniffed.format,
+    `not a report document format (${sniffed.evidence})`,
+    "the link does not point at a PDF, Word, WPS, spreadsheet or OFD file",
+  );
 }
 
 /** Wraps HTML that LibreOffice produced for a document into an attachment result. */
-export function fromConvertedHtml(html: string, format: AttachmentFormat, flagDetail: string): AttachmentResult {
+export function fromConvertedHtml(
+  html: string,
+  format: AttachmentFormat,
+  flagDetail: string,
+): AttachmentResult {
   const body = /<body[^>]*>([\s\S]*)<\/body>/i.exec(html)?.[1] ?? html;
   if (!body.replace(/<[^>]*>/g, "").trim()) {
-    throw new AttachmentError("empty", format, `the ${format.toUpperCase()} file converted to an empty page`, "check that the attachment is the report");
+    throw new AttachmentError(
+      "empty",
+      format,
+      `the ${format.toUpperCase()} file converted to an empty page`,
+      "check that the attachment is the report",
+    );
   }
-  return { format, html: pageHtml(null, format, body), text: null, pages: null, flags: [{ id: "converted_by_libreoffice", detail: flagDetail }] };
+  return {
+    format,
+    html: pageHtml(null, format, body),
+    text: null,
+    pages: null,
+    flags: [{ id: "converted_by_libreoffice", detail: flagDetail }],
+  };
 }

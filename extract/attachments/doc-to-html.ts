@@ -4,7 +4,8 @@ import WordExtractor from "word-extractor";
 import { AttachmentError, type AttachmentResult } from "./attachment-result.ts";
 import { escapeHtml, pageHtml, paragraphHtml } from "./html-markup.ts";
 
-const VALUE = /^[+\-−]?\s*(\d[\d,，]*(\.\d+)?\s*(万元|元|件|条|个|项|%)?|减少\s*\d+|增加\s*\d+|[—–\-/／无]+)$/;
+const VALUE =
+  /^[+\-−]?\s*(\d[\d,，]*(\.\d+)?\s*(万元|元|件|条|个|项|%)?|减少\s*\d+|增加\s*\d+|[—–\-/／无]+)$/;
 const TOP_ORDINAL = /^[一二三四五六七八九十]+、/;
 /** A line that is prose (a heading like 五、… or a sentence), not a cell label broken over lines. */
 const PROSE_LINE = /^[一二三四五六七八九十]+、|。$|^.{25,}$/;
@@ -105,7 +106,7 @@ function tableHtmlFromRows(rows: string[][]): string {
   // table and the reader falls back to the template's column order. A table with no row labels
   // (复议/诉讼) keeps its header: the reader needs it to know the table, and places numbers by order.
   let before = "";
-  let html = "<table border=\"1\">\n";
+  let html = '<table border="1">\n';
   let prev: string[] = [];
   for (const [i, s] of split.entries()) {
     if (s.data) {
@@ -117,8 +118,12 @@ function tableHtmlFromRows(rows: string[][]): string {
       const padded = [...labels];
       while (padded.length < labelCols) padded.push(padded[padded.length - 1] ?? "");
       prev = padded;
-      const labelHtml = labels.map((c, k) => `<td${k === labels.length - 1 && span > 1 ? ` colspan="${span}"` : ""}>${escapeHtml(c)}</td>`);
-      html += "<tr>" + labelHtml.join("") + s.values.map((c) => `<td>${escapeHtml(c)}</td>`).join("") + "</tr>\n";
+      const labelHtml = labels.map(
+        (c, k) =>
+          `<td${k === labels.length - 1 && span > 1 ? ` colspan="${span}"` : ""}>${escapeHtml(c)}</td>`,
+      );
+      html +=
+        "<tr>" + labelHtml.join("") + s.values.map((c) => `<td>${escapeHtml(c)}</td>`).join("") + "</tr>\n";
       continue;
     }
     {
@@ -153,11 +158,24 @@ export function wordTextToHtml(text: string): string {
 export async function docToHtml(bytes: Uint8Array): Promise<AttachmentResult> {
   let text: string;
   try {
-    const doc = await new WordExtractor().extract(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const doc = await new WordExtractor().extract(
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    );
     text = doc.getBody();
   } catch (err) {
-    throw new AttachmentError("corrupt", "doc", `the DOC file cannot be read: ${(err as Error).message}`, "open it in Word or WPS to check it; LibreOffice may still convert it");
+    throw new AttachmentError(
+      "corrupt",
+      "doc",
+      `the DOC file cannot be read: ${(err as Error).message}`,
+      "open it in Word or WPS to check it; LibreOffice may still convert it",
+    );
   }
-  if (!text.trim()) throw new AttachmentError("empty", "doc", "the DOC file holds no text", "check that the attachment is the report");
+  if (!text.trim())
+    throw new AttachmentError(
+      "empty",
+      "doc",
+      "the DOC file holds no text",
+      "check that the attachment is the report",
+    );
   return { format: "doc", html: pageHtml(null, "doc", wordTextToHtml(text)), text, pages: null, flags: [] };
 }

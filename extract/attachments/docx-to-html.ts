@@ -17,12 +17,29 @@ export async function docxToHtml(bytes: Uint8Array, limits: AttachmentLimits): P
     );
     html = result.value;
     const errors = result.messages.filter((m) => m.type === "error");
-    if (errors.length) flags.push({ id: "docx_messages", detail: errors.map((m) => m.message).slice(0, 3).join("; ") });
+    if (errors.length)
+      flags.push({
+        id: "docx_messages",
+        detail: errors
+          .map((m) => m.message)
+          .slice(0, 3)
+          .join("; "),
+      });
   } catch (err) {
-    throw new AttachmentError("corrupt", "docx", `the DOCX file cannot be read: ${(err as Error).message}`, "open it in Word or WPS to check it; fetch it again if it is truncated");
+    throw new AttachmentError(
+      "corrupt",
+      "docx",
+      `the DOCX file cannot be read: ${(err as Error).message}`,
+      "open it in Word or WPS to check it; fetch it again if it is truncated",
+    );
   }
   if (!html.replace(/<[^>]*>/g, "").trim()) {
-    throw new AttachmentError("empty", "docx", "the DOCX file holds no text", "check that the attachment is the report");
+    throw new AttachmentError(
+      "empty",
+      "docx",
+      "the DOCX file holds no text",
+      "check that the attachment is the report",
+    );
   }
   return { format: "docx", html: pageHtml(null, "docx", html), text: null, pages: null, flags };
 }

@@ -2,7 +2,9 @@
 // rowspan/colspan, wrapped in a minimal page that names its source format.
 
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&quot;"));
+  return s.replace(/[&<>"]/g, (c) =>
+    c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&quot;",
+  );
 }
 
 export interface TableCellModel {
@@ -20,13 +22,15 @@ export interface TableModel {
 }
 
 export function tableHtml(t: TableModel): string {
-  const owner: (TableCellModel | null)[][] = Array.from({ length: t.rows }, () => new Array(t.cols).fill(null));
+  const owner: (TableCellModel | null)[][] = Array.from({ length: t.rows }, () =>
+    new Array(t.cols).fill(null),
+  );
   for (const c of t.cells) {
     for (let r = c.row; r < Math.min(t.rows, c.row + c.rowspan); r++) {
       for (let k = c.col; k < Math.min(t.cols, c.col + c.colspan); k++) owner[r]![k] ??= c;
     }
   }
-  let html = "<table border=\"1\">\n";
+  let html = '<table border="1">\n';
   for (let r = 0; r < t.rows; r++) {
     html += "<tr>";
     for (let k = 0; k < t.cols; k++) {
@@ -51,7 +55,7 @@ export function paragraphHtml(text: string): string {
 
 export function pageHtml(title: string | null, format: string, body: string): string {
   return (
-    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">" +
+    '<!DOCTYPE html>\n<html><head><meta charset="utf-8">' +
     (title ? `<title>${escapeHtml(title)}</title>` : "") +
     `<meta name="nianbao-source-format" content="${escapeHtml(format)}">` +
     `</head>\n<body>\n<div class="article_content">\n${body}</div>\n</body></html>\n`

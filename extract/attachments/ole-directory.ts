@@ -18,7 +18,8 @@ export function oleStreamNames(bytes: Uint8Array): Set<string> {
   for (let off = 512; off + 128 <= bytes.length; off += 128) {
     const nameLen = dv.getUint16(off + 64, true);
     const type = bytes[off + 66];
-    if (nameLen < 4 || nameLen > 64 || nameLen % 2 !== 0 || (type !== 1 && type !== 2 && type !== 5)) continue;
+    if (nameLen < 4 || nameLen > 64 || nameLen % 2 !== 0 || (type !== 1 && type !== 2 && type !== 5))
+      continue;
     let name = "";
     let ok = true;
     for (let i = 0; i < nameLen / 2 - 1; i++) {

@@ -31,7 +31,8 @@ function sniffZip(bytes: Uint8Array): SniffedFormat {
   if (has("word/document.xml")) return { format: "docx", evidence: "zip with word/document.xml" };
   if (has("xl/workbook.xml")) return { format: "xlsx", evidence: "zip with xl/workbook.xml" };
   if (has("OFD.xml")) return { format: "ofd", evidence: "zip with OFD.xml" };
-  if (has("mimetype") && has("content.xml")) return { format: "odt", evidence: "zip with mimetype and content.xml" };
+  if (has("mimetype") && has("content.xml"))
+    return { format: "odt", evidence: "zip with mimetype and content.xml" };
   return { format: "zip", evidence: `zip holding ${names.slice(0, 5).join(", ") || "nothing"}` };
 }
 
@@ -46,17 +47,26 @@ export function sniffFormat(bytes: Uint8Array): SniffedFormat {
   if (isOle(bytes)) {
     const streams = oleStreamNames(bytes);
     if (streams.has("WordDocument")) return { format: "doc", evidence: "OLE with a WordDocument stream" };
-    if (streams.has("Workbook") || streams.has("Book")) return { format: "xls", evidence: "OLE with a Workbook stream" };
-    return { format: "ole", evidence: `OLE holding ${[...streams].slice(0, 5).join(", ") || "no readable streams"}` };
+    if (streams.has("Workbook") || streams.has("Book"))
+      return { format: "xls", evidence: "OLE with a Workbook stream" };
+    return {
+      format: "ole",
+      evidence: `OLE holding ${[...streams].slice(0, 5).join(", ") || "no readable streams"}`,
+    };
   }
   if (head.startsWith("{\\rtf")) return { format: "rtf", evidence: "{\\rtf header" };
-  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47]) || startsWith(bytes, [0xff, 0xd8, 0xff]) || head.startsWith("GIF8")) {
+  if (
+    startsWith(bytes, [0x89, 0x50, 0x4e, 0x47]) ||
+    startsWith(bytes, [0xff, 0xd8, 0xff]) ||
+    head.startsWith("GIF8")
+  ) {
     return { format: "image", evidence: "image signature" };
   }
   const sample = bytes.subarray(0, 4096);
   let nul = 0;
   for (const b of sample) if (b === 0) nul++;
   if (nul > 0) return { format: "unknown", evidence: "binary data with no known signature" };
-  if (/<(!doctype html|html|head|body|table|div|p)[\s>]/i.test(head)) return { format: "html", evidence: "HTML tags" };
+  if (/<(!doctype html|html|head|body|table|div|p)[\s>]/i.test(head))
+    return { format: "html", evidence: "HTML tags" };
   return { format: "text", evidence: "text without NUL bytes" };
 }

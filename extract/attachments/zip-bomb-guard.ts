@@ -10,17 +10,32 @@ export function guardZip(bytes: Uint8Array, format: AttachmentFormat, limits: At
   try {
     entries = listZip(bytes);
   } catch (err) {
-    throw new AttachmentError("corrupt", format, `the ${format.toUpperCase()} file is not a readable zip: ${(err as Error).message}`, "the download may be truncated; fetch it again");
+    throw new AttachmentError(
+      "corrupt",
+      format,
+      `the ${format.toUpperCase()} file is not a readable zip: ${(err as Error).message}`,
+      "the download may be truncated; fetch it again",
+    );
   }
   let total = 0;
   for (const e of entries) {
     total += e.uncompressedSize;
     const ratio = e.uncompressedSize / Math.max(1, e.compressedSize);
     if (!Number.isFinite(e.uncompressedSize) || total > limits.maxUnzippedBytes) {
-      throw new AttachmentError("zip_bomb", format, `the ${format.toUpperCase()} file would expand to more than ${limits.maxUnzippedBytes} bytes (${e.name} declares ${e.uncompressedSize})`, "this is not a real report document; it was refused unopened");
+      throw new AttachmentError(
+        "zip_bomb",
+        format,
+        `the ${format.toUpperCase()} file would expand to more than ${limits.maxUnzippedBytes} bytes (${e.name} declares ${e.uncompressedSize})`,
+        "this is not a real report document; it was refused unopened",
+      );
     }
     if (e.uncompressedSize > BIG_ENTRY_BYTES && ratio > limits.maxZipRatio) {
-      throw new AttachmentError("zip_bomb", format, `${e.name} inside the ${format.toUpperCase()} file compresses ${Math.round(ratio)}:1, beyond any real document`, "this is not a real report document; it was refused unopened");
+      throw new AttachmentError(
+        "zip_bomb",
+        format,
+        `${e.name} inside the ${format.toUpperCase()} file compresses ${Math.round(ratio)}:1, beyond any real document`,
+        "this is not a real report document; it was refused unopened",
+      );
     }
   }
   // Declared sizes can lie: inflate each entry with the output capped at what it declares.
@@ -30,10 +45,20 @@ export function guardZip(bytes: Uint8Array, format: AttachmentFormat, limits: At
     } catch (err) {
       const lying = err instanceof RangeError || /inflates past|buffer/i.test((err as Error).message);
       if (lying) {
-        throw new AttachmentError("zip_bomb", format, `${e.name} inflates past the size its directory declares`, "this is not a real report document; it was refused");
+        throw new AttachmentError(
+          "zip_bomb",
+          format,
+          `${e.name} inflates past the size its directory declares`,
+          "this is not a real report document; it was refused",
+        );
       }
       const msg = err instanceof ZipFormatError ? err.message : (err as Error).message;
-      throw new AttachmentError("corrupt", format, `the ${format.toUpperCase()} file is damaged: ${msg}`, "the download may be truncated; fetch it again");
+      throw new AttachmentError(
+        "corrupt",
+        format,
+        `the ${format.toUpperCase()} file is damaged: ${msg}`,
+        "the download may be truncated; fetch it again",
+      );
     }
   }
 }

@@ -38,9 +38,18 @@ export function listZip(bytes: Uint8Array): ZipEntry[] {
   const cdSize = dv.getUint32(eocd + 12, true);
   const cdOffset = dv.getUint32(eocd + 16, true);
   if (cdOffset === 0xffffffff || count === 0xffff) {
-    return [{ name: "(zip64)", method: -1, compressedSize: Infinity, uncompressedSize: Infinity, localHeaderOffset: 0 }];
+    return [
+      {
+        name: "(zip64)",
+        method: -1,
+        compressedSize: Infinity,
+        uncompressedSize: Infinity,
+        localHeaderOffset: 0,
+      },
+    ];
   }
-  if (cdOffset + cdSize > bytes.length) throw new ZipFormatError("central directory runs past the end of the file");
+  if (cdOffset + cdSize > bytes.length)
+    throw new ZipFormatError("central directory runs past the end of the file");
   const entries: ZipEntry[] = [];
   let p = cdOffset;
   const decoder = new TextDecoder("utf-8");

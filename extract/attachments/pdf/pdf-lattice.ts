@@ -65,7 +65,9 @@ function covered(rulings: Ruling[], at: number, a: number, b: number): boolean {
   const hi = Math.max(a, b);
   const mid = (lo + hi) / 2;
   const half = Math.max(0.5, (hi - lo) * 0.25);
-  return rulings.some((r) => Math.abs(r.at - at) <= SNAP && r.from <= mid - half + SNAP && r.to >= mid + half - SNAP);
+  return rulings.some(
+    (r) => Math.abs(r.at - at) <= SNAP && r.from <= mid - half + SNAP && r.to >= mid + half - SNAP,
+  );
 }
 
 /**
@@ -104,8 +106,10 @@ function buildTable(page: number, given: Ruling[], glyphs: Glyph[]): LatticeTabl
   const uf = new UnionFind(rows * cols);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
-      if (c + 1 < cols && !covered(vs, xs[c + 1]!, ys[r]!, ys[r + 1]!)) uf.union(r * cols + c, r * cols + c + 1);
-      if (r + 1 < rows && !covered(hs, ys[r + 1]!, xs[c]!, xs[c + 1]!)) uf.union(r * cols + c, (r + 1) * cols + c);
+      if (c + 1 < cols && !covered(vs, xs[c + 1]!, ys[r]!, ys[r + 1]!))
+        uf.union(r * cols + c, r * cols + c + 1);
+      if (r + 1 < rows && !covered(hs, ys[r + 1]!, xs[c]!, xs[c + 1]!))
+        uf.union(r * cols + c, (r + 1) * cols + c);
     }
   }
   const boxes = new Map<number, { r0: number; r1: number; c0: number; c1: number }>();
@@ -127,7 +131,13 @@ function buildTable(page: number, given: Ruling[], glyphs: Glyph[]): LatticeTabl
   const ordered = [...boxes.values()].sort((a, b) => a.r0 - b.r0 || a.c0 - b.c0);
   for (const b of ordered) {
     if (owner[b.r0 * cols + b.c0]) continue; // overlaps an earlier, non-rectangular merge
-    const cell: LatticeCell = { row: b.r0, col: b.c0, rowspan: b.r1 - b.r0 + 1, colspan: b.c1 - b.c0 + 1, glyphs: [] };
+    const cell: LatticeCell = {
+      row: b.r0,
+      col: b.c0,
+      rowspan: b.r1 - b.r0 + 1,
+      colspan: b.c1 - b.c0 + 1,
+      glyphs: [],
+    };
     cells.push(cell);
     for (let r = b.r0; r <= b.r1; r++) for (let c = b.c0; c <= b.c1; c++) owner[r * cols + c] ??= cell;
   }

@@ -75,12 +75,36 @@ function apply(m: Matrix, x: number, y: number): [number, number] {
 }
 
 const OPS = pdfjs.OPS as Record<string, number>;
-const PAINT_FILL = new Set([OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
-const PAINT_STROKE = new Set([OPS.stroke, OPS.closeStroke, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
-const IMAGE_OPS = new Set([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject, OPS.paintImageXObjectRepeat]);
+const PAINT_FILL = new Set([
+  OPS.fill,
+  OPS.eoFill,
+  OPS.fillStroke,
+  OPS.eoFillStroke,
+  OPS.closeFillStroke,
+  OPS.closeEOFillStroke,
+]);
+const PAINT_STROKE = new Set([
+  OPS.stroke,
+  OPS.closeStroke,
+  OPS.fillStroke,
+  OPS.eoFillStroke,
+  OPS.closeFillStroke,
+  OPS.closeEOFillStroke,
+]);
+const IMAGE_OPS = new Set([
+  OPS.paintImageXObject,
+  OPS.paintInlineImageXObject,
+  OPS.paintImageMaskXObject,
+  OPS.paintImageXObjectRepeat,
+]);
 
 /** Strokes and thin filled rectangles are rulings; larger fills are shading and ignored. */
-function rulingsFromPath(points: [number, number][][], fill: boolean, stroke: boolean, pageArea: number): Ruling[] {
+function rulingsFromPath(
+  points: [number, number][][],
+  fill: boolean,
+  stroke: boolean,
+  pageArea: number,
+): Ruling[] {
   const out: Ruling[] = [];
   const seg = (a: [number, number], b: [number, number]) => {
     if (Math.abs(a[1] - b[1]) < 0.8 && Math.abs(a[0] - b[0]) >= 3) {

@@ -18,7 +18,9 @@ export interface PdfOptions {
   signal?: AbortSignal;
 }
 
-type Block = { kind: "line"; line: TextLine; top: number } | { kind: "table"; table: TableModel & { xs: number[] }; top: number; bottom: number };
+type Block =
+  | { kind: "line"; line: TextLine; top: number }
+  | { kind: "table"; table: TableModel & { xs: number[] }; top: number; bottom: number };
 
 const PAGE_NUMBER = /^[-—–－\s]*(第\s*)?\d{1,4}\s*(页)?\s*([/／]\s*\d+\s*)?(页)?[-—–－\s]*$/;
 
@@ -27,7 +29,13 @@ function toModel(t: LatticeTable): TableModel & { xs: number[] } {
     rows: t.ys.length - 1,
     cols: t.xs.length - 1,
     xs: t.xs,
-    cells: t.cells.map((c) => ({ row: c.row, col: c.col, rowspan: c.rowspan, colspan: c.colspan, text: cellText(c.glyphs) })),
+    cells: t.cells.map((c) => ({
+      row: c.row,
+      col: c.col,
+      rowspan: c.rowspan,
+      colspan: c.colspan,
+      text: cellText(c.glyphs),
+    })),
   };
 }
 
@@ -47,17 +55,26 @@ function boundaryIndex(xs: number[], x: number): number {
 function mergeContinuation(a: TableModel & { xs: number[] }, b: TableModel & { xs: number[] }): boolean {
   const map = b.xs.map((x) => boundaryIndex(a.xs, x));
   if (map.some((i) => i < 0) || map[0] !== 0 || map[map.length - 1] !== a.cols) return false;
-  const cells = b.cells.map((c) => ({ ...c, col: map[c.col]!, colspan: map[c.col + c.colspan]! - map[c.col]! }));
+  const cells = b.cells.map((c) => ({
+    ...c,
+    col: map[c.col]!,
+    colspan: map[c.col + c.colspan]! - map[c.col]!,
+  }));
   const above = (c: { col: number; colspan: number }) =>
     a.cells.find((x) => x.col === c.col && x.colspan === c.colspan && x.row + x.rowspan === a.rows);
   const joins = (top: TableCellModelLike | undefined, c: TableCellModelLike) =>
-    !!top && !NUMERIC.test(top.text || "x") && !NUMERIC.test(c.text || "x") && (c.text === "" || (top.text !== "" && !ORDINAL_START.test(c.text)));
+    !!top &&
+    !NUMERIC.test(top.text || "x") &&
+    !NUMERIC.test(c.text || "x") &&
+    (c.text === "" || (top.text !== "" && !ORDINAL_START.test(c.text)));
   const first = cells.filter((c) => c.row === 0);
   // A whole row cut in two: every cell is empty or continues the text above it.
-  const rowCut = first.length > 0 && first.every((c) => {
-    const top = above(c);
-    return !!top && (c.text === "" || joins(top, c));
-  });
+  const rowCut =
+    first.length > 0 &&
+    first.every((c) => {
+      const top = above(c);
+      return !!top && (c.text === "" || joins(top, c));
+    });
   const shift = rowCut ? a.rows - 1 : a.rows;
   for (const c of cells) {
     const top = c.row === 0 ? above(c) : undefined;
@@ -147,16 +164,31 @@ function openFailure(err: unknown): AttachmentError {
   const name = (err as { name?: string })?.name ?? "";
   const message = (err as Error)?.message ?? String(err);
   if (name === "PasswordException" || /password/i.test(message)) {
-    return new AttachmentError("encrypted", "pdf", "the PDF is encrypted with a password", "ask the publisher for an unprotected copy; nianbao does not guess passwords");
+    return new AttachmentError(
+      "encrypted",
+      "pdf",
+      "the PDF is encrypted with a password",
+      "ask the publisher for an unprotected copy; nianbao does not guess passwords",
+    );
   }
-  return new AttachmentError("corrupt", "pdf", `the PDF cannot be read: ${message}`, "the download may be truncated or damaged; fetch it again");
+  return new AttachmentError(
+    "corrupt",
+    "pdf",
+    `the PDF cannot be read: ${message}`,
+    "the download may be truncated or damaged; fetch it again",
+  );
 }
 
 export async function pdfToHtml(bytes: Uint8Array, options: PdfOptions = {}): Promise<AttachmentResult> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const { signal } = options;
   if (bytes.length > limits.maxInputBytes) {
-    throw new AttachmentError("too_large", "pdf", `the PDF is ${bytes.length} bytes, over the ${limits.maxInputBytes}-byte limit`, "reports are small; this is probably not one");
+    throw new AttachmentError(
+      "too_large",
+      "pdf",
+      `the PDF is ${bytes.length} bytes, over the ${limits.maxInputBytes}-byte limit`,
+      "reports are small; this is probably not one",
+    );
   }
   const task = openPdf(bytes);
   // pdfjs rejects the loading promise itself when the task is destroyed: keep that from going unhandled.
@@ -172,7 +204,12 @@ export async function pdfToHtml(bytes: Uint8Array, options: PdfOptions = {}): Pr
   try {
     const numPages = doc.numPages;
     if (numPages > limits.maxPages) {
-      throw new AttachmentError("too_many_pages", "pdf", `the PDF has ${numPages} pages, over the ${limits.maxPages}-page cap`, "an annual report runs to a few dozen pages at most; this file is something else");
+      throw new AttachmentError(
+        "too_many_pages",
+        "pdf",
+        `the PDF has ${numPages} pages, over the ${limits.maxPages}-page cap`,
+        "an annual report runs to a few dozen pages at most; this file is something else",
+      );
     }
     const flags: AttachmentFlag[] = [];
     const pages: PdfPage[] = [];
@@ -189,23 +226,36 @@ export async function pdfToHtml(bytes: Uint8Array, options: PdfOptions = {}): Pr
       }
     }
     if (pages.length === 0) {
-      throw new AttachmentError("corrupt", "pdf", `none of the PDF's ${numPages} pages could be read`, "the download may be truncated or damaged; fetch it again");
+      throw new AttachmentError(
+        "corrupt",
+        "pdf",
+        `none of the PDF's ${numPages} pages could be read`,
+        "the download may be truncated or damaged; fetch it again",
+      );
     }
-    if (unreadable.length) flags.push({ id: "pdf_pages_unreadable", detail: `pages ${unreadable.join(", ")} could not be read` });
+    if (unreadable.length)
+      flags.push({ id: "pdf_pages_unreadable", detail: `pages ${unreadable.join(", ")} could not be read` });
     const glyphCount = pages.reduce((s, p) => s + p.glyphs.length, 0);
     const imagePages = pages.filter((p) => p.glyphs.length < 10 && p.images > 0).map((p) => p.index + 1);
     if (glyphCount < 20 * pages.length && imagePages.length > 0) {
-      flags.push({ id: "scanned_pdf", detail: `no text layer: ${imagePages.length} of ${pages.length} pages are images (OCR is not done)` });
+      flags.push({
+        id: "scanned_pdf",
+        detail: `no text layer: ${imagePages.length} of ${pages.length} pages are images (OCR is not done)`,
+      });
       return { format: "pdf", html: null, text: null, pages: numPages, flags };
     }
-    if (imagePages.length) flags.push({ id: "scanned_pages", detail: `pages ${imagePages.join(", ")} are images without text` });
+    if (imagePages.length)
+      flags.push({ id: "scanned_pages", detail: `pages ${imagePages.join(", ")} are images without text` });
 
     const blocks: Block[] = [];
     const allLines: TextLine[] = [];
     for (const page of pages) {
       const tables = findLatticeTables(page.index, page.rulings, page.glyphs);
       const inTable = new Set(tables.flatMap((t) => t.cells.flatMap((c) => c.glyphs)));
-      const lines = glyphLines(page.index, page.glyphs.filter((g) => !inTable.has(g))).filter((l) => {
+      const lines = glyphLines(
+        page.index,
+        page.glyphs.filter((g) => !inTable.has(g)),
+      ).filter((l) => {
         const nearEdge = l.y < page.height * 0.1 || l.y > page.height * 0.92;
         return !(nearEdge && PAGE_NUMBER.test(l.text));
       });
@@ -222,7 +272,9 @@ export async function pdfToHtml(bytes: Uint8Array, options: PdfOptions = {}): Pr
       blocks.push(...pageBlocks);
     }
     const left = mode(allLines.map((l) => l.x0));
-    const right = median(allLines.map((l) => l.x1).filter((x) => x > left + 100)) || Math.max(...allLines.map((l) => l.x1), 0);
+    const right =
+      median(allLines.map((l) => l.x1).filter((x) => x > left + 100)) ||
+      Math.max(...allLines.map((l) => l.x1), 0);
     const rightEdge = Math.max(right, ...allLines.filter((l) => l.x1 <= right + 20).map((l) => l.x1));
 
     // The title is the run of centred lines that opens the first page (agency on one line, the
@@ -256,9 +308,20 @@ export async function pdfToHtml(bytes: Uint8Array, options: PdfOptions = {}): Pr
     }
     flushRun();
     if (!body.trim()) {
-      throw new AttachmentError("empty", "pdf", "the PDF holds no text", "check that the file is the report and not a cover page");
+      throw new AttachmentError(
+        "empty",
+        "pdf",
+        "the PDF holds no text",
+        "check that the file is the report and not a cover page",
+      );
     }
-    return { format: "pdf", html: pageHtml(title, "pdf", body), text: textParts.join("\n"), pages: numPages, flags };
+    return {
+      format: "pdf",
+      html: pageHtml(title, "pdf", body),
+      text: textParts.join("\n"),
+      pages: numPages,
+      flags,
+    };
   } finally {
     await task.destroy().catch(() => {});
   }
