@@ -141,6 +141,10 @@ export async function importPages(
     skipped,
   };
   const workers = opts.workers ?? defaultWorkers(files.length);
+  // Checkpoint the WAL every ~32 MB rather than every 4 MB: each checkpoint waits for the disk, and a
+  // bulk import would otherwise spend half its time there. Durability per file is unchanged.
+  store.db.pragma("wal_autocheckpoint = 8192");
+  store.db.pragma("journal_size_limit = 67108864");
   const pool = workers > 0 ? new ExtractPool(workers) : null;
   const prepare = (file: string) => (pool ? pool.prepare(file) : preparePage(file));
   // Pages are prepared ahead (a window per worker) but stored strictly in file order.
