@@ -3,6 +3,7 @@
 import {
   AttachmentError,
   type AttachmentFlag,
+  type AttachmentFormat,
   type AttachmentLimits,
   type AttachmentResult,
   DEFAULT_LIMITS,
@@ -247,82 +248,88 @@ export async function pdfToHtml(bytes: Uint8Array, options: PdfOptions = {}): Pr
     if (imagePages.length)
       flags.push({ id: "scanned_pages", detail: `pages ${imagePages.join(", ")} are images without text` });
 
-    const blocks: Block[] = [];
-    const allLines: TextLine[] = [];
-    for (const page of pages) {
-      const tables = findLatticeTables(page.index, page.rulings, page.glyphs);
-      const inTable = new Set(tables.flatMap((t) => t.cells.flatMap((c) => c.glyphs)));
-      const lines = glyphLines(
-        page.index,
-        page.glyphs.filter((g) => !inTable.has(g)),
-      ).filter((l) => {
-        const nearEdge = l.y < page.height * 0.1 || l.y > page.height * 0.92;
-        return !(nearEdge && PAGE_NUMBER.test(l.text));
-      });
-      allLines.push(...lines);
-      const pageBlocks: Block[] = [
-        ...lines.map((line): Block => ({ kind: "line", line, top: line.y + line.size })),
-        ...tables.map((t): Block => ({ kind: "table", table: toModel(t), top: t.top, bottom: t.bottom })),
-      ].sort((a, b) => b.top - a.top);
-      const first = pageBlocks[0];
-      const last = blocks[blocks.length - 1];
-      if (first?.kind === "table" && last?.kind === "table" && mergeContinuation(last.table, first.table)) {
-        pageBlocks.shift();
-      }
-      blocks.push(...pageBlocks);
-    }
-    const left = mode(allLines.map((l) => l.x0));
-    const right =
-      median(allLines.map((l) => l.x1).filter((x) => x > left + 100)) ||
-      Math.max(...allLines.map((l) => l.x1), 0);
-    const rightEdge = Math.max(right, ...allLines.filter((l) => l.x1 <= right + 20).map((l) => l.x1));
-
-    // The title is the run of centred lines that opens the first page (agency on one line, the
-    // year and 年度报告 on the next): one heading, so the agency and the year stay together.
-    const titleLines = new Set<TextLine>();
-    for (const l of allLines.filter((x) => x.page === pages[0]!.index).slice(0, 4)) {
-      if (l.x0 > left + l.size * 1.2 && l.x1 < rightEdge - l.size * 2) titleLines.add(l);
-      else break;
-    }
-    const title = titleLines.size ? [...titleLines].map((l) => l.text).join("") : null;
-    let body = title ? `<h1>${escapeHtml(title)}</h1>\n` : "";
-    const textParts: string[] = title ? [title] : [];
-    let run: TextLine[] = [];
-    const flushRun = () => {
-      for (const p of paragraphs(run, left, rightEdge)) {
-        body += paragraphHtml(p);
-        textParts.push(p);
-      }
-      run = [];
-    };
-    for (const b of blocks) {
-      if (b.kind === "line") {
-        if (!titleLines.has(b.line)) run.push(b.line);
-        continue;
-      }
-      flushRun();
-      body += tableHtml(b.table);
-      const rows: string[][] = Array.from({ length: b.table.rows }, () => []);
-      for (const c of b.table.cells) rows[c.row]?.push(c.text);
-      textParts.push(rows.map((r) => r.join(" | ")).join("\n"));
-    }
-    flushRun();
-    if (!body.trim()) {
-      throw new AttachmentError(
-        "empty",
-        "pdf",
-        "the PDF holds no text",
-        "check that the file is the report and not a cover page",
-      );
-    }
-    return {
-      format: "pdf",
-      html: pageHtml(title, "pdf", body),
-      text: textParts.join("\n"),
-      pages: numPages,
-      flags,
-    };
+    const { html, text } = positionedPagesToHtml(pages, "pdf");
+    return { format: "pdf", html, text, pages: numPages, flags };
   } finally {
     await task.destroy().catch(() => {});
   }
+}
+
+/**
+ * Lays out positioned pages (PDF, or OFD read into the same shape) as report HTML: ruled tables
+ * become <table> markup, tables continued over a page break are joined, the rest becomes paragraphs.
+ */
+export function positionedPagesToHtml(
+  pages: PdfPage[],
+  format: AttachmentFormat,
+): { html: string; text: string } {
+  const blocks: Block[] = [];
+  const allLines: TextLine[] = [];
+  for (const page of pages) {
+    const tables = findLatticeTables(page.index, page.rulings, page.glyphs);
+    const inTable = new Set(tables.flatMap((t) => t.cells.flatMap((c) => c.glyphs)));
+    const lines = glyphLines(
+      page.index,
+      page.glyphs.filter((g) => !inTable.has(g)),
+    ).filter((l) => {
+      const nearEdge = l.y < page.height * 0.1 || l.y > page.height * 0.92;
+      return !(nearEdge && PAGE_NUMBER.test(l.text));
+    });
+    allLines.push(...lines);
+    const pageBlocks: Block[] = [
+      ...lines.map((line): Block => ({ kind: "line", line, top: line.y + line.size })),
+      ...tables.map((t): Block => ({ kind: "table", table: toModel(t), top: t.top, bottom: t.bottom })),
+    ].sort((a, b) => b.top - a.top);
+    const first = pageBlocks[0];
+    const last = blocks[blocks.length - 1];
+    if (first?.kind === "table" && last?.kind === "table" && mergeContinuation(last.table, first.table)) {
+      pageBlocks.shift();
+    }
+    blocks.push(...pageBlocks);
+  }
+  const left = mode(allLines.map((l) => l.x0));
+  const right =
+    median(allLines.map((l) => l.x1).filter((x) => x > left + 100)) ||
+    Math.max(...allLines.map((l) => l.x1), 0);
+  const rightEdge = Math.max(right, ...allLines.filter((l) => l.x1 <= right + 20).map((l) => l.x1));
+
+  // The title is the run of centred lines that opens the first page (agency on one line, the
+  // year and 年度报告 on the next): one heading, so the agency and the year stay together.
+  const titleLines = new Set<TextLine>();
+  for (const l of allLines.filter((x) => x.page === pages[0]!.index).slice(0, 4)) {
+    if (l.x0 > left + l.size * 1.2 && l.x1 < rightEdge - l.size * 2) titleLines.add(l);
+    else break;
+  }
+  const title = titleLines.size ? [...titleLines].map((l) => l.text).join("") : null;
+  let body = title ? `<h1>${escapeHtml(title)}</h1>\n` : "";
+  const textParts: string[] = title ? [title] : [];
+  let run: TextLine[] = [];
+  const flushRun = () => {
+    for (const p of paragraphs(run, left, rightEdge)) {
+      body += paragraphHtml(p);
+      textParts.push(p);
+    }
+    run = [];
+  };
+  for (const b of blocks) {
+    if (b.kind === "line") {
+      if (!titleLines.has(b.line)) run.push(b.line);
+      continue;
+    }
+    flushRun();
+    body += tableHtml(b.table);
+    const rows: string[][] = Array.from({ length: b.table.rows }, () => []);
+    for (const c of b.table.cells) rows[c.row]?.push(c.text);
+    textParts.push(rows.map((r) => r.join(" | ")).join("\n"));
+  }
+  flushRun();
+  if (!body.trim()) {
+    throw new AttachmentError(
+      "empty",
+      format,
+      `the ${format.toUpperCase()} file holds no text`,
+      "check that the file is the report and not a cover page",
+    );
+  }
+  return { html: pageHtml(title, format, body), text: textParts.join("\n") };
 }
