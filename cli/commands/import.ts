@@ -1,5 +1,7 @@
 // `nianbao import <dir-or-files…>`: stores saved pages as if fetched, extracts them, saves the reports.
 // Idempotent: the same files imported again add nothing. Ctrl-C stops between files (exit 130).
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { NianbaoError } from "../../core/errors.ts";
 import { importPages } from "../../pipeline/import-pages.ts";
 import { openDatabase } from "../../pipeline/open-database.ts";
@@ -38,27 +40,40 @@ export const command: Command = {
         "missing the files or folders to import",
         "usage: nianbao import <dir-or-files…> [--db FILE]",
       );
+    // A mistyped path stops the command before a database file is created for nothing.
+    const missing = positionals.find((p) => !existsSync(resolve(io.cwd, p)));
+    if (missing) {
+      throw new NianbaoError(
+        "input_missing",
+        `no such file or folder: ${missing}`,
+        "check the path; pass saved pages, report attachments or folders holding them",
+      );
+    }
     const path = dbPathFrom(values.db, io);
     const store = openDatabase(path);
     const abort = new AbortController();
     const onSigint = () => abort.abort();
     process.once("SIGINT", onSigint);
     try {
-      const summary = await importPages(store, positionals, {
-        signal: abort.signal,
-        onFile(result, i, total) {
-          if (values.verbose) {
-            const detail =
-              result.status === "failed"
-                ? `failed: ${result.error?.message}`
-                : `${result.status} (report ${result.reportId})`;
-            io.stderr(`[${i + 1}/${total}] ${result.file}: ${detail}\n`);
-          } else if (io.isTTY) {
-            io.stderr(`\r\x1b[K[${i + 1}/${total}] ${result.file.slice(-60)}`);
-            if (i + 1 === total) io.stderr("\n");
-          }
+      const summary = await importPages(
+        store,
+        positionals.map((p) => resolve(io.cwd, p)),
+        {
+          signal: abort.signal,
+          onFile(result, i, total) {
+            if (values.verbose) {
+              const detail =
+                result.status === "failed"
+                  ? `failed: ${result.error?.message}`
+                  : `${result.status} (report ${result.reportId})`;
+              io.stderr(`[${i + 1}/${total}] ${result.file}: ${detail}\n`);
+            } else if (io.isTTY) {
+              io.stderr(`\r\x1b[K[${i + 1}/${total}] ${result.file.slice(-60)}`);
+              if (i + 1 === total) io.stderr("\n");
+            }
+          },
         },
-      });
+      );
       if (values.json) {
         io.stdout(`${JSON.stringify({ database: path, ...summary }, null, 2)}\n`);
       } else {
