@@ -115,10 +115,11 @@ describe("crawl resume and locking (child processes)", () => {
     const kills: number[] = [];
     for (let k = 0; k < 3; k++) {
       // A random point in this process's share of the crawl, counted in requests the farm has seen.
-      const at = farm.log.length + 2 + Math.floor(Math.random() * Math.max(1, totalRequests / 4));
+      const at = farm.log.length + 2 + Math.floor(Math.random() * Math.max(1, totalRequests / 5));
       kills.push(at);
       const run = crawl(sites, db);
-      await waitForRequests(at);
+      const ended = await Promise.race([waitForRequests(at).then(() => false), run.done.then(() => true)]);
+      expect(ended, `the crawl finished before the kill point ${at}`).toBe(false);
       run.child.kill("SIGKILL");
       const r = await run.done;
       expect(r.signal).toBe("SIGKILL");
