@@ -1,5 +1,6 @@
 // CSV for spreadsheets and scripts: RFC 4180, UTF-8 (optional BOM), formula-safe text cells, and a
 // Frictionless datapackage.json describing each column. Pure formatting; the CLI writes the files.
+import { z } from "zod";
 import { type ColumnType, VIEW_COLUMN_TYPES } from "./disclosure-columns.ts";
 import type { Row } from "./report-queries.ts";
 
@@ -31,7 +32,7 @@ export function dataPackage(
   columns: string[],
   csvFileName: string,
   opts: { bom?: boolean } = {},
-): object {
+) {
   const known = VIEW_COLUMN_TYPES[view] ?? {};
   const fields = columns.map((name) => {
     const meta = known[name];
@@ -40,7 +41,7 @@ export function dataPackage(
   });
   return {
     profile: "tabular-data-package",
-    name: `nianbao-${view.replace(/^v_/, "").replace(/_/g, "-")}`,
+    name: "nianbao",
     title: "Open Government Information annual reports (政府信息公开工作年度报告), as data",
     resources: [
       {
@@ -59,5 +60,28 @@ export function dataPackage(
           "Text cells that a spreadsheet would read as a formula (starting with =, +, -, @, tab or carriage return) carry a leading ' so they stay text.",
       },
     ],
+  };
+}
+
+const existingPackageSchema = z
+  .object({ resources: z.array(z.object({ path: z.string() }).passthrough()) })
+  .passthrough();
+
+/**
+ * Adds (or replaces, by file name) this export's resource in a datapackage.json already in the
+ * folder, so exporting several views side by side describes them all. Anything else is replaced.
+ */
+export function mergeDataPackage(existingJson: string | null, pkg: ReturnType<typeof dataPackage>): object {
+  if (existingJson === null) return pkg;
+  let parsed: z.infer<typeof existingPackageSchema>;
+  try {
+    parsed = existingPackageSchema.parse(JSON.parse(existingJson));
+  } catch {
+    return pkg;
+  }
+  const [resource] = pkg.resources;
+  return {
+    ...pkg,
+    resources: [...parsed.resources.filter((r) => r.path !== resource?.path), ...pkg.resources],
   };
 }

@@ -1,7 +1,7 @@
 // Public face of the store: open a database, archive fetches, save extractions, query them.
 // The crawler and the pipeline import from here; nothing in store/ fetches or extracts.
 
-export { csvField, dataPackage, formulaSafe, toCsv } from "./csv-export.ts";
+export { csvField, dataPackage, formulaSafe, mergeDataPackage, toCsv } from "./csv-export.ts";
 export { DISCLOSURE_COLUMNS } from "./disclosure-columns.ts";
 export {
   type FetchInput,

@@ -200,6 +200,33 @@ print(json.dumps({"header": got[0] == cols, "rows": got[1:] == want, "n": len(wa
     expect(resource.schema.fields.every((f: { description?: string }) => f.description)).toBe(true);
   });
 
+  it("several exports into one folder share one datapackage.json describing each file", async () => {
+    const folder = join(dir, "shared");
+    mkdirSync(folder);
+    for (const [view, name] of [
+      ["disclosure_counts", "counts.csv"],
+      ["failed_checks", "checks.csv"],
+      ["disclosure_counts", "counts.csv"],
+    ]) {
+      expect(
+        (
+          await cli([
+            "export",
+            "csv",
+            "--view",
+            view as string,
+            "--out",
+            join(folder, name as string),
+            "--db",
+            db,
+          ])
+        ).code,
+      ).toBe(0);
+    }
+    const pkg = JSON.parse(readFileSync(join(folder, "datapackage.json"), "utf8"));
+    expect(pkg.resources.map((r: { path: string }) => r.path).sort()).toEqual(["checks.csv", "counts.csv"]);
+  });
+
   it("--bom starts the file with a UTF-8 byte order mark that Python's utf-8-sig reads", async () => {
     const out = join(dir, "bom.csv");
     expect((await cli(["export", "csv", "--bom", "--out", out, "--db", db])).code).toBe(0);

@@ -1,10 +1,10 @@
 // `nianbao export csv|json [--view NAME] [--out FILE] [--bom]`: one view as a file for spreadsheets
 // and scripts, with datapackage.json beside it. Files are written whole or not at all (temp + rename).
-import { renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { NianbaoError } from "../../core/errors.ts";
 import { openDatabaseForReading } from "../../pipeline/open-database.ts";
-import { dataPackage, resolveView, toCsv, viewRows } from "../../store/index.ts";
+import { dataPackage, mergeDataPackage, resolveView, toCsv, viewRows } from "../../store/index.ts";
 import type { Command } from "../command.ts";
 import { DB_HELP, dbPathFrom, parseStoreArgs } from "../store-command-options.ts";
 
@@ -99,10 +99,9 @@ export const command: Command = {
     writeWhole(out, content);
     if (format === "csv") {
       const pkgPath = join(dirname(out), "datapackage.json");
-      writeWhole(
-        pkgPath,
-        `${JSON.stringify(dataPackage(view, columns, basename(out), { bom: Boolean(values.bom) }), null, 2)}\n`,
-      );
+      const pkg = dataPackage(view, columns, basename(out), { bom: Boolean(values.bom) });
+      const existing = existsSync(pkgPath) ? readFileSync(pkgPath, "utf8") : null;
+      writeWhole(pkgPath, `${JSON.stringify(mergeDataPackage(existing, pkg), null, 2)}\n`);
       io.stderr(`wrote ${rows.length} row(s) to ${out} and ${pkgPath}\n`);
     } else {
       io.stderr(`wrote ${rows.length} row(s) to ${out}\n`);
