@@ -53,6 +53,14 @@ export function charsetFromMeta(bytes: Uint8Array): string | null {
   return m ? normaliseCharset(m[1]) : null;
 }
 
+function strictUtf8(bytes: Uint8Array): string | null {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
 function countReplacement(text: string): number {
   let n = 0;
   for (let i = text.indexOf("\uFFFD"); i !== -1; i = text.indexOf("\uFFFD", i + 1)) n++;
@@ -82,6 +90,14 @@ export function decodeBody(bytes: Uint8Array, contentType?: string | null): Deco
   ];
   for (const [enc, source] of declared) {
     if (!enc) continue;
+    // GB18030 decodes nearly any bytes without a U+FFFD, so a gb* label on UTF-8 bytes never "looks
+    // wrong". But non-ASCII GBK text is practically never valid UTF-8: strict UTF-8 success wins.
+    if (enc === "gb18030") {
+      const utf8 = strictUtf8(bytes);
+      if (utf8 !== null && /[^\x00-\x7f]/.test(utf8)) {
+        return { text: utf8, encoding: "utf-8", source: "utf8-strict", replacementCount: 0 };
+      }
+    }
     const d = decodeWith(bytes, enc, source);
     if (!looksWrong(d)) return d;
     // A wrong label is common on these portals: try the other candidate before giving up on it.
