@@ -92,9 +92,9 @@ export function decodeBody(bytes: Uint8Array, contentType?: string | null): Deco
     if (!enc) continue;
     // GB18030 decodes nearly any bytes without a U+FFFD, so a gb* label on UTF-8 bytes never "looks
     // wrong". But non-ASCII GBK text is practically never valid UTF-8: strict UTF-8 success wins.
-    if (enc === "gb18030") {
+    if (enc === "gb18030" && bytes.some((b) => b >= 0x80)) {
       const utf8 = strictUtf8(bytes);
-      if (utf8 !== null && /[^\x00-\x7f]/.test(utf8)) {
+      if (utf8 !== null) {
         return { text: utf8, encoding: "utf-8", source: "utf8-strict", replacementCount: 0 };
       }
     }
