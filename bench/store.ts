@@ -134,8 +134,12 @@ if (viewCount > 0) {
   const view = "SELECT * FROM v_disclosure_counts";
   const raw = best(() => store.db.prepare(view).raw().all().length);
   const objects = best(() => store.db.prepare(view).all().length);
-  console.log(`v_disclosure_counts: ${raw.rows} rows in ${raw.best.toFixed(0)} ms as arrays (runs ${raw.runs} ms; target < 1000 ms)`);
-  console.log(`                     ${objects.rows} rows in ${objects.best.toFixed(0)} ms as JS objects (runs ${objects.runs} ms)`);
+  console.log(
+    `v_disclosure_counts: ${raw.rows} rows in ${raw.best.toFixed(0)} ms as arrays (runs ${raw.runs} ms; target < 1000 ms)`,
+  );
+  console.log(
+    `                     ${objects.rows} rows in ${objects.best.toFixed(0)} ms as JS objects (runs ${objects.runs} ms)`,
+  );
 }
 
 store.close();

@@ -97,9 +97,13 @@ it("a kill -9 during an import leaves a sound database holding every finished fi
 
 it("Ctrl-C (SIGINT) stops an import between files with exit 130, keeping what was stored", async () => {
   const db = join(dir, "interrupted.sqlite");
-  const child = spawn(process.execPath, [resolve("bin/nianbao.js"), "import", pagesDir, "--db", db, "--verbose"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [resolve("bin/nianbao.js"), "import", pagesDir, "--db", db, "--verbose"],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let stored = 0;
   let stderr = "";
   let signalled = false;
