@@ -32,7 +32,7 @@ export interface AttachmentOptions {
 export interface AttachmentVersion {
   format: AttachmentFormat;
   /** Which reader produced the HTML. */
-  converter: "pdfjs" | "mammoth" | "word-extractor" | "libreoffice" | "none";
+  converter: "pdfjs" | "mammoth" | "word-extractor" | "ofd" | "libreoffice" | "none";
   pages: number | null;
   linkedFrom: string | null;
   source: string | null;
@@ -45,6 +45,7 @@ const CONVERTER: Partial<Record<AttachmentFormat, AttachmentVersion["converter"]
   pdf: "pdfjs",
   docx: "mammoth",
   doc: "word-extractor",
+  ofd: "ofd",
 };
 
 /** JS readers that fail on a file hand it to LibreOffice, except for refusals no converter should retry. */

@@ -136,11 +136,22 @@ describe("bad attachments fail with a reason (each within 10 s)", () => {
   });
 
   it("formats only LibreOffice reads fail clearly when it is not used", async () => {
-    const ofd = zipOf([{ name: "OFD.xml", data: new TextEncoder().encode("<ofd:OFD/>") }]);
-    expect(sniffFormat(ofd).format).toBe("ofd");
-    expect((await failure(convertAttachment(ofd))).reason).toBe("needs_libreoffice");
-    const err = await failure(extractAttachment({ bytes: ofd }, { soffice: false }));
+    const odt = zipOf([
+      { name: "mimetype", data: new TextEncoder().encode("application/vnd.oasis.opendocument.text") },
+      { name: "content.xml", data: new TextEncoder().encode("<office:document-content/>") },
+    ]);
+    expect(sniffFormat(odt).format).toBe("odt");
+    expect((await failure(convertAttachment(odt))).reason).toBe("needs_libreoffice");
+    const err = await failure(extractAttachment({ bytes: odt }, { soffice: false }));
     expect(err.reason).toBe("unsupported_format");
     expect(err.message).toMatch(/LibreOffice is not installed/);
+  });
+
+  it("an OFD package without its document root → corrupt, naming what is missing", async () => {
+    const ofd = zipOf([{ name: "OFD.xml", data: new TextEncoder().encode("<ofd:OFD/>") }]);
+    expect(sniffFormat(ofd).format).toBe("ofd");
+    const err = await failure(convertAttachment(ofd));
+    expect(err.reason).toBe("corrupt");
+    expect(err.message).toMatch(/DocRoot/);
   });
 });

@@ -19,6 +19,7 @@ const FORMATS = [
   { ext: "pdf", converter: "pdfjs" },
   { ext: "docx", converter: "mammoth" },
   { ext: "doc", converter: "word-extractor" },
+  { ext: "ofd", converter: "ofd" },
 ] as const;
 
 const bytesOf = (name: string) => new Uint8Array(readFileSync(join(DIR, name)));

@@ -10,6 +10,7 @@ import {
 import { docToHtml } from "./doc-to-html.ts";
 import { docxToHtml } from "./docx-to-html.ts";
 import { pageHtml } from "./html-markup.ts";
+import { ofdToHtml } from "./ofd/ofd-to-html.ts";
 import { pdfToHtml } from "./pdf/pdf-to-html.ts";
 import { sniffFormat } from "./sniff-format.ts";
 import { guardZip } from "./zip-bomb-guard.ts";
@@ -27,7 +28,6 @@ export const LIBREOFFICE_FORMATS: ReadonlySet<AttachmentFormat> = new Set([
   "xlsx",
   "et",
   "odt",
-  "ofd",
   "rtf",
   "ole",
 ]);
@@ -76,6 +76,18 @@ export async function convertAttachment(
       const text = decodeText(bytes);
       return { format: "text", html: null, text, pages: null, flags: [] };
     }
+    case "ofd":
+      try {
+        return ofdToHtml(bytes, limits);
+      } catch (err) {
+        if (err instanceof AttachmentError) throw err;
+        throw new AttachmentError(
+          "corrupt",
+          "ofd",
+          `the OFD file cannot be read: ${(err as Error).message}`,
+          "open it in an OFD reader to check it; fetch it again if it is truncated",
+        );
+      }
     case "image":
       throw new AttachmentError(
         "unsupported_format",
@@ -87,8 +99,7 @@ export async function convertAttachment(
       break;
   }
   if (LIBREOFFICE_FORMATS.has(sniffed.format)) {
-    if (sniffed.format === "xlsx" || sniffed.format === "ofd" || sniffed.format === "odt")
-      guardZip(bytes, sniffed.format, limits);
+    if (sniffed.format === "xlsx" || sniffed.format === "odt") guardZip(bytes, sniffed.format, limits);
     throw new AttachmentError(
       "needs_libreoffice",
       sniffed.format,
