@@ -63,8 +63,9 @@ async function startFarmProcess(): Promise<{ port: number; close: () => Promise<
 
 async function run(
   politeness: boolean,
-): Promise<{ pages: number; seconds: number; reports: number; healthy: number }> {
+): Promise<{ pages: number; seconds: number; cpuSeconds: number; reports: number; healthy: number }> {
   const farm = await startFarmProcess();
+  const cpuBefore = process.cpuUsage();
   const dir = mkdtempSync(join(tmpdir(), "nianbao-bench-crawl-"));
   try {
     const started = performance.now();
@@ -79,9 +80,11 @@ async function run(
       globalConcurrency: politeness ? 8 : 16,
     });
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     return {
       pages: r.summary.totals.pages,
       seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
       reports: r.summary.totals.reportsFound,
       healthy: r.summary.sites.filter((s) => s.healthy).length,
     };
@@ -98,11 +101,13 @@ const bound = hostCount * (1000 / delayMs);
 console.log(
   `polite:      ${polite.pages} pages from ${hostCount} hosts in ${polite.seconds.toFixed(1)} s = ${politeRate.toFixed(0)} pages/s; ` +
     `bound ${hostCount} × 1/${delayMs} ms = ${bound.toFixed(0)} pages/s; ratio ${(politeRate / bound).toFixed(2)} ` +
-    `(jitter adds up to 25% to each delay); ${polite.healthy}/${hostCount} sites healthy, ${polite.reports} reports`,
+    `(jitter adds up to 25% to each delay); ${polite.healthy}/${hostCount} sites healthy, ${polite.reports} reports; ` +
+    `crawler CPU ${polite.cpuSeconds.toFixed(1)} s of ${polite.seconds.toFixed(1)} s wall (${((1000 * polite.cpuSeconds) / polite.pages).toFixed(1)} ms/page)`,
 );
 const fast = await run(false);
 console.log(
-  `politeness off: ${fast.pages} pages in ${fast.seconds.toFixed(1)} s = ${(fast.pages / fast.seconds).toFixed(0)} pages/s (global cap 16, store writes included)`,
+  `politeness off: ${fast.pages} pages in ${fast.seconds.toFixed(1)} s = ${(fast.pages / fast.seconds).toFixed(0)} pages/s ` +
+    `(global cap 16, store writes included; crawler CPU ${fast.cpuSeconds.toFixed(1)} s)`,
 );
 clearInterval(sampler);
 console.log(
