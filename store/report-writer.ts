@@ -84,25 +84,44 @@ function insertVersionChildren(db: StoreDb, versionId: number, record: ReportRec
     const id = section.run(versionId, i, s.level, s.label, s.title, s.offset, s.text).lastInsertRowid;
     fts.run(id, s.title, s.text);
   });
-  const cell = statement(
-    db,
-    "INSERT INTO cells (version_id, position, table_no, table_index, row, col, row_label, col_label, raw, value, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-  );
-  record.cells.forEach((c, i) => {
-    cell.run(
-      versionId,
-      i,
-      c.table,
-      c.table_index,
-      c.row,
-      c.col,
-      c.row_label,
-      c.col_label,
-      c.raw,
-      c.value,
-      c.key,
+  if (record.cells.length) {
+    // Labels and keys are stored once (cell_labels); the cells refer to them by id.
+    const texts = [
+      ...new Set(
+        record.cells.flatMap((c) =>
+          c.key === null ? [c.row_label, c.col_label] : [c.row_label, c.col_label, c.key],
+        ),
+      ),
+    ];
+    const list = JSON.stringify(texts);
+    statement(db, "INSERT OR IGNORE INTO cell_labels (text) SELECT value FROM json_each(?)").run(list);
+    const ids = new Map(
+      statement(db, "SELECT text, id FROM cell_labels WHERE text IN (SELECT value FROM json_each(?))")
+        .raw()
+        .all(list) as [string, number][],
     );
-  });
+    const cell = statement(
+      db,
+      `INSERT INTO table_cells (version_id, position, table_no, table_index, row, col, row_label_id, col_label_id, raw, value, key_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    record.cells.forEach((c, i) => {
+      const key = c.key === null ? null : ids.get(c.key);
+      cell.run(
+        versionId,
+        i,
+        c.table,
+        c.table_index,
+        c.row,
+        c.col,
+        ids.get(c.row_label),
+        ids.get(c.col_label),
+        c.raw,
+        c.value,
+        key,
+      );
+    });
+  }
   const fact = statement(
     db,
     "INSERT INTO facts (version_id, position, key, value, approx, sentence, text_offset) VALUES (?, ?, ?, ?, ?, ?, ?)",

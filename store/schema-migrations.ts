@@ -135,7 +135,14 @@ CREATE TABLE sections (
   UNIQUE (version_id, position)
 );
 
-CREATE TABLE cells (
+-- Table cells repeat the same few hundred labels and keys in every report: they are stored once in
+-- cell_labels, and the view \`cells\` gives the cells back with their text.
+CREATE TABLE cell_labels (
+  id INTEGER PRIMARY KEY,
+  text TEXT NOT NULL UNIQUE
+);
+
+CREATE TABLE table_cells (
   id INTEGER PRIMARY KEY,
   version_id INTEGER NOT NULL REFERENCES report_versions(id),
   position INTEGER NOT NULL,
@@ -143,13 +150,21 @@ CREATE TABLE cells (
   table_index INTEGER NOT NULL,
   row INTEGER NOT NULL,
   col INTEGER NOT NULL,
-  row_label TEXT NOT NULL,
-  col_label TEXT NOT NULL,
+  row_label_id INTEGER NOT NULL REFERENCES cell_labels(id),
+  col_label_id INTEGER NOT NULL REFERENCES cell_labels(id),
   raw TEXT NOT NULL,
   value NUMERIC,
-  key TEXT
+  key_id INTEGER REFERENCES cell_labels(id)
 );
-CREATE INDEX cells_by_version ON cells(version_id);
+CREATE INDEX table_cells_by_version ON table_cells(version_id);
+
+CREATE VIEW cells AS
+SELECT c.id, c.version_id, c.position, c.table_no, c.table_index, c.row, c.col,
+       rl.text AS row_label, cl.text AS col_label, c.raw, c.value, k.text AS key
+FROM table_cells c
+JOIN cell_labels rl ON rl.id = c.row_label_id
+JOIN cell_labels cl ON cl.id = c.col_label_id
+LEFT JOIN cell_labels k ON k.id = c.key_id;
 
 CREATE TABLE facts (
   version_id INTEGER NOT NULL REFERENCES report_versions(id),
