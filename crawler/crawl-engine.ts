@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import Database from "better-sqlite3";
 import type { Logger } from "pino";
+import { NianbaoError } from "../core/errors.ts";
 import type { ArchivePort, FetchRecord } from "./archive-port.ts";
 import { type BrowserOptions, BrowserRenderer, looksLikeSpaShell } from "./browser/browser-renderer.ts";
 import { type CrawlRunSummary, summariseSite } from "./crawl-summary.ts";
@@ -12,6 +13,7 @@ import type { ConnectTo } from "./fetch/http-exchange.ts";
 import { type FetchResult, PageFetcher } from "./fetch/page-fetcher.ts";
 import { type FrontierItem, FrontierStore, type NewItem } from "./frontier/frontier-store.ts";
 import { RunLock } from "./frontier/run-lock.ts";
+import { frontierStorageError } from "./frontier/storage-error.ts";
 import { adapterFor } from "./pagination/pagination-index.ts";
 import { HostGate } from "./politeness/host-gate.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./politeness/retry-policy.ts";
@@ -320,6 +322,14 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
   const pid = opts.pid ?? process.pid;
   const lock = new RunLock(db, pid, opts.isProcessAlive);
   let browser: BrowserRenderer | null = null;
+  // The crawl stops on the caller's signal (Ctrl-C) or on its own when storage fails (disk full,
+  // database locked): every wait and request listens to this one.
+  const stop = new AbortController();
+  const onCallerAbort = () => stop.abort();
+  if (opts.signal?.aborted) stop.abort();
+  opts.signal?.addEventListener("abort", onCallerAbort);
+  // A holder, not a `let`: it is set inside task callbacks, which TypeScript's narrowing cannot see.
+  const failure: { error: NianbaoError | null } = { error: null };
   try {
     const dead = lock.acquire();
     if (dead)
@@ -337,7 +347,7 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
       jitterRatio: opts.jitterRatio ?? 0.25,
       maxDelayMs: 60_000,
       circuitThreshold: 5,
-      signal: opts.signal,
+      signal: stop.signal,
     });
     const userAgent = opts.userAgent ?? DEFAULT_USER_AGENT;
     const fetcher = new PageFetcher({
@@ -354,7 +364,7 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
       maxRedirects: 10,
       maxCrawlDelayMs: 30_000,
       ignoreRobots: !politeness,
-      signal: opts.signal,
+      signal: stop.signal,
     });
     if (opts.browser) browser = new BrowserRenderer({ ...opts.browser, userAgent });
 
@@ -408,7 +418,7 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
 
     const ctx: Ctx = {
       runId,
-      opts,
+      opts: { ...opts, signal: stop.signal },
       frontier,
       fetcher,
       gate,
@@ -438,7 +448,7 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
       });
     };
     const onAbort = () => signalWake();
-    opts.signal?.addEventListener("abort", onAbort);
+    stop.signal.addEventListener("abort", onAbort);
     const progress = () => {
       const p = {
         runId,
@@ -462,7 +472,7 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
     claimTimer.unref();
 
     try {
-      while (!opts.signal?.aborted) {
+      while (!stop.signal.aborted) {
         const free = maxTasks - inFlight.size;
         // A full claim (one scan over the queue) now and then picks up new hosts; in between, only the
         // hosts whose task just ended are asked for their next item (an index seek each).
@@ -489,20 +499,44 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
           hostTasks.set(item.host, running);
           if (running >= hostLimit(item)) busyHosts.add(item.host);
           const task = processItem(ctx, item)
-            .catch((err: Error) => {
-              opts.logger.error({ url: item.url, err: err.message, stack: err.stack }, "crawl task failed");
-              frontier.complete(
-                runId,
-                item.id,
-                {
-                  state: "failed",
-                  outcome: "failed",
-                  reason: `internal: ${err.message}`,
-                  fetchId: null,
-                  change: null,
-                },
-                [],
-              );
+            .catch((raw: Error) => {
+              const storageError = frontierStorageError(raw, opts.dbPath);
+              const giveUp = (err: NianbaoError) => {
+                // Storage failed: stop the whole crawl, put this item back, report the error as is.
+                failure.error ??= err;
+                stop.abort();
+                try {
+                  frontier.release(item.id);
+                } catch {
+                  // The lease is released on the next start anyway.
+                }
+              };
+              if (storageError) return giveUp(storageError);
+              opts.logger.error({ url: item.url, err: raw.message, stack: raw.stack }, "crawl task failed");
+              try {
+                frontier.complete(
+                  runId,
+                  item.id,
+                  {
+                    state: "failed",
+                    outcome: "failed",
+                    reason: `internal: ${raw.message}`,
+                    fetchId: null,
+                    change: null,
+                  },
+                  [],
+                );
+              } catch (err) {
+                giveUp(
+                  frontierStorageError(err, opts.dbPath) ??
+                    new NianbaoError(
+                      "input_unreadable",
+                      `the frontier could not be written: ${(err as Error).message}`,
+                      "run the crawl again; it resumes",
+                      1,
+                    ),
+                );
+              }
             })
             .finally(() => {
               inFlight.delete(item.id);
@@ -526,10 +560,17 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
     } finally {
       clearInterval(ticker);
       clearInterval(claimTimer);
-      opts.signal?.removeEventListener("abort", onAbort);
+      stop.signal.removeEventListener("abort", onAbort);
+    }
+    if (failure.error) {
+      opts.logger.error(
+        { code: failure.error.code, err: failure.error.message },
+        "crawl stopped: storage failed",
+      );
+      throw failure.error;
     }
 
-    const interrupted = Boolean(opts.signal?.aborted) && frontier.pendingCount(runId) > 0;
+    const interrupted = stop.signal.aborted && frontier.pendingCount(runId) > 0;
     const items = frontier.items(runId);
     const openHosts = new Set(gate.openHosts());
     const sites = opts.sites.map((s) => summariseSite(s, items, openHosts, startedAt));
@@ -562,6 +603,7 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
       summary.totals.failed === 0 && summary.totals.blocked === 0 && summary.unhealthy.length === 0;
     return { summary, exitCode: clean ? 0 : 1 };
   } finally {
+    opts.signal?.removeEventListener("abort", onCallerAbort);
     if (browser) await browser.close();
     try {
       lock.release();

@@ -9,11 +9,13 @@ import type { ReportRecord } from "../extract/schema.ts";
 import {
   finishRun,
   latestFetchFor,
+  type OpenStoreOptions,
   type Store,
   saveFetch,
   saveReport,
   saveSites,
   startRun,
+  withStoreErrors,
 } from "../store/index.ts";
 import { openDatabase } from "./open-database.ts";
 
@@ -21,6 +23,8 @@ export interface CrawlIntoStoreOptions extends Omit<CrawlOptions, "archive" | "d
   dbPath: string;
   /** Extract report pages and attachments into report versions as they are fetched (default true). */
   extract?: boolean;
+  /** How the store is opened (busy timeout; a page cap lets tests fill the "disk"). */
+  store?: Omit<OpenStoreOptions, "readonly">;
 }
 
 const EXTRACTABLE_ATTACHMENTS = new Set(["pdf", "doc", "docx"]);
@@ -62,40 +66,46 @@ async function extractFetched(
     return;
   }
   if (!record?.is_annual_report) return;
-  saveReport(store.db, {
-    record,
-    sourceUrl: rec.finalUrl,
-    fetchId,
-    bodySha256: rec.sha256,
-    siteSlug: rec.siteSlug,
-  });
+  withStoreErrors(store.path, () =>
+    saveReport(store.db, {
+      record,
+      sourceUrl: rec.finalUrl,
+      fetchId,
+      bodySha256: rec.sha256,
+      siteSlug: rec.siteSlug,
+    }),
+  );
 }
 
 /** The store side of the crawler's archive port. */
 export function storeArchive(store: Store, logger: Logger, extract: boolean): ArchivePort {
   const { db } = store;
+  // Store failures (disk full, locked) become NianbaoErrors: the crawler stops on those at once.
+  const guarded = <T>(fn: () => T): T => withStoreErrors(store.path, fn);
   const seenStmt = db.prepare(
     "SELECT 1 FROM fetches WHERE url = ? AND (run_id IS NULL OR run_id <> ?) AND outcome IN ('ok', 'not_modified') LIMIT 1",
   );
   return {
-    startRun: ({ startedAt, options }) => startRun(db, options, startedAt),
-    finishRun: (runId, summary) => finishRun(db, runId, summary),
+    startRun: ({ startedAt, options }) => guarded(() => startRun(db, options, startedAt)),
+    finishRun: (runId, summary) => guarded(() => finishRun(db, runId, summary)),
     async saveFetch(rec) {
-      const previous = rec.body ? latestFetchFor(db, rec.url) : null;
-      const saved = saveFetch(db, {
-        url: rec.url,
-        finalUrl: rec.finalUrl,
-        status: rec.status,
-        headers: rec.headers,
-        contentType: rec.contentType,
-        encoding: rec.encoding,
-        body: rec.body,
-        fetchedAt: rec.fetchedAt,
-        runId: rec.runId,
-        siteSlug: rec.siteSlug,
-        outcome: rec.outcome,
-        reason: rec.reason,
-      });
+      const previous = rec.body ? guarded(() => latestFetchFor(db, rec.url)) : null;
+      const saved = guarded(() =>
+        saveFetch(db, {
+          url: rec.url,
+          finalUrl: rec.finalUrl,
+          status: rec.status,
+          headers: rec.headers,
+          contentType: rec.contentType,
+          encoding: rec.encoding,
+          body: rec.body,
+          fetchedAt: rec.fetchedAt,
+          runId: rec.runId,
+          siteSlug: rec.siteSlug,
+          outcome: rec.outcome,
+          reason: rec.reason,
+        }),
+      );
       const change =
         !rec.body || rec.outcome !== "ok"
           ? null
@@ -108,17 +118,17 @@ export function storeArchive(store: Store, logger: Logger, extract: boolean): Ar
       return { fetchId: saved.fetchId, change };
     },
     previousValidators(url) {
-      const last = latestFetchFor(db, url);
+      const last = guarded(() => latestFetchFor(db, url));
       return last && (last.etag || last.last_modified)
         ? { etag: last.etag, lastModified: last.last_modified }
         : null;
     },
-    seenBefore: (url, runId) => seenStmt.get(url, runId) !== undefined,
+    seenBefore: (url, runId) => guarded(() => seenStmt.get(url, runId) !== undefined),
   };
 }
 
 export async function crawlIntoStore(opts: CrawlIntoStoreOptions): Promise<CrawlResult> {
-  const store = openDatabase(opts.dbPath);
+  const store = openDatabase(opts.dbPath, opts.store);
   try {
     saveSites(store.db, opts.sites);
     const archive = storeArchive(store, opts.logger, opts.extract ?? true);

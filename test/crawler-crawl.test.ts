@@ -219,6 +219,30 @@ describe("crawl of the farm", () => {
     ]);
   });
 
+  it("stops at once with the store's error when the disk fills, and resumes once there is room", async () => {
+    const db = join(dir, "full.sqlite");
+    const sites = farmSites({ delayMs: 10, only: ["farm-trs", "farm-jhtml", "farm-hanweb"] });
+    const common = {
+      dbPath: db,
+      sites,
+      connectTo: farmConnectTo(farm.port),
+      browser: null,
+      extract: false,
+    } as const;
+    const { logger, lines } = collectingLogger();
+    // 34 pages hold the empty store; a few more fill up after some fetches.
+    await expect(crawlIntoStore({ ...common, logger, store: { maxPageCount: 40 } })).rejects.toMatchObject({
+      code: "disk_full",
+    });
+    const fetchedBeforeFull = lines.filter((l) => l.event === "fetch").length;
+    expect(fetchedBeforeFull).toBeGreaterThan(0);
+    expect(lines.filter((l) => l.msg === "crawl task failed")).toEqual([]); // no page-by-page failures
+    const resumed = await crawlIntoStore({ ...common, logger: collectingLogger().logger });
+    expect(resumed.summary.resumed).toBe(true);
+    expect(resumed.summary.unhealthy).toEqual([]);
+    expect(resumed.summary.totals.pending).toBe(0);
+  });
+
   it("decodes the GBK site and records the encoding", () => {
     const db = new Database(dbPath, { readonly: true });
     const rows = db
