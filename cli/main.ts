@@ -31,6 +31,11 @@ function usage(): string {
 }
 
 export function processIO(): CliIO {
+  // `nianbao export csv | head`: the reader went away, which is not an error.
+  process.stdout.once("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    throw err;
+  });
   return {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
