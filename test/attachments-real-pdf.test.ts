@@ -96,3 +96,28 @@ describe("real PDFs → extracted values (wrong = 0)", () => {
     });
   }
 });
+
+describe("PDF tables without rulings (positions only)", () => {
+  it("junan-hrss-2023-borderless.pdf: rows and columns from glyph positions, never a wrong value", async () => {
+    const dir = join(ROOT, "fixtures", "attachments");
+    const exp = expectedSchema.parse(
+      JSON.parse(readFileSync(join(dir, "junan-hrss-2023.expected.json"), "utf8")),
+    );
+    const v = await extractAttachment(
+      { bytes: new Uint8Array(readFileSync(join(dir, "junan-hrss-2023-borderless.pdf"))) },
+      { soffice: false },
+    );
+    const cmp = compareRecord(v.record, exp);
+    expect(cmp.wrong, "wrong values").toEqual([]);
+    const t1 = htmlTables(v.html!).find((t) => t.some((row) => row.includes("本年制发件数")))!;
+    expect(t1.find((row) => row[0] === "行政规范性文件")).toEqual(["行政规范性文件", "3", "2", "14"]);
+    for (const key of [
+      "proactive.normative_documents.in_force",
+      "proactive.licensing.decisions",
+      "applications.new_received.total",
+      "applications.carried_over.total",
+    ]) {
+      expect(v.record.values[key], key).toBe(exp.values[key]);
+    }
+  });
+});

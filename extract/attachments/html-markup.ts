@@ -19,6 +19,8 @@ export interface TableModel {
   rows: number;
   cols: number;
   cells: TableCellModel[];
+  /** Leave a row's trailing empty slots out (rows as printed, not padded to the table's width). */
+  ragged?: boolean;
 }
 
 export function tableHtml(t: TableModel): string {
@@ -33,7 +35,9 @@ export function tableHtml(t: TableModel): string {
   let html = '<table border="1">\n';
   for (let r = 0; r < t.rows; r++) {
     html += "<tr>";
-    for (let k = 0; k < t.cols; k++) {
+    let width = t.cols;
+    if (t.ragged) while (width > 1 && !owner[r]![width - 1]) width--;
+    for (let k = 0; k < width; k++) {
       const c = owner[r]![k];
       if (!c) {
         html += "<td></td>";

@@ -12,6 +12,7 @@ import { escapeHtml, pageHtml, paragraphHtml, type TableModel, tableHtml } from 
 import { cellText, glyphLines, type TextLine } from "./glyph-lines.ts";
 import { findLatticeTables, type LatticeTable } from "./pdf-lattice.ts";
 import { openPdf, type PdfDocument, type PdfPage, readPdfPage } from "./pdf-page-content.ts";
+import { findStreamTables } from "./stream-tables.ts";
 
 export interface PdfOptions {
   limits?: Partial<AttachmentLimits>;
@@ -275,10 +276,15 @@ export function positionedPagesToHtml(
       const nearEdge = l.y < page.height * 0.1 || l.y > page.height * 0.92;
       return !(nearEdge && PAGE_NUMBER.test(l.text));
     });
-    allLines.push(...lines);
+    // Tables without rulings, found among the lines the ruled tables left.
+    const streams = findStreamTables(lines);
+    const inStream = new Set(streams.flatMap((t) => [...t.lines]));
+    const prose = lines.filter((l) => !inStream.has(l));
+    allLines.push(...prose);
     const pageBlocks: Block[] = [
-      ...lines.map((line): Block => ({ kind: "line", line, top: line.y + line.size })),
+      ...prose.map((line): Block => ({ kind: "line", line, top: line.y + line.size })),
       ...tables.map((t): Block => ({ kind: "table", table: toModel(t), top: t.top, bottom: t.bottom })),
+      ...streams.map((t): Block => ({ kind: "table", table: t.table, top: t.top, bottom: t.bottom })),
     ].sort((a, b) => b.top - a.top);
     const first = pageBlocks[0];
     const last = blocks[blocks.length - 1];
