@@ -106,7 +106,8 @@ describe("crawl of the farm", () => {
       const delay = host === "farm-next.gov.cn" ? 300 : DELAY_MS; // farm-next's robots.txt asks Crawl-delay: 0.3
       for (let i = 1; i < reqs.length; i++) {
         const gap = reqs[i]!.startMs - reqs[i - 1]!.endMs;
-        expect(gap, `${host} ${reqs[i]!.path}`).toBeGreaterThanOrEqual(delay - 1);
+        // 2 ms: the farm stamps arrivals on its own clock, a hair apart from the crawler's.
+        expect(gap, `${host} ${reqs[i]!.path}`).toBeGreaterThanOrEqual(delay - 2);
         minGap = Math.min(minGap, gap);
         pairs++;
       }

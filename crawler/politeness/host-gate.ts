@@ -61,6 +61,9 @@ export class CircuitOpenError extends Error {
   }
 }
 
+/** Gaps are measured on the monotonic clock: a wall-clock step (NTP) must not shorten a delay. */
+const monotonicMs = () => performance.now();
+
 export class GateAbortedError extends Error {
   constructor() {
     super("crawl interrupted");
@@ -100,10 +103,10 @@ export class HostGate {
     if (!s) {
       s = {
         delayMs: this.opts.defaultDelayMs,
-        lastEndAt: 0,
+        lastEndAt: Number.NEGATIVE_INFINITY,
         jitterFraction: 0,
-        pausedUntil: 0,
-        lastStartAt: 0,
+        pausedUntil: Number.NEGATIVE_INFINITY,
+        lastStartAt: Number.NEGATIVE_INFINITY,
         slots: new Semaphore(1),
         consecutiveFailures: 0,
         circuitOpen: false,
@@ -137,7 +140,7 @@ export class HostGate {
   /** Retry-After: nothing goes to the host before `ms` from now. */
   pause(host: string, ms: number): void {
     const s = this.state(host);
-    s.pausedUntil = Math.max(s.pausedUntil, Date.now() + ms);
+    s.pausedUntil = Math.max(s.pausedUntil, monotonicMs() + ms);
   }
 
   /** 429/503/challenge: double the host's delay (adaptive slow-down). */
@@ -194,11 +197,11 @@ export class HostGate {
         // Read the delay now, not when the last request ended: robots.txt or a 429 may have raised it since.
         const gap = s.delayMs * (1 + s.jitterFraction);
         const after = s.slots.size === 1 ? s.lastEndAt + gap : s.lastStartAt + gap;
-        const wait = Math.max(after, s.pausedUntil) - Date.now();
+        const wait = Math.max(after, s.pausedUntil) - monotonicMs();
         if (wait <= 0) break;
         await sleepUnlessAborted(wait, this.opts.signal);
       }
-      s.lastStartAt = Date.now(); // reserve this start before awaiting the caps below
+      s.lastStartAt = monotonicMs(); // reserve this start before awaiting the caps below
       const domain = registrableDomain(host);
       let sem = this.domains.get(domain);
       if (!sem) {
@@ -208,13 +211,13 @@ export class HostGate {
       await sem.acquire();
       await this.global.acquire();
       try {
-        s.lastStartAt = Math.max(s.lastStartAt, Date.now());
+        s.lastStartAt = Math.max(s.lastStartAt, monotonicMs());
         return await fn();
       } finally {
         this.global.release();
         sem.release();
         s.jitterFraction = this.random() * this.opts.jitterRatio;
-        s.lastEndAt = Date.now();
+        s.lastEndAt = monotonicMs();
       }
     } finally {
       s.slots.release();
