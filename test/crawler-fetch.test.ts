@@ -136,6 +136,8 @@ describe("fetcher", () => {
     const burst = await f.fetch(req("http://farm-d.gov.cn/_fault/503?n=3"));
     expect(burst.outcome).toBe("ok");
     expect(burst.attempts).toBe(4);
+    const reset = await f.fetch(req("http://farm-d.gov.cn/_fault/reset-then-ok?n=2"));
+    expect([reset.outcome, reset.attempts]).toEqual(["ok", 3]); // two connection resets retried
     const gone = await f.fetch(req("http://farm-d.gov.cn/_fault/status/404"));
     expect([gone.outcome, gone.reason, gone.attempts]).toEqual(["failed", "http_404", 1]);
   });
