@@ -110,8 +110,14 @@ export const command: Command = {
 
     const controller = new AbortController();
     const onSignal = (sig: string) => {
-      if (controller.signal.aborted) return;
-      io.stderr(`\nnianbao crawl: ${sig} — finishing requests in flight, releasing the rest…\n`);
+      if (controller.signal.aborted) {
+        // A second Ctrl-C: leave now. Leases left behind are released by the next run (as after kill -9).
+        io.stderr(`nianbao crawl: second ${sig}, stopping immediately\n`);
+        process.exit(130);
+      }
+      io.stderr(
+        `\nnianbao crawl: ${sig} — finishing requests in flight, releasing the rest (Ctrl-C again to quit now)…\n`,
+      );
       controller.abort();
     };
     const sigint = () => onSignal("SIGINT");
