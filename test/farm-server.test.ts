@@ -1,4 +1,5 @@
 // The portal farm answers per virtual host and injects the faults the crawler tests rely on.
+// Plain node:http requests with a Host header, as the crawler sends them.
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Farm, startFarm } from "../fixtures/farm/server/farm-server.ts";

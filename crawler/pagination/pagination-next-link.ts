@@ -1,4 +1,5 @@
 // Any list with a plain 下一页 ("next page") link: follow it while it points somewhere new.
+// VSB portals say 下页 and may name their own text in params.next_text.
 
 import { readHtmlList } from "./list-page-html.ts";
 import type { PaginationAdapter } from "./pagination-adapter.ts";
