@@ -23,6 +23,9 @@ import { canonicalUrl } from "./url/canonical-url.ts";
 export const DEFAULT_USER_AGENT =
   "nianbao/0.1 (+https://github.com/nianbao/nianbao; research crawler for annual OGI reports)";
 
+/** Finished runs whose frontier rows are kept (the fetches table keeps everything). */
+const FRONTIER_RUNS_KEPT = 5;
+
 /** How often the dispatcher scans the whole queue for hosts it has not seen yet. */
 const FULL_CLAIM_EVERY_MS = 250;
 
@@ -593,7 +596,10 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
         pending: sites.reduce((a, s) => a + s.pending, 0),
       },
     };
-    if (!interrupted) frontier.finishRun(runId);
+    if (!interrupted) {
+      frontier.finishRun(runId);
+      frontier.pruneFinishedRuns(FRONTIER_RUNS_KEPT);
+    }
     await opts.archive.finishRun(runId, summary);
     opts.logger.info(
       { event: "summary", ...summary, this_process_ms: Date.now() - started },

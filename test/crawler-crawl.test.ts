@@ -280,6 +280,7 @@ describe("crawl of the farm", () => {
       extract: false,
     });
     expect(again.summary.runId).toBeGreaterThan(first.summary.runId);
+    expect(frontier(first.summary.runId).length).toBeGreaterThan(0); // earlier runs' rows are kept (up to 5)
     expect(again.summary.resumed).toBe(false);
     const trsLists = farm.log.filter(
       (r) => r.host === "farm-trs.gov.cn" && r.path.includes("/xxgk/ndbg/index"),

@@ -117,6 +117,24 @@ export class FrontierStore {
     ).run(runId, startedAt, JSON.stringify(options));
   }
 
+  /**
+   * Drops the frontier rows of finished runs but the last `keep`: the fetches table is the history;
+   * the frontier only has to make a run resumable and explainable afterwards.
+   */
+  pruneFinishedRuns(keep: number): number {
+    return this.db.transaction(() => {
+      const old = this.stmt(
+        "SELECT run_id FROM crawl_frontier_runs WHERE state = 'finished' ORDER BY run_id DESC LIMIT -1 OFFSET ?",
+      ).all(keep) as { run_id: number }[];
+      let removed = 0;
+      for (const { run_id } of old) {
+        removed += this.stmt("DELETE FROM crawl_frontier WHERE run_id = ?").run(run_id).changes;
+        this.stmt("DELETE FROM crawl_frontier_runs WHERE run_id = ?").run(run_id);
+      }
+      return removed;
+    })();
+  }
+
   finishRun(runId: number): void {
     this.stmt("UPDATE crawl_frontier_runs SET state = 'finished', finished_at = ? WHERE run_id = ?").run(
       new Date().toISOString(),
