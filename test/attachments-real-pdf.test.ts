@@ -109,6 +109,12 @@ describe("PDF tables without rulings (positions only)", () => {
     );
     const cmp = compareRecord(v.record, exp);
     expect(cmp.wrong, "wrong values").toEqual([]);
+    // Not everything yet (Table 3's stacked header, some wrapped labels), but most of the report.
+    expect(cmp.right).toBeGreaterThanOrEqual(110);
+    const t2 = htmlTables(v.html!).find((t) => t.some((row) => row.some((c) => c.includes("本年新收"))))!;
+    const needs = t2.find((row) => row.some((c) => c.includes("没有现成信息需要另行制作")))!;
+    expect(needs).toContain("（四）无法提供");
+    expect(needs.slice(-7)).toEqual(["0", "1", "0", "0", "0", "0", "1"]);
     const t1 = htmlTables(v.html!).find((t) => t.some((row) => row.includes("本年制发件数")))!;
     expect(t1.find((row) => row[0] === "行政规范性文件")).toEqual(["行政规范性文件", "3", "2", "14"]);
     for (const key of [

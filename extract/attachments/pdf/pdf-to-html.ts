@@ -266,7 +266,7 @@ export function positionedPagesToHtml(
 ): { html: string; text: string } {
   const blocks: Block[] = [];
   const allLines: TextLine[] = [];
-  for (const page of pages) {
+  const perPage = pages.map((page) => {
     const tables = findLatticeTables(page.index, page.rulings, page.glyphs);
     const inTable = new Set(tables.flatMap((t) => t.cells.flatMap((c) => c.glyphs)));
     const lines = glyphLines(
@@ -276,15 +276,33 @@ export function positionedPagesToHtml(
       const nearEdge = l.y < page.height * 0.1 || l.y > page.height * 0.92;
       return !(nearEdge && PAGE_NUMBER.test(l.text));
     });
-    // Tables without rulings, found among the lines the ruled tables left.
-    const streams = findStreamTables(lines);
-    const inStream = new Set(streams.flatMap((t) => [...t.lines]));
+    return { page, tables, lines };
+  });
+  // Tables without rulings, found among the lines the ruled tables left. Pages are stacked into one
+  // column (each page's first line just below the last line before it) so a table broken by a page
+  // break is found whole.
+  const virtual = new Map<TextLine, TextLine>();
+  let floor: number | null = null;
+  for (const { lines } of perPage) {
+    if (!lines.length) continue;
+    const offset: number = floor === null ? 0 : floor - lines[0]!.size * 1.6 - lines[0]!.y;
+    for (const l of lines) virtual.set({ ...l, y: l.y + offset }, l);
+    floor = lines[lines.length - 1]!.y + offset;
+  }
+  const streams = findStreamTables([...virtual.keys()]).map((t) => {
+    const real = [...t.lines].map((l) => virtual.get(l)!);
+    return { ...t, real, page: real[0]!.page, top: real[0]!.y + real[0]!.size };
+  });
+  const inStream = new Set(streams.flatMap((t) => t.real));
+  for (const { page, tables, lines } of perPage) {
     const prose = lines.filter((l) => !inStream.has(l));
     allLines.push(...prose);
     const pageBlocks: Block[] = [
       ...prose.map((line): Block => ({ kind: "line", line, top: line.y + line.size })),
       ...tables.map((t): Block => ({ kind: "table", table: toModel(t), top: t.top, bottom: t.bottom })),
-      ...streams.map((t): Block => ({ kind: "table", table: t.table, top: t.top, bottom: t.bottom })),
+      ...streams
+        .filter((t) => t.page === page.index)
+        .map((t): Block => ({ kind: "table", table: t.table, top: t.top, bottom: t.bottom })),
     ].sort((a, b) => b.top - a.top);
     const first = pageBlocks[0];
     const last = blocks[blocks.length - 1];

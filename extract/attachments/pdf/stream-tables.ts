@@ -103,11 +103,13 @@ export function findStreamTables(lines: TextLine[]): StreamTable[] {
         end = j;
         continue;
       }
-      const nextValue = rows.slice(j + 1, j + 4).some((r) => r.firstValue >= 0);
+      const nextValue = rows.slice(j + 1, j + 7).some((r) => r.firstValue >= 0);
       if (!nextValue) break;
     }
     const valueRows = rows.slice(i, end + 1).filter((r) => r.firstValue >= 0);
-    if (valueRows.length < 2) {
+    // A list of lines ending in one number each (Page 1, Page 2…) is not a table: some row must
+    // carry two numbers or more.
+    if (valueRows.length < 2 || !valueRows.some((r) => r.segs.length - r.firstValue >= 2)) {
       i = end + 1;
       continue;
     }
@@ -199,59 +201,129 @@ function buildTable(header: RowLine[], body: RowLine[]): (TableModel & { xs: num
     row++;
   }
 
-  // Body: each value row is a row; label-only lines join the nearer value row, except lines left
-  // of the row labels (group labels such as (三)不予公开), which become rows of their own.
+  // Body. Label text left of the numbers is split by x: row labels (item column, or full width)
+  // and group labels standing in a narrower column to their left ((三)/不予公/开, broken over lines).
   const valueIdx = body.map((r, k) => (r.firstValue >= 0 ? k : -1)).filter((k) => k >= 0);
-  const labelX = Math.min(...body.filter((r) => r.firstValue > 0).map((r) => r.segs[r.firstValue - 1]!.x0));
-  const extra = new Map<number, { above: string[]; below: string[] }>();
-  const groupRows = new Map<number, Segment[][]>();
-  body.forEach((r, k) => {
-    if (r.firstValue >= 0) return;
-    const text = r.segs.map((s) => s.text).join("");
-    const nearest = Math.min(...valueIdx.map((v) => Math.abs(body[v]!.line.y - r.line.y)));
-    if (r.line.x0 < labelX - size * 1.5 || r.segs.length > 1 || nearest > size * 1.6) {
-      const at = valueIdx.find((v) => v > k) ?? valueIdx[valueIdx.length - 1]!;
-      groupRows.set(at, [...(groupRows.get(at) ?? []), segments(r.line, true)]);
-      return;
+  const ITEM = /^\d+[.、．]/;
+  const labelPieces = body.flatMap((r, k) =>
+    (r.firstValue >= 0
+      ? r.segs.slice(0, r.firstValue)
+      : r.segs.every((x) => x.x1 <= labelRight)
+        ? r.segs
+        : []
+    ).map((seg) => ({ seg, k, y: r.line.y })),
+  );
+  const itemXs = labelPieces.filter((p) => ITEM.test(p.seg.text)).map((p) => p.seg.x0);
+  const itemX = itemXs.length >= 2 ? Math.min(...itemXs) : null;
+  type Side = "own" | "left";
+  const sideOf = (seg: Segment): Side =>
+    itemX === null || seg.x0 >= itemX - size * 0.5 || seg.x1 > itemX + size ? "own" : "left";
+  const rowY = (v: number) => body[v]!.line.y;
+  const nearestRow = (y: number, preferBelow: boolean) => {
+    let best = valueIdx[0]!;
+    for (const v of valueIdx) {
+      const d = Math.abs(rowY(v) - y);
+      const bd = Math.abs(rowY(best) - y);
+      if (d < bd - 0.5 || (Math.abs(d - bd) <= 0.5 && preferBelow && rowY(v) < rowY(best))) best = v;
     }
-    const after = valueIdx.find((v) => v > k);
-    const before = [...valueIdx].reverse().find((v) => v < k);
-    const dy = (v: number | undefined) => (v === undefined ? Infinity : Math.abs(body[v]!.line.y - r.line.y));
-    const target = dy(before) <= dy(after) ? before! : after!;
-    const e = extra.get(target) ?? { above: [], below: [] };
-    if (target === before) e.below.push(text);
-    else e.above.push(text);
-    extra.set(target, e);
+    return best;
+  };
+  const ownText = new Map<number, { y: number; text: string }[]>();
+  const leftPieces: { y: number; text: string }[] = [];
+  const captions = new Map<number, Segment[][]>();
+  body.forEach((r, k) => {
+    if (r.firstValue < 0) {
+      const nearest = Math.min(...valueIdx.map((v) => Math.abs(rowY(v) - r.line.y)));
+      const header = r.segs.some((x) => x.x1 > labelRight);
+      const allOwn = r.segs.every((x) => sideOf(x) === "own");
+      if (
+        header ||
+        (allOwn && nearest > size * 1.6) ||
+        (itemX === null && r.line.x0 < labelRight - size * 20)
+      ) {
+        // A label row inside the table (第二十条第（五）项, 信息内容 | 本年处理决定数量).
+        const at = valueIdx.find((v) => v > k) ?? valueIdx[valueIdx.length - 1]!;
+        captions.set(at, [...(captions.get(at) ?? []), segments(r.line, true)]);
+        return;
+      }
+    }
+    const own = r.firstValue >= 0 ? r.segs.slice(0, r.firstValue) : r.segs;
+    for (const seg of own) {
+      if (sideOf(seg) === "left") {
+        leftPieces.push({ y: r.line.y, text: seg.text });
+        continue;
+      }
+      // The start of a label (1. / (二)) belongs to the row at or below it; a continuation to the nearer.
+      const target =
+        r.firstValue >= 0 ? k : nearestRow(r.line.y, ITEM.test(seg.text) || /^[（(]/.test(seg.text));
+      ownText.set(target, [...(ownText.get(target) ?? []), { y: r.line.y, text: seg.text }]);
+    }
   });
+  const labelOf = (v: number) =>
+    (ownText.get(v) ?? [])
+      .sort((a, b) => b.y - a.y)
+      .map((p) => p.text)
+      .join("");
+  // Groups: runs of rows numbered 1., 2., … (numbering restarts at each group).
+  const groups: { rows: number[]; top: number; bottom: number; text: string }[] = [];
+  for (let n = 0; n < valueIdx.length; n++) {
+    const label = labelOf(valueIdx[n]!);
+    const last = groups[groups.length - 1];
+    if (/^1[.、．]/.test(label)) groups.push({ rows: [valueIdx[n]!], top: 0, bottom: 0, text: "" });
+    else if (ITEM.test(label) && last && last.rows[last.rows.length - 1] === valueIdx[n - 1])
+      last.rows.push(valueIdx[n]!);
+  }
+  for (const g of groups) {
+    const i0 = valueIdx.indexOf(g.rows[0]!);
+    const i1 = valueIdx.indexOf(g.rows[g.rows.length - 1]!);
+    const prev = valueIdx[i0 - 1];
+    const next = valueIdx[i1 + 1];
+    g.top = prev === undefined ? Infinity : (rowY(prev) + rowY(g.rows[0]!)) / 2;
+    g.bottom = next === undefined ? -Infinity : (rowY(next) + rowY(g.rows[g.rows.length - 1]!)) / 2;
+  }
+  const prefix = new Map<number, string>();
+  for (const p of leftPieces.sort((a, b) => b.y - a.y)) {
+    const g = groups.find((x) => p.y < x.top && p.y > x.bottom);
+    if (g) g.text += p.text;
+    else {
+      const v = nearestRow(p.y, false);
+      prefix.set(v, (prefix.get(v) ?? "") + p.text);
+    }
+  }
+  const L = groups.length || prefix.size ? 2 : 1;
+  const shift = L - 1;
+  if (shift) {
+    // Header and captions were laid out for one label column: widen it.
+    for (const c of cells) {
+      if (c.col === 0) c.colspan += c.colspan === cols ? shift : shift;
+      else c.col += shift;
+    }
+  }
+  const width = cols + shift;
   for (const v of valueIdx) {
-    for (const segs of groupRows.get(v) ?? []) {
-      // A label row inside the table (第二十条第（五）项, or 信息内容 | 本年处理决定数量): label part
-      // in column 0, the rest under the value columns it stands over.
+    for (const segs of captions.get(v) ?? []) {
       const byCol = new Map<number, string>();
       for (const s of segs) {
         const over = centres.findIndex((c) => c >= s.x0 && c <= s.x1);
-        const col = segs.length === 1 || s.x1 <= labelRight ? 0 : over >= 0 ? over + 1 : colOf(s);
+        const col = segs.length === 1 || s.x1 <= labelRight ? 0 : over >= 0 ? over + L : colOf(s) + shift;
         byCol.set(col, (byCol.get(col) ?? "") + s.text);
       }
-      for (const [col, text] of byCol) cells.push({ row, col, rowspan: 1, colspan: 1, text });
+      for (const [col, text] of byCol) cells.push({ row, col, rowspan: 1, colspan: col === 0 ? L : 1, text });
       row++;
     }
     const r = body[v]!;
-    const e = extra.get(v);
-    const own = r.segs
-      .slice(0, r.firstValue)
-      .map((s) => s.text)
-      .join("");
-    cells.push({
-      row,
-      col: 0,
-      rowspan: 1,
-      colspan: 1,
-      text: [...(e?.above ?? []), own, ...(e?.below ?? [])].join(""),
-    });
+    const g = groups.find((x) => x.rows.includes(v));
+    const own = labelOf(v);
+    if (g) {
+      if (g.rows[0] === v) cells.push({ row, col: 0, rowspan: g.rows.length, colspan: 1, text: g.text });
+      cells.push({ row, col: 1, rowspan: 1, colspan: 1, text: own });
+    } else if (prefix.has(v)) {
+      cells.push({ row, col: 0, rowspan: 1, colspan: 1, text: prefix.get(v)! });
+      cells.push({ row, col: 1, rowspan: 1, colspan: 1, text: own });
+    } else cells.push({ row, col: 0, rowspan: 1, colspan: L, text: own });
     const taken = new Set<number>();
     for (const s of r.segs.slice(r.firstValue)) {
-      const col = colOf(s);
+      const col = colOf(s) + shift;
       if (taken.has(col)) return null; // two numbers in one column: the columns are not certain
       taken.add(col);
       cells.push({ row, col, rowspan: 1, colspan: 1, text: s.text });
@@ -259,5 +331,5 @@ function buildTable(header: RowLine[], body: RowLine[]): (TableModel & { xs: num
     row++;
   }
   const xs = [Math.min(...body.map((r) => r.line.x0)), ...centres, Math.max(...body.map((r) => r.line.x1))];
-  return { rows: row, cols, cells, xs, ragged: true };
+  return { rows: row, cols: width, cells, xs, ragged: true };
 }
