@@ -144,6 +144,22 @@ describe("pagination adapters", () => {
     );
     expect(p1.nextPages).toEqual(["http://farm-gkmlpt.gov.cn/gkmlpt/api/all/2666?page=2"]);
     expect(p1.reportLinks).toHaveLength(2);
+    const noSize = siteSchema.parse({ ...gk, pagination: { style: "gkmlpt_json", params: { catId: 2666 } } });
+    const arts = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ title: `x${i}`, url: `/c/${i}.html` }));
+    const page = (n: number, count: number, total: number) =>
+      PAGINATION_ADAPTERS.gkmlpt_json.parseList(
+        {
+          url: `http://farm-gkmlpt.gov.cn/gkmlpt/api/all/2666?page=${n}`,
+          text: JSON.stringify({ articles: arts(count), total }),
+          pageIndex: n - 1,
+        },
+        noSize,
+      ).nextPages;
+    expect(page(1, 20, 45)).toEqual(["http://farm-gkmlpt.gov.cn/gkmlpt/api/all/2666?page=2"]);
+    expect(page(3, 5, 45)).toEqual(["http://farm-gkmlpt.gov.cn/gkmlpt/api/all/2666?page=4"]); // one extra request…
+    expect(page(4, 0, 45)).toEqual([]); // …that comes back empty and stops
+    expect(page(1, 20, 20)).toEqual([]);
     expect(
       PAGINATION_ADAPTERS.gkmlpt_json.parseList(
         { url: "http://farm-gkmlpt.gov.cn/x?page=1", text: "<html>", pageIndex: 0 },

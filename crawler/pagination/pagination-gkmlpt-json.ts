@@ -33,7 +33,9 @@ export const gkmlptJson: PaginationAdapter = {
       if (url && isReportTitle(a.title)) reportLinks.push({ url, title: a.title });
     }
     const n = Number(new URL(page.url).searchParams.get("page") ?? 1);
-    const perPage = Number(site.pagination.params.perpage ?? 100);
+    // The page size is the registry's perpage, else what this page holds (a full page, unless it is the
+    // last; then at most one extra request comes back empty and stops).
+    const perPage = Number(site.pagination.params.perpage ?? parsed.articles.length);
     const more = parsed.articles.length > 0 && n * perPage < parsed.total;
     return { reportLinks, nextPages: more ? [pageUrl(site, n + 1)] : [] };
   },
