@@ -109,7 +109,9 @@ export function findStreamTables(lines: TextLine[]): StreamTable[] {
     const valueRows = rows.slice(i, end + 1).filter((r) => r.firstValue >= 0);
     // A list of lines ending in one number each (Page 1, Page 2…) is not a table: some row must
     // carry two numbers or more.
-    if (valueRows.length < 2 || !valueRows.some((r) => r.segs.length - r.firstValue >= 2)) {
+    const widest = Math.max(...valueRows.map((r) => r.segs.length - r.firstValue));
+    // One row of many numbers (the review/litigation table) is a table on its own.
+    if ((valueRows.length < 2 && widest < 5) || widest < 2) {
       i = end + 1;
       continue;
     }
@@ -247,7 +249,7 @@ function buildTable(header: RowLine[], body: RowLine[]): (TableModel & { xs: num
         return;
       }
     }
-    const own = r.firstValue >= 0 ? r.segs.slice(0, r.firstValue) : r.segs;
+    const own = r.firstValue >= 0 ? r.segs.slice(0, r.firstValue) : segments(r.line, true);
     for (const seg of own) {
       if (sideOf(seg) === "left") {
         leftPieces.push({ y: r.line.y, text: seg.text });
@@ -331,5 +333,10 @@ function buildTable(header: RowLine[], body: RowLine[]): (TableModel & { xs: num
     row++;
   }
   const xs = [Math.min(...body.map((r) => r.line.x0)), ...centres, Math.max(...body.map((r) => r.line.x1))];
+  // No row labels at all (the review/litigation table): no label column.
+  if (cells.every((c) => c.col > 0 || (c.text === "" && c.colspan === 1))) {
+    const kept = cells.filter((c) => c.col > 0).map((c) => ({ ...c, col: c.col - 1 }));
+    return { rows: row, cols: width - 1, cells: kept, xs: xs.slice(1), ragged: true };
+  }
   return { rows: row, cols: width, cells, xs, ragged: true };
 }
