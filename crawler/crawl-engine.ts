@@ -1,6 +1,7 @@
 // Runs a crawl: takes the run lock, resumes or starts a run, leases frontier items one per host,
 // fetches them politely, saves every exchange through the archive port and returns the per-site summary.
 import { createHash } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import Database from "better-sqlite3";
 import type { Logger } from "pino";
 import { NianbaoError } from "../core/errors.ts";
@@ -328,6 +329,8 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
   // The crawl stops on the caller's signal (Ctrl-C) or on its own when storage fails (disk full,
   // database locked): every wait and request listens to this one.
   const stop = new AbortController();
+  // Every waiting request listens to it (hundreds at once with many hosts): that is expected, not a leak.
+  setMaxListeners(0, stop.signal);
   const onCallerAbort = () => stop.abort();
   if (opts.signal?.aborted) stop.abort();
   opts.signal?.addEventListener("abort", onCallerAbort);
