@@ -62,6 +62,8 @@ interface RowLine {
   segs: Segment[];
   /** Index of the first value segment, or -1 when the line holds no trailing values. */
   firstValue: number;
+  /** Only one or two numbers and nothing else: may continue a table, never start one. */
+  lone: boolean;
 }
 
 function analyse(line: TextLine): RowLine {
@@ -69,8 +71,9 @@ function analyse(line: TextLine): RowLine {
   let k = segs.length;
   while (k > 0 && VALUE.test(segs[k - 1]!.text.replace(/\s/g, ""))) k--;
   const values = segs.length - k;
-  const numeric = values >= 1 && (k >= 1 || values >= 3) && segs.length >= 2;
-  return { line, segs, firstValue: numeric ? k : -1 };
+  // A line of one or two bare numbers is a row only inside a table (a label wrapped around it).
+  const lone = k === 0 && values < 3;
+  return { line, segs, firstValue: values >= 1 ? k : -1, lone };
 }
 
 function cluster(centres: number[], tolerance: number): number[] {
@@ -90,7 +93,7 @@ export function findStreamTables(lines: TextLine[]): StreamTable[] {
   const tables: StreamTable[] = [];
   let i = 0;
   while (i < rows.length) {
-    if (rows[i]!.firstValue < 0) {
+    if (rows[i]!.firstValue < 0 || rows[i]!.lone) {
       i++;
       continue;
     }
