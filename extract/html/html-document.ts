@@ -22,33 +22,35 @@ function attr(el: Element, name: string): string {
 }
 
 function findContentRoot(root: AnyNode): Element | null {
-  let best: Element | null = null;
-  const visit = (node: AnyNode) => {
-    if (best) return;
+  // Iterative depth-first search in document order: pages nest tags 100,000 deep in hostile cases.
+  const stack: AnyNode[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
     if (!isTag(node)) {
-      if (node.type === "root") for (const c of (node as unknown as Element).children) visit(c);
-      return;
+      if (node.type === "root") pushChildren(stack, node as unknown as Element);
+      continue;
     }
-    if (SKIP.has(node.name)) return;
+    if (SKIP.has(node.name)) continue;
     for (const hint of CONTENT_HINTS) {
-      if (hint.value.test(attr(node, hint.attr))) {
-        if (textLength(node) > 200) {
-          best = node;
-          return;
-        }
-      }
+      if (hint.value.test(attr(node, hint.attr)) && textLength(node) > 200) return node;
     }
-    for (const c of node.children) visit(c);
-  };
-  visit(root);
-  return best;
+    pushChildren(stack, node);
+  }
+  return null;
 }
 
-function textLength(node: AnyNode): number {
-  if (isText(node)) return node.data.trim().length;
-  if (!isTag(node) || SKIP.has(node.name)) return 0;
+function pushChildren(stack: unknown[], node: Element) {
+  for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+}
+
+function textLength(root: AnyNode): number {
   let n = 0;
-  for (const c of node.children) n += textLength(c);
+  const stack: AnyNode[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (isText(node)) n += node.data.trim().length;
+    else if (isTag(node) && !SKIP.has(node.name)) pushChildren(stack, node);
+  }
   return n;
 }
 
@@ -64,11 +66,14 @@ function hasNestedTable(table: Element): boolean {
 }
 
 /** Cell text: all inner text joined with no separator (Word splits labels and digits over spans). */
-function cellText(node: AnyNode): string {
-  if (isText(node)) return node.data;
-  if (!isTag(node) || SKIP.has(node.name)) return "";
+function cellText(root: AnyNode): string {
   let s = "";
-  for (const c of node.children) s += cellText(c);
+  const stack: AnyNode[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (isText(node)) s += node.data;
+    else if (isTag(node) && !SKIP.has(node.name)) pushChildren(stack, node);
+  }
   return s;
 }
 
@@ -80,12 +85,13 @@ function decodeSpan(v: string): number {
 /** Expands a data table into a grid, copying rowspan/colspan cells into the slots they cover. */
 export function tableToGrid(table: Element): GridCell[][] {
   const rows: Element[] = [];
-  const collect = (n: AnyNode) => {
-    if (!isTag(n)) return;
+  const stack: AnyNode[] = [table];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (!isTag(n)) continue;
     if (n.name === "tr") rows.push(n);
-    else if (n.name !== "table" || n === table) for (const c of n.children) collect(c);
-  };
-  collect(table);
+    else if (n.name !== "table" || n === table) pushChildren(stack, n);
+  }
   const grid: GridCell[][] = [];
   const pending: (GridCell & { left: number })[][] = []; // rowspan carry-overs per row
   rows.forEach((tr, r) => {
@@ -144,49 +150,68 @@ function flush(w: Walker) {
   w.current = "";
 }
 
-function walk(node: AnyNode, w: Walker) {
-  if (isText(node)) {
-    w.current += node.data;
-    return;
+const BLOCK_END = { blockEnd: true } as const;
+
+function isBlockEnd(n: AnyNode | typeof BLOCK_END): n is typeof BLOCK_END {
+  return n === BLOCK_END;
+}
+
+/** Iterative walk (no recursion: hostile pages nest 100,000 deep) emitting lines and tables in order. */
+function walk(root: AnyNode, w: Walker) {
+  const stack: (AnyNode | typeof BLOCK_END)[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (isBlockEnd(node)) {
+      flush(w);
+      continue;
+    }
+    if (isText(node)) {
+      w.current += node.data;
+      continue;
+    }
+    if (!isTag(node)) {
+      if (node.type === "root") pushChildren(stack, node as unknown as Element);
+      continue;
+    }
+    const name = node.name;
+    if (SKIP.has(name)) continue;
+    if (name === "table" && !hasNestedTable(node)) {
+      flush(w);
+      emitTable(node, w);
+      continue;
+    }
+    const block = BLOCK.has(name);
+    if (block) flush(w);
+    if (name === "br") continue;
+    if (block) stack.push(BLOCK_END);
+    pushChildren(stack, node);
   }
-  if (!isTag(node)) {
-    if (node.type === "root") for (const c of (node as unknown as Element).children) walk(c, w);
-    return;
-  }
-  const name = node.name;
-  if (SKIP.has(name)) return;
-  if (name === "table" && !hasNestedTable(node)) {
-    flush(w);
-    const grid = tableToGrid(node);
-    if (!looksStatistical(grid)) {
-      // A layout or metadata table (文号：… 发布日期：…): its cells are lines, "label：" joined to its value.
-      for (const row of grid) {
-        let pending = "";
-        for (const c of row) {
-          if (c.spannedFrom || !c.text) continue;
-          if (/[:：]$/.test(c.text)) {
-            if (pending) w.lines.push(pending);
-            pending = c.text;
-          } else {
-            w.lines.push(pending + c.text);
-            pending = "";
-          }
+}
+
+function emitTable(node: Element, w: Walker) {
+  const grid = tableToGrid(node);
+  if (!looksStatistical(grid)) {
+    // A layout or metadata table (文号：… 发布日期：…): its cells are lines, "label：" joined to its value.
+    for (const row of grid) {
+      let pending = "";
+      for (const c of row) {
+        if (c.spannedFrom || !c.text) continue;
+        if (/[:：]$/.test(c.text)) {
+          if (pending) w.lines.push(pending);
+          pending = c.text;
+        } else {
+          w.lines.push(pending + c.text);
+          pending = "";
         }
-        if (pending) w.lines.push(pending);
       }
-      return;
-    }
-    if (grid.length) {
-      w.tables.push({ source: "html", rows: grid, positional: true, lineIndex: w.lines.length });
-      w.lines.push({ table: w.tables.length - 1 });
+      if (pending) w.lines.push(pending);
     }
     return;
   }
-  const block = BLOCK.has(name);
-  if (block) flush(w);
-  if (name === "br") return;
-  for (const c of node.children) walk(c, w);
-  if (block) flush(w);
+  if (grid.length) {
+    w.tables.push({ source: "html", rows: grid, positional: true, lineIndex: w.lines.length });
+    w.lines.push({ table: w.tables.length - 1 });
+  }
 }
 
 function collectMeta(root: AnyNode, meta: Record<string, string>) {
