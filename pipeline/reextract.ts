@@ -37,6 +37,9 @@ export interface ReportChange {
 
 export interface ReextractSummary {
   pages: number;
+  /** Report pages and attachments archived without a report (crawled with --no-extract, or an older
+   * extractor failed on or rejected them), extracted now; those still not a report are counted here. */
+  notReports: number;
   changed: number;
   unchanged: number;
   /** Pages whose stored body is missing (should not happen; listed rather than fatal). */
@@ -92,6 +95,55 @@ async function extractStored(
   });
 }
 
+/** What a page without a report is compared against: every value shows as added. */
+const EMPTY_DIGEST: VersionDigest = {
+  agency: null,
+  report_year: null,
+  template: "",
+  is_annual_report: false,
+  values: {},
+  failed_checks: [],
+  flags: [],
+};
+
+interface UnreportedFetch {
+  versionId: null;
+  fetchId: number;
+  sha256: string;
+  sourceUrl: string;
+  contentType: string | null;
+  siteSlug: string | null;
+}
+
+/**
+ * The latest archived body of each URL that holds no report yet and may be one: imported files, and
+ * fetches the crawl frontier marked as report pages or attachments (list pages are left out). This
+ * query reads both the store's and the crawler's tables, which is why it lives in the pipeline.
+ */
+function fetchesWithoutReport(store: Store): UnreportedFetch[] {
+  const { db } = store;
+  const hasFrontier =
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'crawl_frontier'").get() !==
+    undefined;
+  const crawled = hasFrontier
+    ? `OR (f.outcome = 'ok' AND EXISTS (SELECT 1 FROM crawl_frontier c
+            WHERE c.url = f.url AND c.kind IN ('report', 'attachment')))`
+    : "";
+  return db
+    .prepare(
+      `SELECT NULL AS versionId, f.id AS fetchId, f.sha256 AS sha256,
+              COALESCE(f.final_url, f.url) AS sourceUrl, f.content_type AS contentType, f.site_slug AS siteSlug
+       FROM fetches f
+       WHERE f.sha256 IS NOT NULL
+         AND f.id = (SELECT MAX(g.id) FROM fetches g WHERE g.url = f.url AND g.sha256 IS NOT NULL)
+         AND (f.outcome = 'imported' ${crawled})
+         AND NOT EXISTS (SELECT 1 FROM report_versions v
+                         WHERE v.source_url = COALESCE(f.final_url, f.url) OR v.fetch_id = f.id)
+       ORDER BY f.id`,
+    )
+    .all() as UnreportedFetch[];
+}
+
 export async function reextractAll(
   store: Store,
   onReport?: (change: ReportChange, index: number, total: number) => void,
@@ -100,13 +152,17 @@ export async function reextractAll(
   const pages = storedPages(db);
   const summary: ReextractSummary = {
     pages: pages.length,
+    notReports: 0,
     changed: 0,
     unchanged: 0,
     missing: [],
     failed: [],
     changes: [],
   };
-  for (const [i, p] of pages.entries()) {
+  const unreported = fetchesWithoutReport(store);
+  summary.pages += unreported.length;
+  const total = summary.pages;
+  for (const [i, p] of [...pages, ...unreported].entries()) {
     const bytes = getBody(db, p.sha256);
     if (!bytes) {
       summary.missing.push(p.sourceUrl);
@@ -120,8 +176,12 @@ export async function reextractAll(
       summary.failed.push({ sourceUrl: p.sourceUrl, message: (err as Error).message });
       continue;
     }
+    if (p.versionId === null && !record.is_annual_report) {
+      summary.notReports++;
+      continue;
+    }
     try {
-      const before = versionDigest(db, p.versionId);
+      const before = p.versionId === null ? null : versionDigest(db, p.versionId);
       const saved = saveReport(db, {
         record,
         sourceUrl: p.sourceUrl,
@@ -140,11 +200,11 @@ export async function reextractAll(
         status: saved.status,
         agency: record.agency,
         report_year: record.report_year,
-        ...diffDigests(before, after),
+        ...diffDigests(before ?? EMPTY_DIGEST, after),
       };
       summary.changed++;
       summary.changes.push(change);
-      onReport?.(change, i, pages.length);
+      onReport?.(change, i, total);
     } catch (err) {
       throw toStoreError(err, store.path);
     }
