@@ -50,7 +50,9 @@ export function charsetFromMeta(bytes: Uint8Array): string | null {
   const m =
     /<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)/i.exec(head) ??
     /<meta[^>]+content\s*=\s*["'][^"']*charset=([\w.:-]+)/i.exec(head);
-  return m ? normaliseCharset(m[1]) : null;
+  const enc = m ? normaliseCharset(m[1]) : null;
+  // A <meta> readable as ASCII is not in UTF-16 whatever it says (the HTML spec reads it as UTF-8).
+  return enc === "utf-16le" || enc === "utf-16be" ? "utf-8" : enc;
 }
 
 function strictUtf8(bytes: Uint8Array): string | null {
@@ -95,11 +97,18 @@ export function decodeBody(bytes: Uint8Array, contentType?: string | null): Deco
     if (enc === "gb18030" && bytes.some((b) => b >= 0x80)) {
       const utf8 = strictUtf8(bytes);
       if (utf8 !== null) {
-        return { text: utf8, encoding: "utf-8", source: "utf8-strict", replacementCount: 0 };
+        return {
+          text: utf8,
+          encoding: "utf-8",
+          source: "utf8-strict",
+          replacementCount: countReplacement(utf8),
+        };
       }
     }
     const d = decodeWith(bytes, enc, source);
     if (!looksWrong(d)) return d;
+    // Valid UTF-8 under a UTF-8 label: its U+FFFD (a portal's old mojibake, 锟斤拷) are in the text itself.
+    if (enc === "utf-8" && strictUtf8(bytes) !== null) return d;
     // A wrong label is common on these portals: try the other candidate before giving up on it.
     const other = enc === "utf-8" ? "gb18030" : "utf-8";
     const alt = decodeWith(bytes, other, "fallback");
@@ -107,7 +116,7 @@ export function decodeBody(bytes: Uint8Array, contentType?: string | null): Deco
   }
   try {
     const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return { text, encoding: "utf-8", source: "utf8-strict", replacementCount: 0 };
+    return { text, encoding: "utf-8", source: "utf8-strict", replacementCount: countReplacement(text) };
   } catch {
     return decodeWith(bytes, "gb18030", "fallback");
   }
