@@ -1,6 +1,6 @@
 // Opens (or creates) a nianbao SQLite file: refuses foreign or newer files, applies migrations,
 // turns on WAL and foreign keys. Every other store module takes the handle this returns.
-import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
 import { NianbaoError } from "../core/errors.ts";
 import { MIGRATIONS, NIANBAO_APPLICATION_ID, SCHEMA_VERSION } from "./schema-migrations.ts";
@@ -129,6 +129,63 @@ function connect(path: string, opts: OpenStoreOptions, readonly: boolean): Store
   }
 }
 
+/** Beyond this size a read-only-media copy in memory would be too costly; the user copies the file instead. */
+const MAX_IN_MEMORY_COPY = 2 * 1024 ** 3;
+
+/**
+ * A WAL database on read-only media (a DVD, a read-only share, a snapshot) cannot be opened in place:
+ * SQLite must create its -shm file beside it, and better-sqlite3 has no `immutable` URI. Nobody can
+ * write such a file, so reading a copy in memory is exact, unless a -wal file holds changes not yet in
+ * the main file: those would be lost, so that case is refused.
+ */
+function connectInMemoryCopy(path: string): StoreDb {
+  const wal = `${path}-wal`;
+  if (existsSync(wal) && statSync(wal).size > 0) {
+    throw new NianbaoError(
+      "database_readonly",
+      `${path} is on read-only media and its ${wal} holds changes not yet written into it`,
+      "copy the .sqlite file together with its -wal file to a writable folder and open the copy",
+    );
+  }
+  if (statSync(path).size > MAX_IN_MEMORY_COPY) {
+    throw new NianbaoError(
+      "database_readonly",
+      `${path} is on read-only media and too large to read from a copy in memory`,
+      "copy it to a writable folder and open the copy",
+    );
+  }
+  const bytes = readFileSync(path);
+  // Header bytes 18–19 say "WAL"; the in-memory copy has no WAL, so mark it a rollback-journal file.
+  bytes[18] = 1;
+  bytes[19] = 1;
+  const db = new Database(bytes, { readonly: true });
+  try {
+    if (identify(db, path) < SCHEMA_VERSION) {
+      throw new NianbaoError(
+        "database_readonly",
+        `${path} is on read-only media and was written by an older nianbao; it must be upgraded before reading`,
+        "copy it to a writable folder and open the copy (nianbao upgrades it on open)",
+      );
+    }
+    db.pragma("foreign_keys = ON");
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function isWalFile(path: string): boolean {
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(2);
+    readSync(fd, buf, 0, 2, 18);
+    return buf[0] === 2 && buf[1] === 2;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Opens the database at `path`, creating and migrating it unless told not to. */
 export function openStore(path: string, opts: OpenStoreOptions = {}): Store {
   checkFile(path, Boolean(opts.mustExist || opts.readonly));
@@ -136,7 +193,19 @@ export function openStore(path: string, opts: OpenStoreOptions = {}): Store {
   try {
     db = connect(path, opts, Boolean(opts.readonly));
   } catch (err) {
-    throw toStoreError(err, path);
+    const mapped = toStoreError(err, path);
+    if (
+      !opts.readonly ||
+      !(mapped instanceof NianbaoError) ||
+      mapped.code !== "database_readonly" ||
+      !isWalFile(path)
+    )
+      throw mapped;
+    try {
+      db = connectInMemoryCopy(path);
+    } catch (err2) {
+      throw toStoreError(err2, path);
+    }
   }
   return {
     db,

@@ -145,14 +145,20 @@ function readOnlyPlace(
   const mountPoint = join(dir, name);
   mkdirSync(mountPoint);
   if (process.getuid?.() === 0) {
+    const umount = () => execFileSync("umount", [mountPoint], { stdio: "ignore" });
     try {
       execFileSync("mount", ["-t", "tmpfs", "-o", "size=8m", "tmpfs", mountPoint], { stdio: "ignore" });
+    } catch {
+      return null; // no mount rights
+    }
+    try {
       prepare(mountPoint);
       execFileSync("mount", ["-o", "remount,ro", mountPoint], { stdio: "ignore" });
-      return { path: mountPoint, cleanup: () => execFileSync("umount", [mountPoint], { stdio: "ignore" }) };
-    } catch {
-      return null;
+    } catch (err) {
+      umount();
+      throw err;
     }
+    return { path: mountPoint, cleanup: umount };
   }
   prepare(mountPoint);
   for (const f of readdirSync(mountPoint)) chmodSync(join(mountPoint, f), 0o444);
@@ -198,6 +204,38 @@ describe("a read-only location", () => {
         expect(r.stderr, name).toMatch(/cannot write to .*: the file or its folder is read-only/);
         expect(sha(path), name).toBe(before[name]);
       }
+    } finally {
+      place.cleanup();
+    }
+  });
+});
+
+describe("a database on read-only media", () => {
+  it("is still read: stats, search and export work; the file stays as it was", async (ctx) => {
+    let before = "";
+    const place = readOnlyPlace("ro-read", (d) => {
+      const s = openStore(join(d, "ro.sqlite"));
+      s.close();
+      execFileSync(process.execPath, ["bin/nianbao.js", "import", SEEDS, "--db", join(d, "ro.sqlite")], {
+        stdio: "ignore",
+      });
+      before = sha(join(d, "ro.sqlite"));
+    });
+    if (!place) ctx.skip();
+    if (!place) return;
+    try {
+      const path = join(place.path, "ro.sqlite");
+      const stats = await cli(["stats", "--json", "--db", path]);
+      expect(stats.code, stats.stderr).toBe(0);
+      expect(JSON.parse(stats.stdout).reports).toBe(5);
+      const found = await cli(["search", "行政复议", "--json", "--db", path]);
+      expect(found.code, found.stderr).toBe(0);
+      expect(JSON.parse(found.stdout).length).toBeGreaterThan(0);
+      const out = join(dir, "ro-export.csv");
+      const exported = await cli(["export", "csv", "--db", path, "--out", out]);
+      expect(exported.code, exported.stderr).toBe(0);
+      expect(readFileSync(out, "utf8").trim().split("\n")).toHaveLength(6);
+      expect(sha(path)).toBe(before);
     } finally {
       place.cleanup();
     }
