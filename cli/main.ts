@@ -5,6 +5,7 @@ import { NianbaoError } from "../core/errors.ts";
 import { command as checks } from "./commands/checks.ts";
 import { command as compare } from "./commands/compare.ts";
 import { command as crawl } from "./commands/crawl.ts";
+import { command as demo } from "./commands/demo.ts";
 import { command as exportCmd } from "./commands/export.ts";
 import { command as extract } from "./commands/extract.ts";
 import { command as importCmd } from "./commands/import.ts";
@@ -13,7 +14,7 @@ import { command as search } from "./commands/search.ts";
 import { command as sites } from "./commands/sites.ts";
 import { command as stats } from "./commands/stats.ts";
 
-export const COMMANDS: Command[] = [extract, crawl, importCmd, reextract, exportCmd, compare, search, checks, sites, stats];
+export const COMMANDS: Command[] = [extract, crawl, importCmd, reextract, exportCmd, compare, search, checks, sites, stats, demo];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -12,6 +12,10 @@ export interface SiteSummary {
   reportsChanged: number;
   reportsUnchanged: number;
   attachments: number;
+  /** Pages the portal answered 304 Not Modified (a conditional GET): nothing was downloaded again. */
+  notModified: number;
+  /** Pages downloaded again whose bytes were the same as last time (list pages are never asked conditionally). */
+  sameBytes: number;
   failures: Record<string, number>;
   blocked: number;
   skipped: Record<string, number>;
@@ -64,6 +68,8 @@ export function summariseSite(
     reportsChanged: 0,
     reportsUnchanged: 0,
     attachments: 0,
+    notModified: 0,
+    sameBytes: 0,
     failures: {},
     blocked: 0,
     skipped: {},
@@ -87,6 +93,8 @@ export function summariseSite(
     s.pages++;
     if (i.kind === "list" && i.state === "done") s.listPages++;
     if (i.kind === "attachment" && i.state === "done") s.attachments++;
+    if (i.outcome === "not_modified") s.notModified++;
+    else if (i.state === "done" && i.change === "unchanged") s.sameBytes++;
     if (i.outcome === "blocked") s.blocked++;
     else if (i.state === "failed") {
       const k = reasonKey(i.reason);
@@ -99,13 +107,25 @@ export function summariseSite(
     }
   }
   const goodReports = s.reportsNew + s.reportsChanged + s.reportsUnchanged;
-  if (goodReports < site.expect.min_reports) {
+  // A re-run stops paging at the first list page whose reports are all known (incremental), so it sees
+  // fewer reports than the site has: then the count says nothing, as long as it found some. Whether the
+  // site as a whole still meets `expect` is `nianbao sites health`'s question (it counts the database).
+  const stoppedEarlyMaybe = s.reportsUnchanged > 0;
+  if (goodReports < site.expect.min_reports && !(stoppedEarlyMaybe && goodReports > 0)) {
     s.unhealthyReasons.push(`expected at least ${site.expect.min_reports} reports, found ${goodReports}`);
   }
   if (s.circuitOpen) s.unhealthyReasons.push("circuit opened after repeated failures");
   if (s.blocked > 0 && goodReports === 0) s.unhealthyReasons.push("blocked by an anti-bot challenge");
   s.healthy = s.unhealthyReasons.length === 0;
   return s;
+}
+
+/** "19 not modified (304), 4 same bytes": what a re-run did not need to fetch or store again. */
+function unchangedText(s: SiteSummary): string {
+  const parts: string[] = [];
+  if (s.notModified) parts.push(`${s.notModified} not modified (304)`);
+  if (s.sameBytes) parts.push(`${s.sameBytes} same bytes`);
+  return parts.join(", ");
 }
 
 export function formatSummary(summary: CrawlRunSummary): string {
@@ -121,12 +141,22 @@ export function formatSummary(summary: CrawlRunSummary): string {
       .join(", ");
     lines.push(
       `  ${s.healthy ? "ok " : "!! "}${s.site}: ${s.pages} pages, reports ${s.reportsFound} (new ${s.reportsNew}, changed ${s.reportsChanged}, unchanged ${s.reportsUnchanged}), attachments ${s.attachments}` +
+        (s.notModified || s.sameBytes ? `, unchanged since last run: ${unchangedText(s)}` : "") +
         (s.blocked ? `, blocked ${s.blocked}` : "") +
         (fails ? `, failed: ${fails}` : "") +
         (skipped ? `, skipped: ${skipped}` : "") +
         (s.pending ? `, pending ${s.pending}` : "") +
         `, ${(s.durationMs / 1000).toFixed(1)} s` +
         (s.healthy ? "" : ` — unhealthy: ${s.unhealthyReasons.join("; ")}`),
+    );
+  }
+  const sum = (f: (s: SiteSummary) => number) => summary.sites.reduce((n, s) => n + f(s), 0);
+  const notModified = sum((s) => s.notModified);
+  const same = sum((s) => s.sameBytes);
+  if (notModified || same) {
+    // The line an operator reads to see that a re-run was incremental.
+    lines.push(
+      `  unchanged since last run: ${notModified + same} of ${sum((s) => s.pages)} pages (${notModified} answered 304 Not Modified, ${same} fetched again with the same bytes)`,
     );
   }
   return lines.join("\n");
