@@ -6,10 +6,14 @@ import type { Row } from "./report-queries.ts";
 
 const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const FORMULA_START = /^[=+\-@\t\r]/;
+/** Text that already looks escaped ('=…, ''+…) gets one more ', so a reader can always drop exactly one. */
+const LOOKS_ESCAPED = /^'+[=+\-@\t\r]/;
 
 /** A text cell a spreadsheet would run as a formula gets a leading ' (plain numbers are left alone). */
 export function formulaSafe(text: string): string {
-  return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
+  return (FORMULA_START.test(text) && !PLAIN_NUMBER.test(text)) || LOOKS_ESCAPED.test(text)
+    ? `'${text}`
+    : text;
 }
 
 export function csvField(value: string | number | null | undefined): string {
@@ -19,9 +23,11 @@ export function csvField(value: string | number | null | undefined): string {
 }
 
 export function toCsv(columns: string[], rows: Row[], opts: { bom?: boolean } = {}): string {
+  // A one-column record holding nothing is written "" : a blank line is skipped by most readers.
+  const record = (fields: string[]) => (fields.length === 1 && fields[0] === "" ? '""' : fields.join(","));
   const lines = [
-    columns.map(csvField).join(","),
-    ...rows.map((r) => columns.map((c) => csvField(r[c])).join(",")),
+    record(columns.map(csvField)),
+    ...rows.map((r) => record(columns.map((c) => csvField(r[c])))),
   ];
   return `${opts.bom ? "\uFEFF" : ""}${lines.join("\r\n")}\r\n`;
 }
@@ -57,7 +63,7 @@ export function dataPackage(
           missingValues: [""],
         },
         description:
-          "Text cells that a spreadsheet would read as a formula (starting with =, +, -, @, tab or carriage return) carry a leading ' so they stay text.",
+          "Text cells that a spreadsheet would read as a formula (starting with =, +, -, @, tab or carriage return), or that already start with ' before one of those, carry a leading ' so they stay text; drop one leading ' from such cells to get the value.",
       },
     ],
   };
