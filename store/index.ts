@@ -18,6 +18,15 @@ export {
 export { type OpenStoreOptions, openStore, type Store, type StoreDb } from "./open-store.ts";
 export * from "./report-queries.ts";
 export {
+  reportOfPage,
+  reportSources,
+  type SourceCheckRow,
+  type SourceChoiceRows,
+  type StoredSource,
+  saveSourceChoice,
+} from "./report-sources.ts";
+export {
+  inferSourceFormat,
   recordSha256,
   reportKey,
   type SavedReport,
@@ -26,6 +35,6 @@ export {
   saveReport,
   splitSections,
 } from "./report-writer.ts";
-export { SCHEMA_VERSION } from "./schema-migrations.ts";
+export { SCHEMA_VERSION, SOURCE_FORMATS, type SourceFormat } from "./schema-migrations.ts";
 export { type SiteEntry, saveSites } from "./sites-table.ts";
 export { toStoreError, withStoreErrors } from "./store-errors.ts";

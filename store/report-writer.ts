@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import type { ReportRecord } from "../extract/schema.ts";
 import type { StoreDb } from "./open-store.ts";
-import { versionCountsInsertSql } from "./schema-migrations.ts";
+import { SOURCE_FORMATS, type SourceFormat, versionCountsInsertSql } from "./schema-migrations.ts";
 import { statement } from "./statement-cache.ts";
 
 export interface SaveReportInput {
@@ -13,6 +13,10 @@ export interface SaveReportInput {
   fetchId?: number | null;
   bodySha256?: string | null;
   siteSlug?: string | null;
+  /** What the version was read from; default: the record's attachment_<format> flag, else txt/html by URL. */
+  sourceFormat?: SourceFormat;
+  /** For an attachment: the page that linked to it; default: what the last version from this URL said. */
+  linkedFrom?: string | null;
   /** ISO 8601; defaults to now. */
   now?: string;
 }
@@ -66,6 +70,19 @@ export function splitSections(record: Pick<ReportRecord, "headings" | "text">): 
     out.push({ level: h.level, label: h.label, title: h.title, offset: start, text: text.slice(start, end) });
   });
   return out;
+}
+
+const KNOWN_FORMATS: ReadonlySet<string> = new Set(SOURCE_FORMATS);
+
+/** The source format a record shows by itself: its attachment flag, else .txt or HTML by name. */
+export function inferSourceFormat(record: Pick<ReportRecord, "flags">, sourceUrl: string): SourceFormat {
+  for (const f of record.flags) {
+    if (!f.id.startsWith("attachment_")) continue;
+    const format = f.id.slice("attachment_".length);
+    if (format === "text") return "txt";
+    if (KNOWN_FORMATS.has(format)) return format as SourceFormat;
+  }
+  return /\.txt(?:[?#]|$)/i.test(sourceUrl) ? "txt" : "html";
 }
 
 interface ReportRow {
@@ -202,7 +219,15 @@ export function saveReport(db: StoreDb, input: SaveReportInput): SavedReport {
         | { id: number }
         | undefined;
       if (existing) {
-        if (existing.id === report.current_version_id) {
+        // Unchanged, or a version the source choice keeps as second source (e.g. the page beside its
+        // PDF, extracted again): the current version stays.
+        const second =
+          existing.id !== report.current_version_id &&
+          statement(
+            db,
+            "SELECT 1 FROM report_sources WHERE report_id = ? AND version_id = ? AND role = 'second'",
+          ).get(report.id, existing.id) !== undefined;
+        if (existing.id === report.current_version_id || second) {
           return {
             reportId: report.id,
             versionId: existing.id,
@@ -227,8 +252,10 @@ export function saveReport(db: StoreDb, input: SaveReportInput): SavedReport {
         statement(
           db,
           `INSERT INTO report_versions (report_id, fetch_id, body_sha256, source_url, extractor_version, record_sha256, created_at, title, agency,
-             report_year, published_at, doc_number, is_annual_report, template, metadata_notes_json, text_chars)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             report_year, published_at, doc_number, is_annual_report, template, metadata_notes_json, text_chars,
+             source_format, linked_from_url)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+             COALESCE(?, (SELECT linked_from_url FROM report_versions WHERE source_url = ? AND linked_from_url IS NOT NULL ORDER BY id DESC LIMIT 1)))`,
         ).run(
           report.id,
           input.fetchId ?? null,
@@ -246,6 +273,9 @@ export function saveReport(db: StoreDb, input: SaveReportInput): SavedReport {
           record.template,
           JSON.stringify(record.metadata_notes),
           record.text.length,
+          input.sourceFormat ?? inferSourceFormat(record, sourceUrl),
+          input.linkedFrom ?? null,
+          sourceUrl,
         ).lastInsertRowid,
       );
       insertVersionChildren(db, versionId, record);

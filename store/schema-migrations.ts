@@ -229,6 +229,106 @@ JOIN checks c ON c.version_id = v.id AND c.ok = 0
 WHERE r.superseded_by IS NULL;
 `;
 
+/** What a report version was read from: the page itself or an attachment's format. */
+export const SOURCE_FORMATS = [
+  "html",
+  "txt",
+  "pdf",
+  "docx",
+  "doc",
+  "wps",
+  "ofd",
+  "xls",
+  "xlsx",
+  "et",
+  "odt",
+  "rtf",
+] as const;
+export type SourceFormat = (typeof SOURCE_FORMATS)[number];
+
+const FORMAT_LIST = SOURCE_FORMATS.map((f) => `'${f}'`).join(", ");
+
+/**
+ * Migration 2: attachments as report versions. Each version says what it was read from
+ * (source_format) and, for an attachment, the page that linked to it (linked_from_url). When a
+ * report has more than one source (its page and an attachment), report_sources names the primary
+ * (reports.current_version_id) and the second source, and source_checks holds one row per value the
+ * two disagree on; v_failed_checks shows those beside the version's own checks.
+ */
+const MIGRATION_2 = `
+ALTER TABLE report_versions ADD COLUMN source_format TEXT NOT NULL DEFAULT 'html'
+  CHECK (source_format IN (${FORMAT_LIST}));
+ALTER TABLE report_versions ADD COLUMN linked_from_url TEXT;
+CREATE INDEX report_versions_by_linked_from ON report_versions(linked_from_url) WHERE linked_from_url IS NOT NULL;
+
+-- Versions already stored: an attachment carries its attachment_<format> flag; a .txt import its name.
+UPDATE report_versions SET source_format = (
+  SELECT CASE substr(f.flag_id, 12) WHEN 'text' THEN 'txt' ELSE substr(f.flag_id, 12) END
+  FROM flags f
+  WHERE f.version_id = report_versions.id
+    AND substr(f.flag_id, 1, 11) = 'attachment_'
+    AND substr(f.flag_id, 12) IN (${FORMAT_LIST}, 'text')
+  ORDER BY f.position LIMIT 1)
+WHERE EXISTS (
+  SELECT 1 FROM flags f
+  WHERE f.version_id = report_versions.id
+    AND substr(f.flag_id, 1, 11) = 'attachment_'
+    AND substr(f.flag_id, 12) IN (${FORMAT_LIST}, 'text'));
+UPDATE report_versions SET source_format = 'txt'
+WHERE source_format = 'html' AND lower(source_url) LIKE '%.txt'
+  AND NOT EXISTS (SELECT 1 FROM flags f WHERE f.version_id = report_versions.id AND substr(f.flag_id, 1, 11) = 'attachment_');
+
+CREATE TABLE report_sources (
+  report_id INTEGER NOT NULL REFERENCES reports(id),
+  version_id INTEGER NOT NULL REFERENCES report_versions(id),
+  role TEXT NOT NULL CHECK (role IN ('primary', 'second')),
+  -- Keyed table values read with a number: the more complete table is the primary.
+  completeness INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  chosen_at TEXT NOT NULL,
+  PRIMARY KEY (report_id, version_id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX report_sources_one_primary ON report_sources(report_id) WHERE role = 'primary';
+
+CREATE TABLE source_checks (
+  report_id INTEGER NOT NULL REFERENCES reports(id),
+  position INTEGER NOT NULL,
+  check_id TEXT NOT NULL,
+  ok INTEGER NOT NULL,
+  -- The value the sources disagree on (NULL on the one passing row that says they agree).
+  key TEXT,
+  primary_version_id INTEGER NOT NULL REFERENCES report_versions(id),
+  primary_value NUMERIC,
+  second_version_id INTEGER NOT NULL REFERENCES report_versions(id),
+  second_value NUMERIC,
+  detail TEXT NOT NULL,
+  PRIMARY KEY (report_id, position)
+) WITHOUT ROWID;
+
+DROP VIEW v_failed_checks;
+CREATE VIEW v_failed_checks AS
+SELECT r.id AS report_id, v.id AS version_id, v.agency, v.report_year, v.template,
+       c.check_id, c.detail, v.source_url
+FROM reports r
+JOIN report_versions v ON v.id = r.current_version_id
+JOIN checks c ON c.version_id = v.id AND c.ok = 0
+WHERE r.superseded_by IS NULL
+UNION ALL
+SELECT r.id, v.id, v.agency, v.report_year, v.template, sc.check_id, sc.detail, v.source_url
+FROM reports r
+JOIN report_versions v ON v.id = r.current_version_id
+JOIN source_checks sc ON sc.report_id = r.id AND sc.primary_version_id = v.id AND sc.ok = 0
+WHERE r.superseded_by IS NULL;
+
+CREATE VIEW v_report_sources AS
+SELECT r.id AS report_id, r.agency, r.report_year, s.role, s.completeness, v.id AS version_id,
+       v.source_format, v.source_url, v.linked_from_url, s.reason
+FROM report_sources s
+JOIN reports r ON r.id = s.report_id
+JOIN report_versions v ON v.id = s.version_id
+WHERE r.superseded_by IS NULL;
+`;
+
 /** Index i holds the SQL that takes user_version i to i + 1. */
-export const MIGRATIONS: readonly string[] = [MIGRATION_1];
+export const MIGRATIONS: readonly string[] = [MIGRATION_1, MIGRATION_2];
 export const SCHEMA_VERSION = MIGRATIONS.length;

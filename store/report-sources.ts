@@ -1,0 +1,174 @@
+// The sources of one report (its page, its attachments) as stored: reads each source's latest version
+// back, and records which one is primary, which are second sources, and where they disagree.
+import type { Cell, Fact, ReportRecord, TemplateId } from "../extract/schema.ts";
+import type { StoreDb } from "./open-store.ts";
+import type { SourceFormat } from "./schema-migrations.ts";
+import { statement } from "./statement-cache.ts";
+
+/** One source of a report: the latest version read from one URL, with enough of its record to compare. */
+export interface StoredSource {
+  versionId: number;
+  sourceUrl: string;
+  sourceFormat: SourceFormat;
+  linkedFrom: string | null;
+  /** The stored version as a record: metadata, values, keyed cells and facts (no text or headings). */
+  record: ReportRecord;
+}
+
+interface VersionRow {
+  id: number;
+  source_url: string;
+  source_format: SourceFormat;
+  linked_from_url: string | null;
+  extractor_version: string;
+  title: string | null;
+  agency: string | null;
+  report_year: number | null;
+  published_at: string | null;
+  doc_number: string | null;
+  is_annual_report: number;
+  template: TemplateId;
+}
+
+function storedRecord(db: StoreDb, v: VersionRow): ReportRecord {
+  const values = Object.fromEntries(
+    statement(db, "SELECT key, value FROM report_values WHERE version_id = ?").raw().all(v.id) as [
+      string,
+      number,
+    ][],
+  );
+  const cells = (
+    statement(
+      db,
+      `SELECT table_no AS "table", table_index, row, col, row_label, col_label, raw, value, key
+       FROM cells WHERE version_id = ? AND key IS NOT NULL ORDER BY position`,
+    ).all(v.id) as Cell[]
+  ).map((c) => ({ ...c, value: c.value === null ? null : Number(c.value) }));
+  const facts = (
+    statement(
+      db,
+      "SELECT key, value, approx, sentence, text_offset AS offset FROM facts WHERE version_id = ? ORDER BY position",
+    ).all(v.id) as (Omit<Fact, "approx"> & { approx: number })[]
+  ).map((f) => ({ ...f, value: Number(f.value), approx: f.approx === 1 }));
+  return {
+    extractor_version: v.extractor_version,
+    title: v.title,
+    agency: v.agency,
+    report_year: v.report_year,
+    published_at: v.published_at,
+    doc_number: v.doc_number,
+    is_annual_report: v.is_annual_report === 1,
+    template: v.template,
+    metadata_notes: {},
+    headings: [],
+    values,
+    cells,
+    facts,
+    checks: [],
+    flags: [],
+    text: "",
+  };
+}
+
+/** The latest annual-report version from each URL that gave this report, oldest URL first. */
+export function reportSources(db: StoreDb, reportId: number): StoredSource[] {
+  const rows = statement(
+    db,
+    `SELECT v.id, v.source_url, v.source_format, v.linked_from_url, v.extractor_version, v.title, v.agency,
+            v.report_year, v.published_at, v.doc_number, v.is_annual_report, v.template
+     FROM report_versions v
+     WHERE v.report_id = ? AND v.is_annual_report = 1
+       AND v.id = (SELECT MAX(w.id) FROM report_versions w WHERE w.report_id = v.report_id AND w.source_url = v.source_url)
+     ORDER BY v.id`,
+  ).all(reportId) as VersionRow[];
+  return rows.map((v) => ({
+    versionId: v.id,
+    sourceUrl: v.source_url,
+    sourceFormat: v.source_format,
+    linkedFrom: v.linked_from_url,
+    record: storedRecord(db, v),
+  }));
+}
+
+/** The live report a page's latest version belongs to (to file an attachment linked from it). */
+export function reportOfPage(
+  db: StoreDb,
+  pageUrl: string,
+): { reportId: number; agency: string | null; reportYear: number | null } | null {
+  const row = statement(
+    db,
+    `SELECT r.id, v.agency, v.report_year FROM report_versions v JOIN reports r ON r.id = v.report_id
+     WHERE v.source_url = ? AND v.is_annual_report = 1 AND r.superseded_by IS NULL
+     ORDER BY v.id DESC LIMIT 1`,
+  ).get(pageUrl) as { id: number; agency: string | null; report_year: number | null } | undefined;
+  return row ? { reportId: row.id, agency: row.agency, reportYear: row.report_year } : null;
+}
+
+export interface SourceCheckRow {
+  checkId: string;
+  ok: boolean;
+  /** The disagreeing key; null on the row that says every shared value agrees. */
+  key: string | null;
+  primaryVersionId: number;
+  primaryValue: number | null;
+  secondVersionId: number;
+  secondValue: number | null;
+  detail: string;
+}
+
+export interface SourceChoiceRows {
+  primaryVersionId: number;
+  sources: { versionId: number; role: "primary" | "second"; completeness: number }[];
+  reason: string;
+  checks: SourceCheckRow[];
+  /** ISO 8601; defaults to now. */
+  now?: string;
+}
+
+/**
+ * Records a choice between a report's sources: the primary becomes the current version, the others are
+ * kept as second sources, and the comparison replaces the report's earlier source checks.
+ */
+export function saveSourceChoice(db: StoreDb, reportId: number, choice: SourceChoiceRows): void {
+  const now = choice.now ?? new Date().toISOString();
+  db.transaction(() => {
+    const primary = statement(
+      db,
+      "SELECT source_url, agency, report_year FROM report_versions WHERE id = ? AND report_id = ?",
+    ).get(choice.primaryVersionId, reportId) as
+      | { source_url: string; agency: string | null; report_year: number | null }
+      | undefined;
+    if (!primary) throw new RangeError(`version ${choice.primaryVersionId} is not a version of report ${reportId}`);
+    statement(db, "UPDATE reports SET current_version_id = ?, source_url = ? WHERE id = ?").run(
+      choice.primaryVersionId,
+      primary.source_url,
+      reportId,
+    );
+    statement(db, "DELETE FROM report_sources WHERE report_id = ?").run(reportId);
+    statement(db, "DELETE FROM source_checks WHERE report_id = ?").run(reportId);
+    const source = statement(
+      db,
+      "INSERT INTO report_sources (report_id, version_id, role, completeness, reason, chosen_at) VALUES (?, ?, ?, ?, ?, ?)",
+    );
+    for (const s of choice.sources) source.run(reportId, s.versionId, s.role, s.completeness, choice.reason, now);
+    const check = statement(
+      db,
+      `INSERT INTO source_checks (report_id, position, check_id, ok, key, primary_version_id, primary_value,
+         second_version_id, second_value, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    choice.checks.forEach((c, i) => {
+      check.run(
+        reportId,
+        i,
+        c.checkId,
+        c.ok ? 1 : 0,
+        c.key,
+        c.primaryVersionId,
+        c.primaryValue,
+        c.secondVersionId,
+        c.secondValue,
+        c.detail,
+      );
+    });
+  }).immediate();
+}
