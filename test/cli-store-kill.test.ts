@@ -1,7 +1,7 @@
 // kill -9 in the middle of `nianbao import`: the file passes integrity_check, holds every page the
 // command reported as stored and nothing half-written; running the import again finishes the job.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -125,3 +125,52 @@ it("Ctrl-C (SIGINT) stops an import between files with exit 130, keeping what wa
   expect(reports).toBeGreaterThanOrEqual(stored);
   expect(reports).toBeLessThan(PAGES);
 }, 120_000);
+
+it("a kill -9 during an export leaves the old file or the whole new one, and the database untouched", async () => {
+  const db = join(dir, "export.sqlite");
+  execFileSync(process.execPath, [resolve("bin/nianbao.js"), "import", pagesDir, "--db", db], {
+    stdio: "ignore",
+  });
+  const dbHash = sql(db, "SELECT COUNT(*) || ':' || SUM(LENGTH(key)) FROM report_values");
+  const exportArgs = (out: string) => [
+    resolve("bin/nianbao.js"),
+    "export",
+    "csv",
+    "--view",
+    "report_values",
+    "--db",
+    db,
+    "--out",
+    out,
+  ];
+  const reference = join(dir, "reference.csv");
+  execFileSync(process.execPath, exportArgs(reference), { stdio: "ignore" });
+  const whole = readFileSync(reference, "utf8");
+  expect(whole.split("\n").length).toBeGreaterThan(PAGES * 10);
+
+  const out = join(dir, "exported.csv");
+  const old = "agency,report_year\nold,2000\n";
+  const seen = new Set<string>();
+  // Kills at several moments: while starting, querying, writing the temp file or renaming it.
+  for (const delayMs of [80, 250, 500, 800, 1200, 1800]) {
+    writeFileSync(out, old);
+    const child = spawn(process.execPath, exportArgs(out), { stdio: "ignore" });
+    const exited = new Promise<NodeJS.Signals | null>((done) => child.on("exit", (_c, s) => done(s)));
+    const timer = setTimeout(() => child.kill("SIGKILL"), delayMs);
+    const signal = await exited;
+    clearTimeout(timer);
+    const now = readFileSync(out, "utf8");
+    expect(
+      now === old || now === whole,
+      `after ${delayMs} ms: neither the old file nor the whole export`,
+    ).toBe(true);
+    seen.add(signal === "SIGKILL" ? (now === old ? "killed, old kept" : "killed after rename") : "finished");
+  }
+  expect(seen.has("killed, old kept")).toBe(true);
+  expect(sql(db, "PRAGMA integrity_check")).toBe("ok");
+  expect(sql(db, "SELECT COUNT(*) || ':' || SUM(LENGTH(key)) FROM report_values")).toBe(dbHash);
+  // The next export replaces the file and sweeps the temp files the killed ones left.
+  execFileSync(process.execPath, exportArgs(out), { stdio: "ignore" });
+  expect(readFileSync(out, "utf8")).toBe(whole);
+  expect(readdirSync(dir).filter((n) => n.endsWith(".tmp"))).toEqual([]);
+}, 180_000);

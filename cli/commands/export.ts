@@ -1,6 +1,6 @@
 // `nianbao export csv|json [--view NAME] [--out FILE] [--bom]`: one view as a file for spreadsheets
 // and scripts, with datapackage.json beside it. Files are written whole or not at all (temp + rename).
-import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { NianbaoError } from "../../core/errors.ts";
 import { openDatabaseForReading } from "../../pipeline/open-database.ts";
@@ -27,7 +27,38 @@ Options:
 ${DB_HELP}
   -h, --help    this help`;
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === "EPERM";
+  }
+}
+
+/** Temp files an export killed before its rename left behind (kill -9, power cut): removed on the next export. */
+function removeStaleTemps(path: string): void {
+  const prefix = `.${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith(".tmp")) continue;
+    const pid = Number(name.slice(prefix.length, -".tmp".length));
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
+    try {
+      unlinkSync(join(dirname(path), name));
+    } catch {
+      // Another export removed it first.
+    }
+  }
+}
+
 function writeWhole(path: string, content: string): void {
+  removeStaleTemps(path);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     writeFileSync(tmp, content);
