@@ -82,6 +82,12 @@ export function storeArchive(store: Store, logger: Logger, extract: boolean): Ar
   const { db } = store;
   // Store failures (disk full, locked) become NianbaoErrors: the crawler stops on those at once.
   const guarded = <T>(fn: () => T): T => withStoreErrors(store.path, fn);
+  // A URL fetched earlier in this same run is fetched again only when the run was cut off (kill -9) after
+  // that fetch was archived, perhaps before its extraction: such a fetch is not asked conditionally and
+  // not taken as "unchanged", so the resumed run extracts it (saving the same report twice is a no-op).
+  const runOfFetch = db.prepare("SELECT run_id FROM fetches WHERE id = ?").pluck();
+  const currentRun = db.prepare("SELECT max(id) FROM crawl_runs").pluck();
+  const cutOff = (fetchId: number, runId: unknown) => guarded(() => runOfFetch.get(fetchId)) === runId;
   const seenStmt = db.prepare(
     "SELECT 1 FROM fetches WHERE url = ? AND (run_id IS NULL OR run_id <> ?) AND outcome IN ('ok', 'not_modified') LIMIT 1",
   );
@@ -114,11 +120,13 @@ export function storeArchive(store: Store, logger: Logger, extract: boolean): Ar
             : previous.sha256 === saved.sha256
               ? "unchanged"
               : "changed";
-      if (extract && change !== "unchanged") await extractFetched(store, rec, saved.fetchId, logger);
+      const again = previous !== null && cutOff(previous.fetchId, rec.runId);
+      if (extract && (change !== "unchanged" || again)) await extractFetched(store, rec, saved.fetchId, logger);
       return { fetchId: saved.fetchId, change };
     },
     previousValidators(url) {
       const last = guarded(() => latestFetchFor(db, url));
+      if (last && extract && cutOff(last.fetchId, guarded(() => currentRun.get()))) return null;
       return last && (last.etag || last.last_modified)
         ? { etag: last.etag, lastModified: last.last_modified }
         : null;
