@@ -13,6 +13,8 @@ export interface FetchRecord {
   kind: FetchKind;
   /** The link text that led here (report title for report pages). */
   linkTitle: string | null;
+  /** For an attachment: the final URL of the report page that linked to it. */
+  linkedFrom: string | null;
   status: number | null;
   headers: Record<string, string>;
   body: Buffer | null;

@@ -90,6 +90,7 @@ function childItems(
   parent: FrontierItem,
   kind: NewItem["kind"],
   links: { url: string; title: string | null; pageIndex?: number }[],
+  parentUrl: string | null = null,
 ): NewItem[] {
   const out: NewItem[] = [];
   for (const l of links) {
@@ -103,6 +104,7 @@ function childItems(
       kind,
       pageIndex: l.pageIndex ?? 0,
       linkTitle: l.title,
+      parentUrl,
     });
   }
   return out;
@@ -212,6 +214,7 @@ async function processItem(ctx: Ctx, item: FrontierItem): Promise<void> {
     finalUrl: res.finalUrl,
     kind: item.kind,
     linkTitle: item.link_title,
+    linkedFrom: item.kind === "attachment" ? item.parent_url : null,
     status: res.status,
     headers: res.headers,
     body: res.body,
@@ -267,6 +270,7 @@ async function processItem(ctx: Ctx, item: FrontierItem): Promise<void> {
         item,
         "attachment",
         attachmentLinks(res.text, res.finalUrl, site.allowed_hosts).map((url) => ({ url, title: null })),
+        res.finalUrl,
       ),
     );
   }

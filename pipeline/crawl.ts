@@ -10,6 +10,8 @@ import {
   finishRun,
   latestFetchFor,
   type OpenStoreOptions,
+  reportOfPage,
+  type SourceFormat,
   type Store,
   saveFetch,
   saveReport,
@@ -17,7 +19,9 @@ import {
   startRun,
   withStoreErrors,
 } from "../store/index.ts";
+import { findSoffice } from "./convert-libreoffice.ts";
 import { openDatabase } from "./open-database.ts";
+import { settleSources } from "./settle-sources.ts";
 
 export interface CrawlIntoStoreOptions extends Omit<CrawlOptions, "archive" | "dbPath"> {
   dbPath: string;
@@ -25,18 +29,83 @@ export interface CrawlIntoStoreOptions extends Omit<CrawlOptions, "archive" | "d
   extract?: boolean;
   /** How the store is opened (busy timeout; a page cap lets tests fill the "disk"). */
   store?: Omit<OpenStoreOptions, "readonly">;
+  /** How attachments are read (LibreOffice, time budget). */
+  attachments?: AttachmentReading;
 }
 
-const EXTRACTABLE_ATTACHMENTS = new Set(["pdf", "doc", "docx"]);
+/** Attachment types the crawler keeps (crawler/fetch/magic-type.ts ATTACHMENT_TYPES), as source formats. */
+const ATTACHMENT_FORMATS: ReadonlySet<string> = new Set([
+  "pdf",
+  "doc",
+  "docx",
+  "wps",
+  "xls",
+  "xlsx",
+  "et",
+  "ofd",
+]);
 
-async function extractFetched(
-  store: Store,
-  rec: FetchRecord,
-  fetchId: number,
-  logger: Logger,
-): Promise<void> {
+/** How attachments are read during a crawl. */
+export interface AttachmentReading {
+  /** Path of soffice, false to read only what the JS readers can; default: looked up once per crawl. */
+  soffice?: string | false;
+  /** Budget per attachment, LibreOffice included (default 30 s). */
+  timeoutMs?: number;
+}
+
+interface ExtractContext {
+  store: Store;
+  logger: Logger;
+  /** Resolved once per crawl: the first attachment that needs it looks soffice up. */
+  soffice: () => Promise<string | false>;
+  timeoutMs: number;
+}
+
+/**
+ * An attachment linked from a report page is another source of that page's report when it is a report
+ * of the same year (or names none): a spreadsheet of the tables, or a PDF whose agency line was misread,
+ * is filed under the page's agency and year, and what the attachment itself said stays in its notes.
+ */
+function fileUnderLinkingPage(store: Store, record: ReportRecord, linkedFrom: string | null): ReportRecord {
+  if (!linkedFrom) return record;
+  const hasTables = record.cells.some((c) => c.key !== null && c.value !== null);
+  if (!record.is_annual_report && !hasTables) return record;
+  const page = withStoreErrors(store.path, () => reportOfPage(store.db, linkedFrom));
+  if (!page?.agency || page.reportYear === null) return record;
+  if (record.report_year !== null && record.report_year !== page.reportYear) return record;
+  if (record.is_annual_report && record.agency === page.agency && record.report_year === page.reportYear)
+    return record;
+  const from = `the report page that links to this attachment (${linkedFrom})`;
+  const notes = { ...record.metadata_notes };
+  if (record.agency !== page.agency)
+    notes.agency = {
+      basis: "inferred",
+      detail: record.agency
+        ? `from ${from}; the attachment itself reads "${record.agency}"`
+        : `from ${from}; the attachment does not name it`,
+    };
+  if (record.report_year === null)
+    notes.report_year = { basis: "inferred", detail: `from ${from}; the attachment does not name it` };
+  if (!record.is_annual_report)
+    notes.is_annual_report = {
+      basis: "inferred",
+      detail: `from ${from}; the attachment holds the report's tables without its title`,
+    };
+  return {
+    ...record,
+    is_annual_report: true,
+    agency: page.agency,
+    report_year: page.reportYear,
+    metadata_notes: notes,
+  };
+}
+
+async function extractFetched(ctx: ExtractContext, rec: FetchRecord, fetchId: number): Promise<void> {
+  const { store, logger } = ctx;
   if (rec.outcome !== "ok" || !rec.body) return;
   let record: ReportRecord | null = null;
+  let sourceFormat: SourceFormat = "html";
+  let linkedFrom: string | null = null;
   try {
     if (rec.kind === "report" && rec.fileType === "html") {
       const text = decodeBody(rec.body, rec.contentType).text;
@@ -48,15 +117,18 @@ async function extractFetched(
     } else if (
       (rec.kind === "attachment" || rec.kind === "report") &&
       rec.fileType &&
-      EXTRACTABLE_ATTACHMENTS.has(rec.fileType)
+      ATTACHMENT_FORMATS.has(rec.fileType)
     ) {
       // Loaded on first use: the attachment readers (pdfjs, mammoth) are heavy and many crawls fetch none.
       const { extractAttachment } = await import("./extract-attachment.ts");
+      linkedFrom = rec.linkedFrom;
       const version = await extractAttachment(
-        { bytes: rec.body, source: rec.finalUrl },
-        { soffice: false, timeoutMs: 10_000 },
+        { bytes: rec.body, source: rec.finalUrl, linkedFrom },
+        { soffice: await ctx.soffice(), timeoutMs: ctx.timeoutMs },
       );
-      record = version.record;
+      // The crawler's type knows WPS and ET by their extension (the bytes are DOC and XLS).
+      sourceFormat = rec.fileType as SourceFormat;
+      record = fileUnderLinkingPage(store, version.record, linkedFrom);
     }
   } catch (err) {
     logger.warn(
@@ -66,20 +138,45 @@ async function extractFetched(
     return;
   }
   if (!record?.is_annual_report) return;
-  withStoreErrors(store.path, () =>
+  const saved = withStoreErrors(store.path, () =>
     saveReport(store.db, {
       record,
       sourceUrl: rec.finalUrl,
       fetchId,
       bodySha256: rec.sha256,
       siteSlug: rec.siteSlug,
+      sourceFormat,
+      linkedFrom,
     }),
   );
+  if (saved.status === "unchanged") return;
+  const settled = withStoreErrors(store.path, () => settleSources(store.db, saved.reportId));
+  if (settled?.disagreements)
+    logger.info(
+      { url: rec.finalUrl, report_id: saved.reportId, disagreements: settled.disagreements },
+      "the report's page and attachment disagree",
+    );
 }
 
 /** The store side of the crawler's archive port. */
-export function storeArchive(store: Store, logger: Logger, extract: boolean): ArchivePort {
+export function storeArchive(
+  store: Store,
+  logger: Logger,
+  extract: boolean,
+  reading: AttachmentReading = {},
+): ArchivePort {
   const { db } = store;
+  let soffice: Promise<string | false> | null = null;
+  const ctx: ExtractContext = {
+    store,
+    logger,
+    soffice: () => {
+      if (reading.soffice !== undefined) return Promise.resolve(reading.soffice);
+      soffice ??= findSoffice().then((p) => p ?? false);
+      return soffice;
+    },
+    timeoutMs: reading.timeoutMs ?? 30_000,
+  };
   // Store failures (disk full, locked) become NianbaoErrors: the crawler stops on those at once.
   const guarded = <T>(fn: () => T): T => withStoreErrors(store.path, fn);
   // A URL fetched earlier in this same run is fetched again only when the run was cut off (kill -9) after
@@ -121,7 +218,7 @@ export function storeArchive(store: Store, logger: Logger, extract: boolean): Ar
               ? "unchanged"
               : "changed";
       const again = previous !== null && cutOff(previous.fetchId, rec.runId);
-      if (extract && (change !== "unchanged" || again)) await extractFetched(store, rec, saved.fetchId, logger);
+      if (extract && (change !== "unchanged" || again)) await extractFetched(ctx, rec, saved.fetchId);
       return { fetchId: saved.fetchId, change };
     },
     previousValidators(url) {
@@ -139,7 +236,7 @@ export async function crawlIntoStore(opts: CrawlIntoStoreOptions): Promise<Crawl
   const store = openDatabase(opts.dbPath, opts.store);
   try {
     saveSites(store.db, opts.sites);
-    const archive = storeArchive(store, opts.logger, opts.extract ?? true);
+    const archive = storeArchive(store, opts.logger, opts.extract ?? true, opts.attachments);
     return await runCrawl({ ...opts, archive });
   } finally {
     store.close();

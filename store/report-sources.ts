@@ -138,7 +138,8 @@ export function saveSourceChoice(db: StoreDb, reportId: number, choice: SourceCh
     ).get(choice.primaryVersionId, reportId) as
       | { source_url: string; agency: string | null; report_year: number | null }
       | undefined;
-    if (!primary) throw new RangeError(`version ${choice.primaryVersionId} is not a version of report ${reportId}`);
+    if (!primary)
+      throw new RangeError(`version ${choice.primaryVersionId} is not a version of report ${reportId}`);
     statement(db, "UPDATE reports SET current_version_id = ?, source_url = ? WHERE id = ?").run(
       choice.primaryVersionId,
       primary.source_url,
@@ -150,7 +151,8 @@ export function saveSourceChoice(db: StoreDb, reportId: number, choice: SourceCh
       db,
       "INSERT INTO report_sources (report_id, version_id, role, completeness, reason, chosen_at) VALUES (?, ?, ?, ?, ?, ?)",
     );
-    for (const s of choice.sources) source.run(reportId, s.versionId, s.role, s.completeness, choice.reason, now);
+    for (const s of choice.sources)
+      source.run(reportId, s.versionId, s.role, s.completeness, choice.reason, now);
     const check = statement(
       db,
       `INSERT INTO source_checks (report_id, position, check_id, ok, key, primary_version_id, primary_value,

@@ -19,6 +19,8 @@ export interface FrontierItem {
   kind: ItemKind;
   page_index: number;
   link_title: string | null;
+  /** The page whose links led here (set for attachments: the report page that links to them). */
+  parent_url: string | null;
   state: ItemState;
   attempts: number;
   next_attempt_at: number;
@@ -38,6 +40,7 @@ export interface NewItem {
   kind: ItemKind;
   pageIndex: number;
   linkTitle: string | null;
+  parentUrl?: string | null;
 }
 
 const SCHEMA = `
@@ -53,6 +56,7 @@ CREATE TABLE IF NOT EXISTS crawl_frontier (
   kind TEXT NOT NULL CHECK (kind IN ('list', 'report', 'attachment')),
   page_index INTEGER NOT NULL DEFAULT 0,
   link_title TEXT,
+  parent_url TEXT,
   state TEXT NOT NULL CHECK (state IN ('queued', 'leased', 'done', 'failed', 'skipped')),
   attempts INTEGER NOT NULL DEFAULT 0,
   next_attempt_at INTEGER NOT NULL DEFAULT 0,
@@ -98,6 +102,9 @@ export class FrontierStore {
 
   constructor(readonly db: Database) {
     db.exec(SCHEMA);
+    // Frontiers written before parent_url existed gain the column (NULL for their rows).
+    const columns = db.prepare("SELECT name FROM pragma_table_info('crawl_frontier')").pluck().all();
+    if (!columns.includes("parent_url")) db.exec("ALTER TABLE crawl_frontier ADD COLUMN parent_url TEXT");
     db.prepare("INSERT OR IGNORE INTO crawler_meta (key, value) VALUES ('frontier_schema_version', ?)").run(
       String(FRONTIER_SCHEMA_VERSION),
     );
@@ -145,8 +152,8 @@ export class FrontierStore {
   /** Inserts items not yet in this run (by canonical URL); returns how many were new. */
   enqueue(runId: number, items: NewItem[]): number {
     const insert = this.stmt(
-      `INSERT OR IGNORE INTO crawl_frontier (run_id, site_slug, url, canonical_url, host, depth, kind, page_index, link_title, state)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued')`,
+      `INSERT OR IGNORE INTO crawl_frontier (run_id, site_slug, url, canonical_url, host, depth, kind, page_index, link_title, parent_url, state)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued')`,
     );
     let n = 0;
     for (const it of items) {
@@ -160,6 +167,7 @@ export class FrontierStore {
         it.kind,
         it.pageIndex,
         it.linkTitle,
+        it.parentUrl ?? null,
       ).changes;
     }
     return n;
