@@ -139,6 +139,8 @@ const EXTENSION: Partial<Record<AttachmentFormat, string>> = {
   ole: "doc",
 };
 
+const SPREADSHEETS: ReadonlySet<AttachmentFormat> = new Set(["xls", "xlsx", "et"]);
+
 /** Converts document bytes to HTML through LibreOffice in a temp dir that is always removed. */
 export async function convertWithLibreOffice(
   bytes: Uint8Array,
@@ -156,7 +158,12 @@ export async function convertWithLibreOffice(
     return new TextDecoder("utf-8").decode(html);
   } catch (err) {
     if (err instanceof AttachmentError && err.format === "unknown") {
-      throw new AttachmentError(err.reason, format, err.message, err.hint);
+      // LibreOffice opens spreadsheets only with Calc installed; without it an XLS "cannot be converted".
+      const hint =
+        err.reason === "corrupt" && SPREADSHEETS.has(format)
+          ? `${err.hint}; spreadsheets need LibreOffice Calc (apt-get install libreoffice-calc)`
+          : err.hint;
+      throw new AttachmentError(err.reason, format, err.message, hint);
     }
     throw err;
   } finally {

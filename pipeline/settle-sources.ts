@@ -6,11 +6,12 @@ import {
   tableCompleteness,
 } from "../extract/attachments/choose-source.ts";
 import {
-  reportSources,
+  reportSourceVersions,
   type SourceCheckRow,
   type StoreDb,
   type StoredSource,
   saveSourceChoice,
+  withStoredRecord,
 } from "../store/index.ts";
 
 const PAGE_FORMATS = new Set(["html", "txt"]);
@@ -39,8 +40,9 @@ function provenance(s: StoredSource, key: string): string {
  * sources, one of them an attachment: pages alone keep the store's newest-version-wins rule.
  */
 export function settleSources(db: StoreDb, reportId: number): SettledSources | null {
-  const sources = reportSources(db, reportId);
-  if (sources.length < 2 || sources.every((s) => PAGE_FORMATS.has(s.sourceFormat))) return null;
+  const versions = reportSourceVersions(db, reportId);
+  if (versions.length < 2 || versions.every((s) => PAGE_FORMATS.has(s.sourceFormat))) return null;
+  const sources = versions.map((v) => withStoredRecord(db, v));
   const byCandidate = new Map<SourceCandidate, StoredSource>();
   const candidates = sources.map((s) => {
     const c: SourceCandidate = {

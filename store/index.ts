@@ -19,11 +19,13 @@ export { type OpenStoreOptions, openStore, type Store, type StoreDb } from "./op
 export * from "./report-queries.ts";
 export {
   reportOfPage,
-  reportSources,
+  reportSourceVersions,
   type SourceCheckRow,
   type SourceChoiceRows,
+  type SourceVersion,
   type StoredSource,
   saveSourceChoice,
+  withStoredRecord,
 } from "./report-sources.ts";
 export {
   inferSourceFormat,

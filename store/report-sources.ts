@@ -5,12 +5,16 @@ import type { StoreDb } from "./open-store.ts";
 import type { SourceFormat } from "./schema-migrations.ts";
 import { statement } from "./statement-cache.ts";
 
-/** One source of a report: the latest version read from one URL, with enough of its record to compare. */
-export interface StoredSource {
+/** One source of a report: the latest version read from one URL. */
+export interface SourceVersion {
   versionId: number;
   sourceUrl: string;
   sourceFormat: SourceFormat;
   linkedFrom: string | null;
+}
+
+/** A source with enough of its record to compare. */
+export interface StoredSource extends SourceVersion {
   /** The stored version as a record: metadata, values, keyed cells and facts (no text or headings). */
   record: ReportRecord;
 }
@@ -30,7 +34,12 @@ interface VersionRow {
   template: TemplateId;
 }
 
-function storedRecord(db: StoreDb, v: VersionRow): ReportRecord {
+function storedRecord(db: StoreDb, versionId: number): ReportRecord {
+  const v = statement(
+    db,
+    `SELECT id, extractor_version, title, agency, report_year, published_at, doc_number, is_annual_report, template
+     FROM report_versions WHERE id = ?`,
+  ).get(versionId) as VersionRow;
   const values = Object.fromEntries(
     statement(db, "SELECT key, value FROM report_values WHERE version_id = ?").raw().all(v.id) as [
       string,
@@ -70,24 +79,27 @@ function storedRecord(db: StoreDb, v: VersionRow): ReportRecord {
   };
 }
 
-/** The latest annual-report version from each URL that gave this report, oldest URL first. */
-export function reportSources(db: StoreDb, reportId: number): StoredSource[] {
+/** The latest annual-report version from each URL that gave this report, oldest URL first (cheap). */
+export function reportSourceVersions(db: StoreDb, reportId: number): SourceVersion[] {
   const rows = statement(
     db,
-    `SELECT v.id, v.source_url, v.source_format, v.linked_from_url, v.extractor_version, v.title, v.agency,
-            v.report_year, v.published_at, v.doc_number, v.is_annual_report, v.template
+    `SELECT v.id, v.source_url, v.source_format, v.linked_from_url
      FROM report_versions v
      WHERE v.report_id = ? AND v.is_annual_report = 1
        AND v.id = (SELECT MAX(w.id) FROM report_versions w WHERE w.report_id = v.report_id AND w.source_url = v.source_url)
      ORDER BY v.id`,
-  ).all(reportId) as VersionRow[];
+  ).all(reportId) as Pick<VersionRow, "id" | "source_url" | "source_format" | "linked_from_url">[];
   return rows.map((v) => ({
     versionId: v.id,
     sourceUrl: v.source_url,
     sourceFormat: v.source_format,
     linkedFrom: v.linked_from_url,
-    record: storedRecord(db, v),
   }));
+}
+
+/** A source with its stored record read back, for comparing sources. */
+export function withStoredRecord(db: StoreDb, source: SourceVersion): StoredSource {
+  return { ...source, record: storedRecord(db, source.versionId) };
 }
 
 /** The live report a page's latest version belongs to (to file an attachment linked from it). */
