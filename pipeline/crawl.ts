@@ -184,7 +184,8 @@ export function storeArchive(
   // not taken as "unchanged", so the resumed run extracts it (saving the same report twice is a no-op).
   const runOfFetch = db.prepare("SELECT run_id FROM fetches WHERE id = ?").pluck();
   const currentRun = db.prepare("SELECT max(id) FROM crawl_runs").pluck();
-  const cutOff = (fetchId: number, runId: unknown) => guarded(() => runOfFetch.get(fetchId)) === runId;
+  const cutOff = (fetchId: number, runId: unknown) =>
+    runId != null && guarded(() => runOfFetch.get(fetchId)) === runId;
   const seenStmt = db.prepare(
     "SELECT 1 FROM fetches WHERE url = ? AND (run_id IS NULL OR run_id <> ?) AND outcome IN ('ok', 'not_modified') LIMIT 1",
   );
@@ -223,7 +224,8 @@ export function storeArchive(
     },
     previousValidators(url) {
       const last = guarded(() => latestFetchFor(db, url));
-      if (last && extract && cutOff(last.fetchId, guarded(() => currentRun.get()))) return null;
+      const thisRun = guarded(() => currentRun.get());
+      if (last && extract && cutOff(last.fetchId, thisRun)) return null;
       return last && (last.etag || last.last_modified)
         ? { etag: last.etag, lastModified: last.last_modified }
         : null;
