@@ -1,10 +1,10 @@
-// A small pool of worker threads that prepare pages (read + extract) in parallel, so a large import
-// uses every core while the main thread writes. Any worker failure falls back to the main thread.
+// A small pool of worker threads that prepare pages (read + extract + hash + gzip) in parallel, so a
+// large import uses every core while the main thread writes. Any worker failure falls back to the main thread.
 import { Worker } from "node:worker_threads";
-import { type PreparedPage, preparePage } from "./prepare-page.ts";
+import { type PackedPage, preparePackedPage } from "./packed-page.ts";
 
 interface Pending {
-  resolve: (r: PreparedPage) => void;
+  resolve: (r: PackedPage) => void;
   file: string;
   worker: Worker;
 }
@@ -21,7 +21,7 @@ export class ExtractPool {
     const script = new URL("./extract-worker.ts", import.meta.url).href;
     for (let i = 0; i < size; i++) {
       const worker = new Worker(loader, { workerData: { script } });
-      worker.on("message", (msg: { id: number; result: PreparedPage }) => {
+      worker.on("message", (msg: { id: number; result: PackedPage }) => {
         const p = this.pending.get(msg.id);
         if (!p) return;
         this.pending.delete(msg.id);
@@ -39,12 +39,12 @@ export class ExtractPool {
     for (const [id, p] of this.pending) {
       if (p.worker !== worker) continue;
       this.pending.delete(id);
-      preparePage(p.file).then(p.resolve);
+      preparePackedPage(p.file).then(p.resolve);
     }
   }
 
-  prepare(file: string): Promise<PreparedPage> {
-    if (this.broken || !this.workers.length) return preparePage(file);
+  prepare(file: string): Promise<PackedPage> {
+    if (this.broken || !this.workers.length) return preparePackedPage(file);
     const worker = this.workers[this.turn++ % this.workers.length] as Worker;
     const id = this.nextId++;
     return new Promise((resolve) => {

@@ -1,9 +1,9 @@
-// Worker thread body for large imports: prepares pages (read + extract) on request and posts the
-// results back; the main thread alone writes the database, so transactions stay per file.
+// Worker thread body for large imports: prepares pages (read + extract + hash + gzip) on request and
+// posts the results back; the main thread alone writes the database.
 import { parentPort } from "node:worker_threads";
-import { preparePage } from "./prepare-page.ts";
+import { preparePackedPage } from "./packed-page.ts";
 
 parentPort?.on("message", async (msg: { id: number; file: string }) => {
-  const result = await preparePage(msg.file);
+  const result = await preparePackedPage(msg.file);
   parentPort?.postMessage({ id: msg.id, result });
 });

@@ -15,6 +15,9 @@ export interface FetchInput {
   encoding?: string | null;
   /** The body; null for exchanges without one (304, errors). */
   body?: Uint8Array | null;
+  /** sha256Hex(body) and gzipBody(body), when already computed (an import does both in its workers). */
+  bodySha256?: string;
+  bodyGzip?: Uint8Array;
   /** ISO 8601; defaults to now. */
   fetchedAt?: string;
   runId?: number | null;
@@ -33,11 +36,21 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
+/** The stored form of a body (bodies.compression = 'gzip'). */
+export function gzipBody(body: Uint8Array): Uint8Array {
+  return gzipSync(body, { level: 6 });
+}
+
 /** Stores the body once per sha256; returns its hash. */
-export function saveBody(db: StoreDb, body: Uint8Array, sha256 = sha256Hex(body)): string {
+export function saveBody(
+  db: StoreDb,
+  body: Uint8Array,
+  sha256 = sha256Hex(body),
+  gzipped?: Uint8Array,
+): string {
   const exists = statement(db, "SELECT 1 FROM bodies WHERE sha256 = ?").get(sha256);
   if (!exists) {
-    const packed = gzipSync(body, { level: 6 });
+    const packed = gzipped ?? gzipBody(body);
     statement(db, "INSERT INTO bodies (sha256, size_bytes, compression, data) VALUES (?, ?, 'gzip', ?)").run(
       sha256,
       body.length,
@@ -51,7 +64,7 @@ export function saveBody(db: StoreDb, body: Uint8Array, sha256 = sha256Hex(body)
 export function saveFetch(db: StoreDb, f: FetchInput): SavedFetch {
   return db
     .transaction((): SavedFetch => {
-      const sha256 = f.body ? saveBody(db, f.body) : null;
+      const sha256 = f.body ? saveBody(db, f.body, f.bodySha256, f.bodyGzip) : null;
       const info = statement(
         db,
         `INSERT INTO fetches (url, final_url, status, headers_json, content_type, encoding, sha256, fetched_at, run_id, site_slug, outcome, reason)
