@@ -71,7 +71,7 @@ describe("nianbao sites validate", () => {
       noExpect,
       entry("a"),
       entry("e", { start_urls: ["https://example.com/ndbg/"] }),
-      entry("f", { start_urls: ["https://mirror.example.org/ndbg/"], allowed_hosts: ["example.org"] }),
+      entry("f", { start_urls: ["https://mirror.example.org/ndbg/"], allowed_hosts: ["*.example.org"] }),
     ]);
     const r = await run(["sites", "validate", file]);
     expect(r.code).toBe(2);

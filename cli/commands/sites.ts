@@ -4,8 +4,9 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { NianbaoError } from "../../core/errors.ts";
-import { type RegistryProblem, validateRegistry } from "../../crawler/sites/load-registry.ts";
+import { type RegistryProblem, validateRegistry, withSiteNames } from "../../crawler/sites/load-registry.ts";
 import type { Site } from "../../crawler/sites/site-schema.ts";
+import { isAllowedHost } from "../../crawler/url/allowed-host.ts";
 import { databasePath, openDatabaseForReading } from "../../pipeline/open-database.ts";
 import type { StoreDb } from "../../store/index.ts";
 import type { CliIO, Command } from "../command.ts";
@@ -33,13 +34,9 @@ Options:
 
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
+/** The crawler's own rule (a listed host is exact, "*.x" takes its subdomains): validate must not pass what a crawl skips. */
 function hostAllowed(host: string, allowed: readonly string[]): boolean {
-  const h = host.toLowerCase().replace(/\.$/, "");
-  if (h === "gov.cn" || h.endsWith(".gov.cn")) return true;
-  return allowed.some((a) => {
-    const x = a.toLowerCase().replace(/^\*\./, "");
-    return h === x || h.endsWith(`.${x}`);
-  });
+  return isAllowedHost(host, allowed);
 }
 
 /** Problems with one URL-valued field: scheme, parse, host. `null` when it is fine. */
@@ -121,7 +118,7 @@ export function checkRegistry(text: string, file: string): RegistryCheck {
   }
   // Where both speak about the same value, the specific message (file://, missing expect, duplicate
   // slug, off-list host) replaces the schema's generic one.
-  const extra = extraProblems(json);
+  const extra = withSiteNames(extraProblems(json), json);
   const covered = new Set(extra.map((p) => p.path));
   const all = [...extra, ...problems.filter((p) => !covered.has(p.path))];
   all.sort((a, b) => comparePaths(a.path, b.path));

@@ -121,7 +121,7 @@ const text = fc
     ),
     { maxLength: 60 },
   )
-  .map((parts) => parts.join("").toWellFormed())
+  .map((parts) => new TextDecoder().decode(new TextEncoder().encode(parts.join("")))) // lone surrogates → U+FFFD
   .filter((s) => !s.startsWith("\uFEFF"));
 /** Labels that do not overrule UTF-8 bytes: absent, bogus, UTF-8, or a GB label on bytes that are valid UTF-8. */
 const utf8FriendlyType = fc.constantFrom(
