@@ -237,7 +237,7 @@ export function storeArchive(
 export async function crawlIntoStore(opts: CrawlIntoStoreOptions): Promise<CrawlResult> {
   const store = openDatabase(opts.dbPath, opts.store);
   try {
-    saveSites(store.db, opts.sites);
+    withStoreErrors(store.path, () => saveSites(store.db, opts.sites));
     const archive = storeArchive(store, opts.logger, opts.extract ?? true, opts.attachments);
     return await runCrawl({ ...opts, archive });
   } finally {
