@@ -69,6 +69,8 @@ export const command: Command = {
 
     const controller = new AbortController();
     const onSignal = () => {
+      // A second Ctrl-C quits at once; the next run releases what is left and resumes (as after kill -9).
+      if (controller.signal.aborted) process.exit(130);
       io.stderr("\nnianbao demo: interrupted — finishing requests in flight; run it again to resume\n");
       controller.abort();
     };
