@@ -8,7 +8,14 @@ import { isChromeLine, isMetaLine } from "./noise/page-chrome.ts";
 import { stripSpam } from "./noise/spam.ts";
 import { readHeading } from "./outline/headings.ts";
 import { readProseFacts, splitSentences } from "./prose/prose-facts.ts";
-import { EXTRACTOR_VERSION, type ExtractInput, type Flag, type Heading, type ReportRecord, type TemplateId } from "./schema.ts";
+import {
+  EXTRACTOR_VERSION,
+  type ExtractInput,
+  type Flag,
+  type Heading,
+  type ReportRecord,
+  type TemplateId,
+} from "./schema.ts";
 import { detectTableTemplate, readTables } from "./tables/table-reader.ts";
 import { textToDocument } from "./text/text-document.ts";
 
@@ -54,7 +61,12 @@ function cleanPage(doc: Document): CleanPage {
   return { bodyLines, fieldLines, text: parts.join("\n"), headings, spam };
 }
 
-function decideTemplate(tableTemplate: "2019" | "2021" | null, keyedTables: boolean, year: number | null, isReport: boolean): TemplateId {
+function decideTemplate(
+  tableTemplate: "2019" | "2021" | null,
+  keyedTables: boolean,
+  year: number | null,
+  isReport: boolean,
+): TemplateId {
   if (tableTemplate) return tableTemplate;
   if (isReport && year !== null && year <= 2018) return "pre2019";
   if (keyedTables && year !== null && year >= 2021) return "2021";
@@ -63,9 +75,12 @@ function decideTemplate(tableTemplate: "2019" | "2021" | null, keyedTables: bool
 }
 
 export function extractReport(input: ExtractInput): ReportRecord {
-  const doc = looksLikeHtml(input.content, input.fileName, input.contentType)
-    ? htmlToDocument(input.content)
-    : textToDocument(input.content);
+  // NUL is never text: browsers drop it from page bodies (HTML spec), and one inside 政府\0信息 or 1\07
+  // must not break a label or a number. Offsets in the record refer to its own text, so nothing shifts.
+  const content = input.content.includes("\0") ? input.content.replaceAll("\0", "") : input.content;
+  const doc = looksLikeHtml(content, input.fileName, input.contentType)
+    ? htmlToDocument(content)
+    : textToDocument(content);
   const page = cleanPage(doc);
   const flags: Flag[] = [];
   for (const s of [...new Set(page.spam)]) flags.push({ id: "spam_injected", detail: s });
@@ -89,7 +104,13 @@ export function extractReport(input: ExtractInput): ReportRecord {
   const template = decideTemplate(tableTemplate, keyedTables, meta.report_year, meta.is_annual_report);
   meta.notes.template = {
     basis: tableTemplate ? "read" : template === "unknown" ? "absent" : "inferred",
-    detail: tableTemplate ? evidence : template === "pre2019" ? "narrative report with no statistics tables, year ≤ 2018" : template === "unknown" ? "no template tables and no year that decides it" : "decided by the report year",
+    detail: tableTemplate
+      ? evidence
+      : template === "pre2019"
+        ? "narrative report with no statistics tables, year ≤ 2018"
+        : template === "unknown"
+          ? "no template tables and no year that decides it"
+          : "decided by the report year",
   };
 
   return {

@@ -118,6 +118,17 @@ export function decodeBody(bytes: Uint8Array, contentType?: string | null): Deco
     const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     return { text, encoding: "utf-8", source: "utf8-strict", replacementCount: countReplacement(text) };
   } catch {
+    // UTF-8 with a few broken bytes (a truncated download, one bad paste) is still UTF-8: GB18030 would
+    // turn all of it into mojibake without a single U+FFFD. GBK read as UTF-8 breaks on most characters.
+    const lenient = decodeWith(bytes, "utf-8", "fallback");
+    if (mostlyValid(lenient)) return lenient;
     return decodeWith(bytes, "gb18030", "fallback");
   }
+}
+
+/** At most 1 in 100 non-ASCII characters is a U+FFFD. */
+function mostlyValid(d: DecodedBody): boolean {
+  let nonAscii = 0;
+  for (let i = 0; i < d.text.length; i++) if (d.text.charCodeAt(i) > 0x7f) nonAscii++;
+  return d.replacementCount * 100 <= nonAscii;
 }

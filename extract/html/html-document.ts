@@ -3,18 +3,77 @@
 import { type AnyNode, type Element, isTag, isText } from "domhandler";
 import { parseDocument } from "htmlparser2";
 import type { Document, GridCell, RawTable } from "../document.ts";
+import { capNesting } from "./cap-nesting.ts";
 
-const SKIP = new Set(["script", "style", "noscript", "iframe", "select", "option", "button", "textarea", "svg", "canvas", "object", "embed", "head", "template"]);
+const SKIP = new Set([
+  "script",
+  "style",
+  "noscript",
+  "iframe",
+  "select",
+  "option",
+  "button",
+  "textarea",
+  "svg",
+  "canvas",
+  "object",
+  "embed",
+  "head",
+  "template",
+]);
 const BLOCK = new Set([
-  "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
-  "table", "tbody", "thead", "tfoot", "section", "article", "header", "footer", "nav", "aside", "main", "blockquote",
-  "pre", "hr", "form", "center", "address", "figure", "figcaption", "caption", "title",
+  "p",
+  "div",
+  "br",
+  "li",
+  "ul",
+  "ol",
+  "dl",
+  "dt",
+  "dd",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "tr",
+  "td",
+  "th",
+  "table",
+  "tbody",
+  "thead",
+  "tfoot",
+  "section",
+  "article",
+  "header",
+  "footer",
+  "nav",
+  "aside",
+  "main",
+  "blockquote",
+  "pre",
+  "hr",
+  "form",
+  "center",
+  "address",
+  "figure",
+  "figcaption",
+  "caption",
+  "title",
 ]);
 
 /** Selectors of the report body on common government CMSs (TRS, Hanweb, gkmlpt, Word-exported pages). */
 const CONTENT_HINTS: { attr: "class" | "id"; value: RegExp }[] = [
-  { attr: "class", value: /(^|\s)(article_content|article-content|TRS_Editor|trs_editor|zw|zwnr|content_detail|detail-content|art_con|xxgk_content|wzy_content|view TRS_UEDITOR|pages_content|main-txt|con_text)(\s|$)/ },
-  { attr: "id", value: /^(zoom|UCAP-CONTENT|Zoom|fontzoom|content|zw|article|detail|con_text|js_content|mainText)$/ },
+  {
+    attr: "class",
+    value:
+      /(^|\s)(article_content|article-content|TRS_Editor|trs_editor|zw|zwnr|content_detail|detail-content|art_con|xxgk_content|wzy_content|view TRS_UEDITOR|pages_content|main-txt|con_text)(\s|$)/,
+  },
+  {
+    attr: "id",
+    value: /^(zoom|UCAP-CONTENT|Zoom|fontzoom|content|zw|article|detail|con_text|js_content|mainText)$/,
+  },
 ];
 
 function attr(el: Element, name: string): string {
@@ -82,6 +141,9 @@ function decodeSpan(v: string): number {
   return Number.isFinite(n) && n > 0 ? Math.min(n, 200) : 1;
 }
 
+/** Slots a table's spans may fill; a 10,000-column table of 100 rows fits, a span bomb does not. */
+const MAX_SPAN_SLOTS = 1_000_000;
+
 /** Expands a data table into a grid, copying rowspan/colspan cells into the slots they cover. */
 export function tableToGrid(table: Element): GridCell[][] {
   const rows: Element[] = [];
@@ -94,6 +156,7 @@ export function tableToGrid(table: Element): GridCell[][] {
   }
   const grid: GridCell[][] = [];
   const pending: (GridCell & { left: number })[][] = []; // rowspan carry-overs per row
+  let slots = 0;
   rows.forEach((tr, r) => {
     const row: GridCell[] = grid[r] ?? [];
     grid[r] = row;
@@ -102,8 +165,11 @@ export function tableToGrid(table: Element): GridCell[][] {
       if (!isTag(td) || (td.name !== "td" && td.name !== "th")) continue;
       while (row[col]) col++;
       const text = cellText(td).replace(/[\s\u200b-\u200d]+/g, "");
-      const rs = decodeSpan(attr(td, "rowspan"));
-      const cs = decodeSpan(attr(td, "colspan"));
+      let rs = decodeSpan(attr(td, "rowspan"));
+      let cs = decodeSpan(attr(td, "colspan"));
+      // 1,000 cells of rowspan=colspan=200 would be 40 million slots (GBs): past the budget spans are 1.
+      if (slots + rs * cs > MAX_SPAN_SLOTS) rs = cs = 1;
+      slots += rs * cs;
       for (let dr = 0; dr < rs; dr++) {
         const target: GridCell[] = grid[r + dr] ?? [];
         grid[r + dr] = target;
@@ -249,7 +315,11 @@ export function looksLikeHtml(content: string, fileName?: string, contentType?: 
 }
 
 export function htmlToDocument(html: string): Document {
-  const dom = parseDocument(html, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+  const dom = parseDocument(capNesting(html), {
+    decodeEntities: true,
+    lowerCaseTags: true,
+    lowerCaseAttributeNames: true,
+  });
   const meta: Record<string, string> = {};
   collectMeta(dom, meta);
   const content = findContentRoot(dom);
@@ -263,7 +333,12 @@ export function htmlToDocument(html: string): Document {
     outerLines = linesOf(dom).lines.filter((l): l is string => typeof l === "string");
     if (parent && idx >= 0) parent.children.splice(idx, 0, content);
   }
-  return { lines: body.lines.map((l) => (typeof l === "string" ? toHalfWidthLine(l) : l)), tables: body.tables, outerLines: outerLines.map(toHalfWidthLine), meta };
+  return {
+    lines: body.lines.map((l) => (typeof l === "string" ? toHalfWidthLine(l) : l)),
+    tables: body.tables,
+    outerLines: outerLines.map(toHalfWidthLine),
+    meta,
+  };
 }
 
 /** Lines keep their characters as printed; only whitespace runs (incl. U+3000, NBSP) collapse. */

@@ -1,0 +1,135 @@
+// Caps how deep a page's tags nest before it is parsed, as browsers do (Chromium stops at 512): the
+// parser's open-element stack costs time per tag in proportion to depth, so 100,000 levels took minutes.
+
+/** Deeper than any real report page (they nest tens of levels); the depth browsers stop at. */
+export const MAX_NESTING = 512;
+
+const VOID = new Set([
+  "area",
+  "base",
+  "br",
+  "col",
+  "embed",
+  "hr",
+  "img",
+  "input",
+  "link",
+  "meta",
+  "param",
+  "source",
+  "track",
+  "wbr",
+]);
+/** Table structure and optional-end tags are never dropped (the parser closes them itself when they repeat). */
+const KEEP = new Set([
+  "html",
+  "head",
+  "body",
+  "tr",
+  "td",
+  "th",
+  "tbody",
+  "thead",
+  "tfoot",
+  "caption",
+  "colgroup",
+  "p",
+  "li",
+  "dt",
+  "dd",
+  "option",
+  "optgroup",
+  "rb",
+  "rt",
+  "rp",
+]);
+
+/**
+ * Tags, comments and raw-text elements (script, style…: their contents are not tags). Attribute values
+ * holding ">" may end a tag early; this only skews the depth count, and only on pages already over the cap.
+ */
+const TOKEN =
+  /<!--[\s\S]*?(?:-->|$)|<(script|style|textarea|title|xmp|noscript)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)|<(\/?)([a-zA-Z][^\s/>]*)[^>]*>/gi;
+
+/** Tables past the cap keep their tags (a report's tables after a run of unclosed tags), this many deep. */
+const MAX_DEEP_TABLES = 16;
+
+interface Open {
+  name: string;
+  dropped: boolean;
+  /** A table kept past the cap. */
+  deepTable: boolean;
+}
+
+/**
+ * Returns the page unchanged unless its elements nest deeper than `max`; then the start and end tags
+ * below that depth are removed (their text stays, as siblings at the cap), as a browser's parser does;
+ * tables (up to 16 deep) keep theirs, so a report's tables survive a run of unclosed tags before them.
+ */
+export function capNesting(html: string, max = MAX_NESTING): string {
+  if (!tooDeep(html, max)) return html;
+  const out: string[] = [];
+  const stack: Open[] = [];
+  const openCount = new Map<string, number>();
+  let depth = 0;
+  let deepTables = 0;
+  let last = 0;
+  const cut = (start: number, end: number) => {
+    out.push(html.slice(last, start));
+    last = end;
+  };
+  for (const m of html.matchAll(TOKEN)) {
+    const name = m[3]?.toLowerCase();
+    if (!name || VOID.has(name) || KEEP.has(name)) continue;
+    const start = m.index;
+    if (m[2] !== "/") {
+      const deepTable = depth >= max && name === "table" && deepTables < MAX_DEEP_TABLES;
+      const dropped = depth >= max && !deepTable;
+      if (dropped) cut(start, start + m[0].length);
+      else if (deepTable) deepTables++;
+      else depth++;
+      stack.push({ name, dropped, deepTable });
+      openCount.set(name, (openCount.get(name) ?? 0) + 1);
+      continue;
+    }
+    if (!openCount.get(name)) continue; // a stray end tag: the parser ignores it
+    // Close everything above the nearest open element of that name, as the parser will.
+    for (;;) {
+      const top = stack.pop() as Open;
+      openCount.set(top.name, (openCount.get(top.name) ?? 1) - 1);
+      if (top.deepTable) deepTables--;
+      else if (!top.dropped) depth--;
+      if (top.name !== name) continue;
+      if (top.dropped) cut(start, start + m[0].length);
+      break;
+    }
+  }
+  out.push(html.slice(last));
+  return out.join("");
+}
+
+/** Cheap test first (a page with fewer tags than the cap cannot exceed it), then a depth count. */
+function tooDeep(html: string, max: number): boolean {
+  let tags = 0;
+  for (let i = html.indexOf("<"); i !== -1 && tags <= max; i = html.indexOf("<", i + 1)) tags++;
+  if (tags <= max) return false;
+  const open = new Map<string, number>();
+  const stack: string[] = [];
+  for (const m of html.matchAll(TOKEN)) {
+    const name = m[3]?.toLowerCase();
+    if (!name || VOID.has(name) || KEEP.has(name)) continue;
+    if (m[2] !== "/") {
+      stack.push(name);
+      open.set(name, (open.get(name) ?? 0) + 1);
+      if (stack.length > max) return true;
+      continue;
+    }
+    if (!open.get(name)) continue;
+    for (;;) {
+      const top = stack.pop() as string;
+      open.set(top, (open.get(top) ?? 1) - 1);
+      if (top === name) break;
+    }
+  }
+  return false;
+}
