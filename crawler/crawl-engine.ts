@@ -79,6 +79,8 @@ interface Ctx {
   browser: BrowserRenderer | null;
   hostDelaysSet: Set<string>;
   counters: { done: number; failed: number };
+  /** Lease terms for taking a host's next item as its current one completes (polite crawls only). */
+  leaseNext: { leaseMs: number; owner: string } | null;
 }
 
 function sha256(body: Buffer | null): string | null {
@@ -167,7 +169,11 @@ async function renderIfNeeded(
   }
 }
 
-async function processItem(ctx: Ctx, item: FrontierItem): Promise<void> {
+/**
+ * Fetches one item, archives the exchange and records its end state. Returns the host's next item when
+ * it was leased in the same transaction (the caller runs it in this task's place), else null.
+ */
+async function processItem(ctx: Ctx, item: FrontierItem): Promise<FrontierItem | null> {
   const { opts, frontier, fetcher, gate, runId } = ctx;
   const site = ctx.sites.get(item.site_slug);
   if (!site) {
@@ -183,7 +189,7 @@ async function processItem(ctx: Ctx, item: FrontierItem): Promise<void> {
       },
       [],
     );
-    return;
+    return null;
   }
   const host = item.host;
   if (!ctx.hostDelaysSet.has(host)) {
@@ -202,7 +208,7 @@ async function processItem(ctx: Ctx, item: FrontierItem): Promise<void> {
   });
   if (res.reason === "aborted" || opts.signal?.aborted) {
     frontier.release(item.id); // interrupted: the item goes back to the queue for the resume
-    return;
+    return null;
   }
   const renderedResult = await renderIfNeeded(ctx, site, item, res);
   res = renderedResult.res;
@@ -281,36 +287,47 @@ async function processItem(ctx: Ctx, item: FrontierItem): Promise<void> {
       : res.outcome === "skipped"
         ? "skipped"
         : "failed";
-  frontier.complete(
+  // One task per host at a time: the host's next item is leased with this one's end state.
+  const leaseNext =
+    ctx.leaseNext && (site.rate.concurrency ?? 1) === 1 && !opts.signal?.aborted
+      ? { host, ...ctx.leaseNext }
+      : undefined;
+  const next = frontier.complete(
     runId,
     item.id,
     { state, outcome: res.outcome, reason: res.reason, fetchId: saved?.fetchId ?? null, change },
     children,
+    leaseNext,
   );
   if (state === "failed") ctx.counters.failed++;
   else ctx.counters.done++;
-
-  opts.logger.info(
-    {
-      event: "fetch",
-      site: site.slug,
-      kind: item.kind,
-      url: item.url,
-      final_url: res.finalUrl === item.url ? undefined : res.finalUrl,
-      status: res.status,
-      ms: Math.round(res.ms),
-      bytes: res.body?.length ?? 0,
-      encoding: res.encoding,
-      file_type: res.fileType,
-      attempt: res.attempts,
-      outcome: res.outcome,
-      reason: res.reason ?? undefined,
-      change: change ?? undefined,
-      rendered: renderedResult.rendered || undefined,
-      incremental_stop: stoppedEarly || undefined,
-    },
-    "fetch",
-  );
+  try {
+    opts.logger.info(
+      {
+        event: "fetch",
+        site: site.slug,
+        kind: item.kind,
+        url: item.url,
+        final_url: res.finalUrl === item.url ? undefined : res.finalUrl,
+        status: res.status,
+        ms: Math.round(res.ms),
+        bytes: res.body?.length ?? 0,
+        encoding: res.encoding,
+        file_type: res.fileType,
+        attempt: res.attempts,
+        outcome: res.outcome,
+        reason: res.reason ?? undefined,
+        change: change ?? undefined,
+        rendered: renderedResult.rendered || undefined,
+        incremental_stop: stoppedEarly || undefined,
+      },
+      "fetch",
+    );
+  } catch (err) {
+    if (next) frontier.release(next.id); // nobody would run it: back to the queue
+    throw err;
+  }
+  return next;
 }
 
 export interface CrawlResult {
@@ -436,6 +453,7 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
       browser,
       hostDelaysSet: new Set(),
       counters: { done: 0, failed: 0 },
+      leaseNext: politeness ? { leaseMs: opts.leaseMs ?? 300_000, owner: String(pid) } : null,
     };
 
     const inFlight = new Map<number, Promise<void>>();
@@ -504,73 +522,93 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
                 hosts,
               })
             : [];
-        for (const item of claimed) {
-          const running = (hostTasks.get(item.host) ?? 0) + 1;
-          hostTasks.set(item.host, running);
-          if (running >= hostLimit(item)) busyHosts.add(item.host);
-          const task = processItem(ctx, item)
-            .catch((raw: Error) => {
-              const storageError = frontierStorageError(raw, opts.dbPath);
-              const giveUp = (err: NianbaoError) => {
-                // Storage failed: stop the whole crawl, put this item back, report the error as is.
-                failure.error ??= err;
-                stop.abort();
-                try {
-                  frontier.release(item.id);
-                } catch {
-                  // The lease is released on the next start anyway.
-                }
-              };
-              if (storageError) return giveUp(storageError);
-              opts.logger.error({ url: item.url, err: raw.message, stack: raw.stack }, "crawl task failed");
-              try {
-                frontier.complete(
-                  runId,
-                  item.id,
-                  {
-                    state: "failed",
-                    outcome: "failed",
-                    reason: `internal: ${raw.message}`,
-                    fetchId: null,
-                    change: null,
-                  },
-                  [],
-                );
-              } catch (err) {
-                giveUp(
-                  frontierStorageError(err, opts.dbPath) ??
-                    new NianbaoError(
-                      "input_unreadable",
-                      `the frontier could not be written: ${(err as Error).message}`,
-                      "run the crawl again; it resumes",
-                      1,
-                    ),
-                );
-              }
-            })
-            .finally(() => {
-              inFlight.delete(item.id);
-              const left = (hostTasks.get(item.host) ?? 1) - 1;
-              if (left > 0) hostTasks.set(item.host, left);
-              else hostTasks.delete(item.host);
-              busyHosts.delete(item.host);
-              freedHosts.push(item.host);
-              if (opts.onProgress && Date.now() - lastProgress >= 200) {
-                lastProgress = Date.now();
-                progress();
-              }
-              signalWake();
-            });
-          inFlight.set(item.id, task);
-        }
+        for (const item of claimed) startTask(item);
         if (inFlight.size === 0) break; // nothing in flight and nothing claimable: the run is complete
         await woken;
       }
-      await Promise.allSettled([...inFlight.values()]);
+      // A task that ends may start its host's next item in its place: wait until none is left.
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight.values()]);
     } finally {
       clearInterval(ticker);
       clearInterval(claimTimer);
       stop.signal.removeEventListener("abort", onAbort);
+    }
+    /** Runs one leased item; when it ends, the host's next item (leased with its end state) follows. */
+    function startTask(item: FrontierItem): void {
+      const running = (hostTasks.get(item.host) ?? 0) + 1;
+      hostTasks.set(item.host, running);
+      if (running >= hostLimit(item)) busyHosts.add(item.host);
+      let next: FrontierItem | null = null;
+      const task = processItem(ctx, item)
+        .then((leased) => {
+          next = leased;
+        })
+        .catch((raw: Error) => {
+          const storageError = frontierStorageError(raw, opts.dbPath);
+          const giveUp = (err: NianbaoError) => {
+            // Storage failed: stop the whole crawl, put this item back, report the error as is.
+            failure.error ??= err;
+            stop.abort();
+            try {
+              frontier.release(item.id);
+            } catch {
+              // The lease is released on the next start anyway.
+            }
+          };
+          if (storageError) return giveUp(storageError);
+          opts.logger.error({ url: item.url, err: raw.message, stack: raw.stack }, "crawl task failed");
+          try {
+            frontier.complete(
+              runId,
+              item.id,
+              {
+                state: "failed",
+                outcome: "failed",
+                reason: `internal: ${raw.message}`,
+                fetchId: null,
+                change: null,
+              },
+              [],
+            );
+          } catch (err) {
+            giveUp(
+              frontierStorageError(err, opts.dbPath) ??
+                new NianbaoError(
+                  "input_unreadable",
+                  `the frontier could not be written: ${(err as Error).message}`,
+                  "run the crawl again; it resumes",
+                  1,
+                ),
+            );
+          }
+        })
+        .finally(() => {
+          inFlight.delete(item.id);
+          const left = (hostTasks.get(item.host) ?? 1) - 1;
+          if (left > 0) hostTasks.set(item.host, left);
+          else hostTasks.delete(item.host);
+          busyHosts.delete(item.host);
+          const leased = next as FrontierItem | null;
+          if (leased && !stop.signal.aborted) startTask(leased);
+          else {
+            if (leased) releaseQuietly(leased.id);
+            freedHosts.push(item.host);
+          }
+          if (opts.onProgress && Date.now() - lastProgress >= 200) {
+            lastProgress = Date.now();
+            progress();
+          }
+          signalWake();
+        });
+      inFlight.set(item.id, task);
+    }
+    /** Back to the queue; on a storage failure the next start releases it anyway. */
+    function releaseQuietly(id: number): void {
+      try {
+        frontier.release(id);
+      } catch {
+        // The lease is released on the next start.
+      }
     }
     if (failure.error) {
       opts.logger.error(

@@ -208,12 +208,9 @@ export class FrontierStore {
   ): FrontierItem[] {
     return this.db.transaction(() => {
       const now = Date.now();
-      const perHost = this.stmt(
-        "SELECT * FROM crawl_frontier WHERE run_id = ? AND state = 'queued' AND host = ? ORDER BY id LIMIT 1",
-      );
       const rows = (
         opts.hosts
-          ? opts.hosts.flatMap((h) => (perHost.get(runId, h) as FrontierItem | undefined) ?? [])
+          ? opts.hosts.flatMap((h) => this.nextOf(runId, h) ?? [])
           : opts.onePerHost
             ? this.stmt(
                 `SELECT * FROM crawl_frontier WHERE id IN (
@@ -225,19 +222,31 @@ export class FrontierStore {
               ).all(runId, opts.limit)
       ) as FrontierItem[];
       const picked = rows.filter((r) => !opts.busyHosts.has(r.host)).slice(0, opts.limit);
-      const lease = this.stmt(
-        "UPDATE crawl_frontier SET state = 'leased', attempts = attempts + 1, lease_until = ?, lease_owner = ? WHERE id = ?",
-      );
-      for (const r of picked) {
-        lease.run(now + opts.leaseMs, opts.owner, r.id);
-        r.state = "leased";
-        r.attempts++;
-      }
+      for (const r of picked) this.lease(r, now + opts.leaseMs, opts.owner);
       return picked;
     })();
   }
 
-  /** Records an item's end state and enqueues what it led to, atomically. */
+  /** The oldest queued item of a host (an index seek). */
+  private nextOf(runId: number, host: string): FrontierItem | undefined {
+    return this.stmt(
+      "SELECT * FROM crawl_frontier WHERE run_id = ? AND state = 'queued' AND host = ? ORDER BY id LIMIT 1",
+    ).get(runId, host) as FrontierItem | undefined;
+  }
+
+  private lease(r: FrontierItem, until: number, owner: string): void {
+    this.stmt(
+      "UPDATE crawl_frontier SET state = 'leased', attempts = attempts + 1, lease_until = ?, lease_owner = ? WHERE id = ?",
+    ).run(until, owner, r.id);
+    r.state = "leased";
+    r.attempts++;
+  }
+
+  /**
+   * Records an item's end state and enqueues what it led to, atomically. With `leaseNext`, the same
+   * transaction also leases the host's next queued item and returns it (one commit per page instead
+   * of two: one for the end state, one for the claim).
+   */
   complete(
     runId: number,
     id: number,
@@ -249,13 +258,20 @@ export class FrontierStore {
       change: string | null;
     },
     children: NewItem[],
-  ): void {
-    this.db.transaction(() => {
+    leaseNext?: { host: string; leaseMs: number; owner: string },
+  ): FrontierItem | null {
+    return this.db.transaction(() => {
+      const now = Date.now();
       this.stmt(
         `UPDATE crawl_frontier SET state = ?, outcome = ?, reason = ?, fetch_id = ?, change = ?, done_at = ?, lease_until = NULL, lease_owner = NULL
            WHERE id = ?`,
-      ).run(end.state, end.outcome, end.reason, end.fetchId, end.change, Date.now(), id);
+      ).run(end.state, end.outcome, end.reason, end.fetchId, end.change, now, id);
       this.enqueue(runId, children);
+      if (!leaseNext) return null;
+      const next = this.nextOf(runId, leaseNext.host);
+      if (!next) return null;
+      this.lease(next, now + leaseNext.leaseMs, leaseNext.owner);
+      return next;
     })();
   }
 
