@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AttachmentError } from "../extract/attachments/attachment-result.ts";
 import { convertAttachment } from "../extract/attachments/convert-attachment.ts";
+import { benchResult, type Figure } from "./bench-result.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const minPages = Number(process.argv[2] ?? 300);
@@ -28,6 +29,7 @@ if (!pdfs.length) {
 }
 
 let peakRss = 0;
+let badOk = 0;
 const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 20);
@@ -59,6 +61,7 @@ for (const f of bad) {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   const added = Math.max(0, peakRss - baseline);
   const ok = ms < 10_000 && added < 500 * 1024 * 1024 && !outcome.startsWith("CRASH");
+  if (ok) badOk++;
   console.log(
     `  ${ok ? "ok  " : "FAIL"} ${f.name}: ${outcome} in ${ms.toFixed(0)} ms, peak RSS ${mb(peakRss).toFixed(0)} MB (+${mb(added).toFixed(0)})`,
   );
@@ -79,6 +82,10 @@ while (pages < minPages) {
 const secs = (performance.now() - t0) / 1000;
 console.log(`PDF: ${files} files, ${pages} pages, ${mb(bytes).toFixed(1)} MB in ${secs.toFixed(2)} s`);
 console.log(`PDF: ${(pages / secs).toFixed(1)} pages/s, ${(mb(bytes) / secs).toFixed(2)} MB/s`);
+const figures: Figure[] = [
+  { name: `PDF conversion, ${files} files, ${pages} pages`, value: pages / secs, unit: "pages/s" },
+  { name: "PDF conversion", value: mb(bytes) / secs, unit: "MB/s" },
+];
 
 for (const ext of ["docx", "doc"]) {
   const docs = filesIn(join(ROOT, "fixtures", "attachments"), new RegExp(`\\.${ext}$`));
@@ -95,6 +102,14 @@ for (const ext of ["docx", "doc"]) {
   }
   const sec = (performance.now() - s) / 1000;
   console.log(`${ext.toUpperCase()}: ${(n / sec).toFixed(1)} files/s, ${(mb(b) / sec).toFixed(2)} MB/s`);
+  figures.push({ name: `${ext.toUpperCase()} conversion`, value: n / sec, unit: "files/s" });
 }
 
 clearInterval(sampler);
+figures.push({
+  name: "bad inputs failing within 10 s and 500 MB",
+  value: badOk,
+  unit: `of ${bad.length}`,
+  target: { op: ">=", value: bad.length },
+});
+benchResult("attachments", figures);

@@ -9,6 +9,7 @@ import pino from "pino";
 import { type Site, siteSchema } from "../crawler/sites/site-schema.ts";
 import { farmConnectTo } from "../fixtures/farm/server/farm-connect.ts";
 import { crawlIntoStore } from "../pipeline/crawl.ts";
+import { benchResult } from "./bench-result.ts";
 
 const { values } = parseArgs({
   options: { hosts: { type: "string", default: "200" }, "delay-ms": { type: "string", default: "200" } },
@@ -113,3 +114,14 @@ clearInterval(sampler);
 console.log(
   `peak RSS of the crawling process: ${peakRssMb.toFixed(0)} MB (the farm runs in its own process)`,
 );
+benchResult("crawl", [
+  {
+    name: `polite crawl, ${hostCount} hosts, ${delayMs} ms per host: share of the bound ${bound.toFixed(0)} pages/s`,
+    value: politeRate / bound,
+    unit: "× bound",
+    target: { op: ">=", value: 0.9 },
+    note: `${politeRate.toFixed(0)} pages/s, ${polite.pages} pages in ${polite.seconds.toFixed(1)} s`,
+  },
+  { name: "polite crawl: crawler CPU", value: (1000 * polite.cpuSeconds) / polite.pages, unit: "ms/page" },
+  { name: "politeness off (global cap 16)", value: fast.pages / fast.seconds, unit: "pages/s" },
+]);

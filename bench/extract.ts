@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { decodeBody } from "../crawler/decode/decode-body.ts";
 import { extractReport } from "../extract/extract-report.ts";
+import { benchResult } from "./bench-result.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const SHARED = join(ROOT, "..", "shared");
@@ -47,7 +48,27 @@ for (let r = 0; r < rounds; r++) {
 }
 const seconds = Number(process.hrtime.bigint() - start) / 1e9;
 const after = process.memoryUsage();
-console.log(`bench/extract: ${n} documents (${docs.length} distinct pages × ${rounds}) in ${seconds.toFixed(2)} s`);
-console.log(`  ${(n / seconds).toFixed(0)} reports/s on one core (target ≥ 500), ${(bytes / 1024 / 1024 / seconds).toFixed(1)} MB/s of page text, ${(values / seconds).toFixed(0)} values/s`);
-console.log(`  RSS ${mb(before.rss)} → ${mb(after.rss)} MB (samples: ${rssSamples.map(mb).join(", ")}), heap used ${mb(before.heapUsed)} → ${mb(after.heapUsed)} MB`);
+console.log(
+  `bench/extract: ${n} documents (${docs.length} distinct pages × ${rounds}) in ${seconds.toFixed(2)} s`,
+);
+console.log(
+  `  ${(n / seconds).toFixed(0)} reports/s on one core (target ≥ 500), ${(bytes / 1024 / 1024 / seconds).toFixed(1)} MB/s of page text, ${(values / seconds).toFixed(0)} values/s`,
+);
+console.log(
+  `  RSS ${mb(before.rss)} → ${mb(after.rss)} MB (samples: ${rssSamples.map(mb).join(", ")}), heap used ${mb(before.heapUsed)} → ${mb(after.heapUsed)} MB`,
+);
 console.log(`  ratio to target: ${(n / seconds / 500).toFixed(2)}×`);
+benchResult("extract", [
+  {
+    name: `extraction, ${docs.length} distinct pages × ${rounds}, one thread`,
+    value: n / seconds,
+    unit: "reports/s",
+    target: { op: ">=", value: 500 },
+  },
+  { name: "extraction: page text", value: bytes / 1024 / 1024 / seconds, unit: "MB/s" },
+  {
+    name: "extraction: heap growth over the run",
+    value: (after.heapUsed - before.heapUsed) / 1024 / 1024,
+    unit: "MB",
+  },
+]);
