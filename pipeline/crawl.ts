@@ -10,7 +10,6 @@ import {
   finishRun,
   latestFetchFor,
   type OpenStoreOptions,
-  reportOfPage,
   type SourceFormat,
   type Store,
   saveFetch,
@@ -21,7 +20,7 @@ import {
 } from "../store/index.ts";
 import { findSoffice } from "./convert-libreoffice.ts";
 import { openDatabase } from "./open-database.ts";
-import { settleSources } from "./settle-sources.ts";
+import { fileUnderLinkingPage, settleSources } from "./settle-sources.ts";
 
 export interface CrawlIntoStoreOptions extends Omit<CrawlOptions, "archive" | "dbPath"> {
   dbPath: string;
@@ -61,45 +60,6 @@ interface ExtractContext {
   timeoutMs: number;
 }
 
-/**
- * An attachment linked from a report page is another source of that page's report when it is a report
- * of the same year (or names none): a spreadsheet of the tables, or a PDF whose agency line was misread,
- * is filed under the page's agency and year, and what the attachment itself said stays in its notes.
- */
-function fileUnderLinkingPage(store: Store, record: ReportRecord, linkedFrom: string | null): ReportRecord {
-  if (!linkedFrom) return record;
-  const hasTables = record.cells.some((c) => c.key !== null && c.value !== null);
-  if (!record.is_annual_report && !hasTables) return record;
-  const page = withStoreErrors(store.path, () => reportOfPage(store.db, linkedFrom));
-  if (!page?.agency || page.reportYear === null) return record;
-  if (record.report_year !== null && record.report_year !== page.reportYear) return record;
-  if (record.is_annual_report && record.agency === page.agency && record.report_year === page.reportYear)
-    return record;
-  const from = `the report page that links to this attachment (${linkedFrom})`;
-  const notes = { ...record.metadata_notes };
-  if (record.agency !== page.agency)
-    notes.agency = {
-      basis: "inferred",
-      detail: record.agency
-        ? `from ${from}; the attachment itself reads "${record.agency}"`
-        : `from ${from}; the attachment does not name it`,
-    };
-  if (record.report_year === null)
-    notes.report_year = { basis: "inferred", detail: `from ${from}; the attachment does not name it` };
-  if (!record.is_annual_report)
-    notes.is_annual_report = {
-      basis: "inferred",
-      detail: `from ${from}; the attachment holds the report's tables without its title`,
-    };
-  return {
-    ...record,
-    is_annual_report: true,
-    agency: page.agency,
-    report_year: page.reportYear,
-    metadata_notes: notes,
-  };
-}
-
 async function extractFetched(ctx: ExtractContext, rec: FetchRecord, fetchId: number): Promise<void> {
   const { store, logger } = ctx;
   if (rec.outcome !== "ok" || !rec.body) return;
@@ -128,7 +88,8 @@ async function extractFetched(ctx: ExtractContext, rec: FetchRecord, fetchId: nu
       );
       // The crawler's type knows WPS and ET by their extension (the bytes are DOC and XLS).
       sourceFormat = rec.fileType as SourceFormat;
-      record = fileUnderLinkingPage(store, version.record, linkedFrom);
+      const read = version.record;
+      record = withStoreErrors(store.path, () => fileUnderLinkingPage(store.db, read, linkedFrom));
     }
   } catch (err) {
     logger.warn(

@@ -8,6 +8,8 @@ import {
   type SaveStatus,
   type Store,
   saveReport,
+  secondSourcePages,
+  sourceOfUrl,
   storedPages,
   toStoreError,
   type VersionDigest,
@@ -15,6 +17,7 @@ import {
 } from "../store/index.ts";
 import { looksBinary } from "./extract-file.ts";
 import { extractAttachmentBytes } from "./prepare-page.ts";
+import { fileUnderLinkingPage, settleSources } from "./settle-sources.ts";
 
 export interface ValueChange {
   key: string;
@@ -113,6 +116,8 @@ interface UnreportedFetch {
   sourceUrl: string;
   contentType: string | null;
   siteSlug: string | null;
+  /** For an attachment the crawl fetched: the report page that linked to it (crawl_frontier.parent_url). */
+  linkedFrom?: string | null;
 }
 
 /**
@@ -129,10 +134,19 @@ function fetchesWithoutReport(store: Store): UnreportedFetch[] {
     ? `OR (f.outcome = 'ok' AND EXISTS (SELECT 1 FROM crawl_frontier c
             WHERE c.url = f.url AND c.kind IN ('report', 'attachment')))`
     : "";
+  const hasParent =
+    hasFrontier &&
+    db.prepare("SELECT 1 FROM pragma_table_info('crawl_frontier') WHERE name = 'parent_url'").get() !==
+      undefined;
+  const linkedFrom = hasParent
+    ? `(SELECT c.parent_url FROM crawl_frontier c WHERE c.url = f.url AND c.kind = 'attachment'
+        AND c.parent_url IS NOT NULL ORDER BY c.id DESC LIMIT 1)`
+    : "NULL";
   return db
     .prepare(
       `SELECT NULL AS versionId, f.id AS fetchId, f.sha256 AS sha256,
-              COALESCE(f.final_url, f.url) AS sourceUrl, f.content_type AS contentType, f.site_slug AS siteSlug
+              COALESCE(f.final_url, f.url) AS sourceUrl, f.content_type AS contentType, f.site_slug AS siteSlug,
+              ${linkedFrom} AS linkedFrom
        FROM fetches f
        WHERE f.sha256 IS NOT NULL
          AND f.id = (SELECT MAX(g.id) FROM fetches g WHERE g.url = f.url AND g.sha256 IS NOT NULL)
@@ -149,7 +163,8 @@ export async function reextractAll(
   onReport?: (change: ReportChange, index: number, total: number) => void,
 ): Promise<ReextractSummary> {
   const { db } = store;
-  const pages = storedPages(db);
+  // Second sources (a page beside its PDF) are extracted again too, so the choice between them is redone.
+  const pages = [...storedPages(db), ...secondSourcePages(db)];
   const summary: ReextractSummary = {
     pages: pages.length,
     notReports: 0,
@@ -176,6 +191,10 @@ export async function reextractAll(
       summary.failed.push({ sourceUrl: p.sourceUrl, message: (err as Error).message });
       continue;
     }
+    // An attachment keeps its format and linking page, and stays filed under that page's report.
+    const source = sourceOfUrl(db, p.sourceUrl);
+    const linkedFrom = source?.linkedFrom ?? ("linkedFrom" in p ? (p.linkedFrom ?? null) : null);
+    record = fileUnderLinkingPage(db, record, linkedFrom);
     if (p.versionId === null && !record.is_annual_report) {
       summary.notReports++;
       continue;
@@ -188,11 +207,14 @@ export async function reextractAll(
         fetchId: p.fetchId,
         bodySha256: p.sha256,
         siteSlug: p.siteSlug,
+        sourceFormat: source?.sourceFormat,
+        linkedFrom,
       });
       if (saved.status === "unchanged") {
         summary.unchanged++;
         continue;
       }
+      settleSources(db, saved.reportId);
       const after = versionDigest(db, saved.versionId);
       const change: ReportChange = {
         reportId: saved.reportId,

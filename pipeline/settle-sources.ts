@@ -1,11 +1,13 @@
-// When a report has both its page and an attachment (or several attachments), picks the primary with
-// choose-source, keeps the others as second sources and records each value they disagree on as a check.
+// A report's page and its attachments as sources of one report: files an attachment under its linking
+// page, picks the primary with choose-source, keeps the others as second and checks where they disagree.
 import {
   chooseSource,
   type SourceCandidate,
   tableCompleteness,
 } from "../extract/attachments/choose-source.ts";
+import type { ReportRecord } from "../extract/schema.ts";
 import {
+  reportOfPage,
   reportSourceVersions,
   type SourceCheckRow,
   type StoreDb,
@@ -15,6 +17,49 @@ import {
 } from "../store/index.ts";
 
 const PAGE_FORMATS = new Set(["html", "txt"]);
+
+/**
+ * An attachment linked from a report page is another source of that page's report when it is a report
+ * of the same year (or names none): a spreadsheet of the tables, or a PDF whose agency line was misread,
+ * is filed under the page's agency and year, and what the attachment itself said stays in its notes.
+ */
+export function fileUnderLinkingPage(
+  db: StoreDb,
+  record: ReportRecord,
+  linkedFrom: string | null,
+): ReportRecord {
+  if (!linkedFrom) return record;
+  const hasTables = record.cells.some((c) => c.key !== null && c.value !== null);
+  if (!record.is_annual_report && !hasTables) return record;
+  const page = reportOfPage(db, linkedFrom);
+  if (!page?.agency || page.reportYear === null) return record;
+  if (record.report_year !== null && record.report_year !== page.reportYear) return record;
+  if (record.is_annual_report && record.agency === page.agency && record.report_year === page.reportYear)
+    return record;
+  const from = `the report page that links to this attachment (${linkedFrom})`;
+  const notes = { ...record.metadata_notes };
+  if (record.agency !== page.agency)
+    notes.agency = {
+      basis: "inferred",
+      detail: record.agency
+        ? `from ${from}; the attachment itself reads "${record.agency}"`
+        : `from ${from}; the attachment does not name it`,
+    };
+  if (record.report_year === null)
+    notes.report_year = { basis: "inferred", detail: `from ${from}; the attachment does not name it` };
+  if (!record.is_annual_report)
+    notes.is_annual_report = {
+      basis: "inferred",
+      detail: `from ${from}; the attachment holds the report's tables without its title`,
+    };
+  return {
+    ...record,
+    is_annual_report: true,
+    agency: page.agency,
+    report_year: page.reportYear,
+    metadata_notes: notes,
+  };
+}
 
 export interface SettledSources {
   primaryVersionId: number;

@@ -25,6 +25,8 @@ export {
   type SourceVersion,
   type StoredSource,
   saveSourceChoice,
+  secondSourcePages,
+  sourceOfUrl,
   withStoredRecord,
 } from "./report-sources.ts";
 export {

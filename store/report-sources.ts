@@ -2,6 +2,7 @@
 // back, and records which one is primary, which are second sources, and where they disagree.
 import type { Cell, Fact, ReportRecord, TemplateId } from "../extract/schema.ts";
 import type { StoreDb } from "./open-store.ts";
+import type { StoredPage } from "./report-queries.ts";
 import type { SourceFormat } from "./schema-migrations.ts";
 import { statement } from "./statement-cache.ts";
 
@@ -185,4 +186,28 @@ export function saveSourceChoice(db: StoreDb, reportId: number, choice: SourceCh
       );
     });
   }).immediate();
+}
+
+/** What the latest version from this URL was read from and linked from (re-extraction keeps both). */
+export function sourceOfUrl(
+  db: StoreDb,
+  sourceUrl: string,
+): { sourceFormat: SourceFormat; linkedFrom: string | null } | null {
+  const row = statement(
+    db,
+    "SELECT source_format, linked_from_url FROM report_versions WHERE source_url = ? ORDER BY id DESC LIMIT 1",
+  ).get(sourceUrl) as { source_format: SourceFormat; linked_from_url: string | null } | undefined;
+  return row ? { sourceFormat: row.source_format, linkedFrom: row.linked_from_url } : null;
+}
+
+/** The second sources of live reports, as `storedPages` lists current versions (for `reextract`). */
+export function secondSourcePages(db: StoreDb): StoredPage[] {
+  return statement(
+    db,
+    `SELECT r.id AS reportId, v.id AS versionId, v.fetch_id AS fetchId, v.body_sha256 AS sha256, v.source_url AS sourceUrl,
+            f.content_type AS contentType, r.site_slug AS siteSlug
+     FROM report_sources s JOIN reports r ON r.id = s.report_id JOIN report_versions v ON v.id = s.version_id
+     LEFT JOIN fetches f ON f.id = v.fetch_id
+     WHERE s.role = 'second' AND r.superseded_by IS NULL AND v.body_sha256 IS NOT NULL ORDER BY r.id, v.id`,
+  ).all() as StoredPage[];
 }
