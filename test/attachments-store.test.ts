@@ -95,7 +95,7 @@ const sources = (reportId: number) =>
     source_format: string;
     source_url: string;
   }>(
-    "SELECT role, completeness, version_id, source_format, source_url FROM v_report_sources WHERE report_id = ? ORDER BY role",
+    "SELECT role, completeness, version_id, source_format, source_url FROM v_report_sources WHERE report_id = ? ORDER BY role, version_id",
     reportId,
   );
 
@@ -205,9 +205,16 @@ describe("attachments crawled into the store", () => {
     expect(pdf.agency).toBe("莒南县人力资源和社会保障局");
   });
 
-  it("keeps the page primary on a tie (OFD as complete as the page) and records that every value agrees", () => {
+  it("keeps the page primary on a tie (OFD and WPS as complete as the page) and records that every value agrees", () => {
     const page = version(url(ningling.page))!;
     const ofd = version(url(ningling.attachment))!;
+    const wps = version(url(ningling.wps))!;
+    // WPS Writer files are DOC bytes: the crawler names the format from the link.
+    expect(wps).toMatchObject({
+      source_format: "wps",
+      linked_from_url: url(ningling.page),
+      report_id: page.report_id,
+    });
     expect(sources(page.report_id)).toEqual([
       {
         role: "primary",
@@ -223,16 +230,25 @@ describe("attachments crawled into the store", () => {
         source_format: "ofd",
         source_url: url(ningling.attachment),
       },
+      {
+        role: "second",
+        completeness: 200,
+        version_id: wps.id,
+        source_format: "wps",
+        source_url: url(ningling.wps),
+      },
     ]);
     expect(currentOf(page.report_id)).toBe(page.id);
     const checks = query<{ ok: number; key: string | null; detail: string }>(
-      "SELECT ok, key, detail FROM source_checks WHERE report_id = ?",
+      "SELECT ok, key, detail FROM source_checks WHERE report_id = ? ORDER BY position",
       page.report_id,
     );
-    expect(checks).toHaveLength(1);
-    expect(checks[0]!.ok).toBe(1);
-    expect(checks[0]!.key).toBeNull();
+    expect(checks.map((c) => [c.ok, c.key])).toEqual([
+      [1, null],
+      [1, null],
+    ]);
     expect(checks[0]!.detail).toMatch(/^all 203 shared values agree between the HTML .* and the OFD /);
+    expect(checks[1]!.detail).toMatch(/^all 203 shared values agree between the HTML .* and the WPS /);
     expect(
       query(
         "SELECT 1 FROM v_failed_checks WHERE report_id = ? AND check_id = 'sources.agree'",
