@@ -181,13 +181,20 @@ export interface CheckRow {
   source_url: string;
 }
 
+/** The current versions' checks, and (sources.agree) how each agrees with the report's second sources. */
 export function listChecks(db: StoreDb, failedOnly: boolean): CheckRow[] {
   const rows = db
     .prepare(
-      `SELECT r.id AS report_id, v.agency, v.report_year, c.check_id, c.ok, c.detail, v.source_url
-       FROM reports r JOIN report_versions v ON v.id = r.current_version_id JOIN checks c ON c.version_id = v.id
-       WHERE r.superseded_by IS NULL ${failedOnly ? "AND c.ok = 0" : ""}
-       ORDER BY v.agency, v.report_year, r.id, c.check_id`,
+      `SELECT * FROM (
+         SELECT r.id AS report_id, v.agency, v.report_year, c.check_id, c.ok, c.detail, v.source_url
+         FROM reports r JOIN report_versions v ON v.id = r.current_version_id JOIN checks c ON c.version_id = v.id
+         WHERE r.superseded_by IS NULL ${failedOnly ? "AND c.ok = 0" : ""}
+         UNION ALL
+         SELECT r.id, v.agency, v.report_year, sc.check_id, sc.ok, sc.detail, v.source_url
+         FROM reports r JOIN report_versions v ON v.id = r.current_version_id
+         JOIN source_checks sc ON sc.report_id = r.id AND sc.primary_version_id = v.id
+         WHERE r.superseded_by IS NULL ${failedOnly ? "AND sc.ok = 0" : ""})
+       ORDER BY agency, report_year, report_id, check_id`,
     )
     .all() as (Omit<CheckRow, "ok"> & { ok: number })[];
   return rows.map((r) => ({ ...r, ok: r.ok === 1 }));
@@ -238,11 +245,16 @@ export function storeStats(db: StoreDb): StoreStats {
       `SELECT v.template, COUNT(*) ${live} GROUP BY v.template ORDER BY v.template`,
     ),
     reports_with_failed_checks: one(
-      `SELECT COUNT(*) ${live} AND EXISTS (SELECT 1 FROM checks c WHERE c.version_id = v.id AND c.ok = 0)`,
+      `SELECT COUNT(*) ${live} AND (EXISTS (SELECT 1 FROM checks c WHERE c.version_id = v.id AND c.ok = 0)
+         OR EXISTS (SELECT 1 FROM source_checks sc WHERE sc.report_id = r.id AND sc.primary_version_id = v.id AND sc.ok = 0))`,
     ),
-    failed_checks: one(
-      `SELECT COUNT(*) ${live.replace("WHERE", "JOIN checks c ON c.version_id = v.id AND c.ok = 0 WHERE")}`,
-    ),
+    failed_checks:
+      one(
+        `SELECT COUNT(*) ${live.replace("WHERE", "JOIN checks c ON c.version_id = v.id AND c.ok = 0 WHERE")}`,
+      ) +
+      one(
+        `SELECT COUNT(*) ${live.replace("WHERE", "JOIN source_checks sc ON sc.report_id = r.id AND sc.primary_version_id = v.id AND sc.ok = 0 WHERE")}`,
+      ),
     flags_by_id: counts(
       `SELECT f.flag_id, COUNT(*) ${live.replace("WHERE", "JOIN flags f ON f.version_id = v.id WHERE")} GROUP BY f.flag_id ORDER BY f.flag_id`,
     ),

@@ -15,7 +15,7 @@ import { type Farm, startFarm } from "../fixtures/farm/server/farm-server.ts";
 import { findSoffice } from "../pipeline/convert-libreoffice.ts";
 import { crawlIntoStore } from "../pipeline/crawl.ts";
 import { reextractAll } from "../pipeline/reextract.ts";
-import { openStore, saveReport } from "../store/index.ts";
+import { listChecks, openStore, saveReport, storeStats } from "../store/index.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const soffice = await findSoffice();
@@ -192,6 +192,31 @@ describe("attachments crawled into the store", () => {
         second_value: 61,
       },
     ]);
+  });
+
+  it("lists the disagreement with the report's checks (nianbao checks, stats) as v_failed_checks does", () => {
+    const pdf = version(url(junan.attachment))!;
+    const store = openStore(dbPath, { readonly: true });
+    try {
+      const failed = listChecks(store.db, true).filter((c) => c.report_id === pdf.report_id);
+      expect(failed.filter((c) => c.check_id === "sources.agree")).toMatchObject([
+        {
+          ok: false,
+          source_url: url(junan.attachment),
+          agency: "莒南县人力资源和社会保障局",
+          report_year: 2023,
+        },
+      ]);
+      const all = listChecks(store.db, false).filter((c) => c.check_id === "sources.agree");
+      // One failing row for junan, one passing row per agreeing second source (OFD, WPS, and the XLS).
+      expect(all.filter((c) => !c.ok)).toHaveLength(1);
+      expect(all.filter((c) => c.ok).length).toBe(soffice || inCi ? 3 : 2);
+      const viewCount = query<{ n: number }>("SELECT COUNT(*) AS n FROM v_failed_checks")[0]!.n;
+      expect(storeStats(store.db).failed_checks).toBe(viewCount);
+      expect(listChecks(store.db, true)).toHaveLength(viewCount);
+    } finally {
+      store.close();
+    }
   });
 
   it("files the PDF under its linking page's agency, keeping what the PDF itself read in its notes", () => {
