@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { FrontierStore } from "../crawler/frontier/frontier-store.ts";
 import type { ReportRecord } from "../extract/schema.ts";
 import { settleSources } from "../pipeline/settle-sources.ts";
 import { openStore, SCHEMA_VERSION, type Store, saveReport } from "../store/index.ts";
@@ -87,6 +88,48 @@ describe("migration 2 on an existing database", () => {
       expect(again.db.prepare("SELECT COUNT(*) FROM report_versions").pluck().get()).toBe(4);
     } finally {
       again.close();
+    }
+  });
+});
+
+describe("the crawl frontier of an earlier version", () => {
+  it("gains parent_url in place, and an attachment enqueued from a page keeps the page's URL", () => {
+    const path = join(dir, "frontier.sqlite");
+    const db = new Database(path);
+    try {
+      // The frontier table as the crawler created it before parent_url.
+      db.exec(`CREATE TABLE crawl_frontier (
+        id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, site_slug TEXT NOT NULL, url TEXT NOT NULL,
+        canonical_url TEXT NOT NULL, host TEXT NOT NULL, depth INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('list', 'report', 'attachment')), page_index INTEGER NOT NULL DEFAULT 0,
+        link_title TEXT, state TEXT NOT NULL CHECK (state IN ('queued', 'leased', 'done', 'failed', 'skipped')),
+        attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL DEFAULT 0, lease_until INTEGER,
+        lease_owner TEXT, reason TEXT, outcome TEXT, change TEXT, fetch_id INTEGER, done_at INTEGER,
+        UNIQUE (run_id, canonical_url))`);
+      db.prepare(
+        "INSERT INTO crawl_frontier (run_id, site_slug, url, canonical_url, host, depth, kind, state) VALUES (1, 's', 'http://a.gov.cn/old.pdf', 'http://a.gov.cn/old.pdf', 'a.gov.cn', 2, 'attachment', 'done')",
+      ).run();
+      const frontier = new FrontierStore(db);
+      frontier.enqueue(1, [
+        {
+          siteSlug: "s",
+          url: "http://a.gov.cn/1.pdf",
+          canonicalUrl: "http://a.gov.cn/1.pdf",
+          depth: 2,
+          kind: "attachment",
+          pageIndex: 0,
+          linkTitle: null,
+          parentUrl: "http://a.gov.cn/1.html",
+        },
+      ]);
+      expect(db.prepare("SELECT url, parent_url FROM crawl_frontier ORDER BY id").all()).toEqual([
+        { url: "http://a.gov.cn/old.pdf", parent_url: null },
+        { url: "http://a.gov.cn/1.pdf", parent_url: "http://a.gov.cn/1.html" },
+      ]);
+      // Opening it again does not add the column twice.
+      expect(() => new FrontierStore(db)).not.toThrow();
+    } finally {
+      db.close();
     }
   });
 });
