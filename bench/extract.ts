@@ -1,6 +1,6 @@
 // Extraction throughput: every fixture page (seeds, fixture pages, real reports) repeated to at
 // least 2,000 documents on one core; prints reports/s and heap/RSS before and after (memory flat?).
-import { readdirSync, readFileSync, existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeBody } from "../crawler/decode/decode-body.ts";
 import { extractReport } from "../extract/extract-report.ts";

@@ -110,7 +110,7 @@ function osName(): string {
 }
 
 const fmt = (n: number): string =>
-  Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2);
+  Number.isInteger(n) || Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2);
 
 const started = new Date();
 const loadAtStart = os.loadavg();
