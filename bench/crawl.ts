@@ -1,5 +1,5 @@
-// Crawl bench: 200 generated loopback hosts (bench-<n>.gov.cn, no artificial latency) crawled into a
-// real store, polite (per-host delay) vs the bound hosts × 1/delay, peak RSS; then with politeness off.
+// Crawl bench: 200 generated loopback hosts (bench-<n>.gov.cn, no artificial latency, connections kept
+// alive 5 s) crawled into a real store, polite vs the bound hosts × 1/delay, peak RSS; then politeness off.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +12,12 @@ import { crawlIntoStore } from "../pipeline/crawl.ts";
 import { benchResult } from "./bench-result.ts";
 
 const { values } = parseArgs({
-  options: { hosts: { type: "string", default: "200" }, "delay-ms": { type: "string", default: "200" } },
+  options: {
+    hosts: { type: "string", default: "200" },
+    "delay-ms": { type: "string", default: "200" },
+    /** Serve with the test farm's 1 s keep-alive (a new connection per request) instead of 5 s. */
+    "short-keep-alive": { type: "boolean" },
+  },
 });
 const hostCount = Number(values.hosts);
 const delayMs = Number(values["delay-ms"]);
@@ -33,10 +38,12 @@ function benchSites(): Site[] {
   );
 }
 
-
 /** The farm runs in its own process, as real servers would: it must not share the crawler's event loop. */
 async function startFarmProcess(): Promise<{ port: number; close: () => Promise<void> }> {
-  const child = spawn(process.execPath, ["bin/run-ts.js", "fixtures/farm/server/start-farm.ts"], {
+  const farmScript = values["short-keep-alive"]
+    ? "fixtures/farm/server/start-farm.ts"
+    : "bench/crawl-farm.ts";
+  const child = spawn(process.execPath, ["bin/run-ts.js", farmScript], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const port = await new Promise<number>((ok, fail) => {
