@@ -93,7 +93,7 @@ function wrapped(before: string, after = ""): string {
   return html.slice(0, bodyStart) + before + html.slice(bodyStart, bodyEnd) + after + html.slice(bodyEnd);
 }
 
-describe("50 MB pages", () => {
+describe("50 MB pages", { timeout: 180_000 }, () => {
   it("50 MB of paragraphs before the report: every value still read", () => {
     const para = "<p>根据《中华人民共和国政府信息公开条例》要求，本机关认真做好政府信息公开工作。</p>\n";
     const padding = para.repeat(Math.ceil(50e6 / Buffer.byteLength(para)));
@@ -125,7 +125,7 @@ describe("50 MB pages", () => {
   });
 });
 
-describe("wide tables and span bombs", () => {
+describe("wide tables and span bombs", { timeout: 180_000 }, () => {
   it("a 10,000-column table (50 rows) before the report: read, and the report's values unchanged", () => {
     const row = `<tr>${Array.from({ length: 10_000 }, (_, i) => `<td>${i % 97}</td>`).join("")}</tr>`;
     const r = extractBounded(page("wide.html", wrapped(`<table>${row.repeat(50)}</table>`)));
@@ -150,7 +150,7 @@ describe("wide tables and span bombs", () => {
   });
 });
 
-describe("100,000-level nesting", () => {
+describe("100,000-level nesting", { timeout: 180_000 }, () => {
   it("the report inside 100,000 nested <div>s", () => {
     const r = extractBounded(page("divs.html", wrapped("<div>".repeat(100_000), "</div>".repeat(100_000))));
     expect(r.ok).toBe(true);
@@ -197,7 +197,7 @@ function spliced(s: string, marks: string[], junk: number[]): Uint8Array {
   return Buffer.concat(parts);
 }
 
-describe("invalid UTF-8", () => {
+describe("invalid UTF-8", { timeout: 180_000 }, () => {
   const marks = ["<title>", "<body", "。", "。", "</p>"];
   const sequences: [string, number[]][] = [
     ["a lone 0xFF", [0xff]],
@@ -243,7 +243,7 @@ describe("invalid UTF-8", () => {
   });
 });
 
-describe("NUL bytes", () => {
+describe("NUL bytes", { timeout: 180_000 }, () => {
   it("NULs between tags and inside labels and numbers of an HTML report: dropped, every value kept", () => {
     const withNul = html
       .slice(bodyStart)
