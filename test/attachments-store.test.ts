@@ -219,15 +219,13 @@ describe("attachments crawled into the store", () => {
     }
   });
 
-  it("files the PDF under its linking page's agency, keeping what the PDF itself read in its notes", () => {
+  it("reads the PDF's own agency from its title, not from the portal menu printed above it", () => {
     const pdf = version(url(junan.attachment))!;
+    const page = version(url(junan.page))!;
     const notes = JSON.parse(pdf.metadata_notes_json) as Record<string, { basis: string; detail: string }>;
-    // The PDF's own agency line is read differently today; the page names the agency.
-    if (notes.agency) {
-      expect(notes.agency.basis).toBe("inferred");
-      expect(notes.agency.detail).toContain(url(junan.page));
-    }
+    expect(notes.agency).toEqual({ basis: "read", detail: "named in the title" });
     expect(pdf.agency).toBe("莒南县人力资源和社会保障局");
+    expect(pdf.report_id).toBe(page.report_id);
   });
 
   it("keeps the page primary on a tie (OFD and WPS as complete as the page) and records that every value agrees", () => {

@@ -26,9 +26,12 @@ export interface MetadataInput {
 }
 
 const TITLE_WORDS = /(年度报告|年报|工作报告|情况报告|自查报告|报告)$/;
-const ANNUAL = /(政府信息公开|政务公开|信息公开).{0,10}(年度报告|年报)|年度(政府信息公开|政务公开|信息公开).{0,6}报告/;
-const NOT_ANNUAL = /(自查|自检|督查|落实情况|工作要点|实施方案|通知|意见|办法|规定|总结|考核|评估|通报|图解|解读|新闻|发布会|(?:发布|公布|印发)(?:了)?\d{4}年)/;
-const AGENCY_SUFFIX = /(人民政府办公室|人民政府办公厅|人民政府|委员会|管理委员会|管委会|办公室|办公厅|局|厅|委|署|院|中心|处|所|站|队|馆|办|会)$/;
+const ANNUAL =
+  /(政府信息公开|政务公开|信息公开).{0,10}(年度报告|年报)|年度(政府信息公开|政务公开|信息公开).{0,6}报告/;
+const NOT_ANNUAL =
+  /(自查|自检|督查|落实情况|工作要点|实施方案|通知|意见|办法|规定|总结|考核|评估|通报|图解|解读|新闻|发布会|(?:发布|公布|印发)(?:了)?\d{4}年)/;
+const AGENCY_SUFFIX =
+  /(人民政府办公室|人民政府办公厅|人民政府|委员会|管理委员会|管委会|办公室|办公厅|局|厅|委|署|院|中心|处|所|站|队|馆|办|会)$/;
 const DOC_NUMBER = /^[\u4e00-\u9fa5]{1,12}\s*[〔[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,4}\s*号$/;
 const DOC_NUMBER_IN = /[\u4e00-\u9fa5]{1,12}\s*[〔[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,4}\s*号/;
 
@@ -60,8 +63,12 @@ function findTitle(input: MetadataInput): { title: string | null; note: MetaNote
   const fromField = field(input.fieldLines, "标题|名称");
   if (fromField) return { title: fromField, note: { basis: "read", detail: "标题 field" } };
   const metaTitle = input.meta.ArticleTitle ?? input.meta.articletitle;
-  if (metaTitle && TITLE_WORDS.test(metaTitle.trim())) return { title: metaTitle.trim(), note: { basis: "read", detail: "ArticleTitle meta tag" } };
-  const candidates = [...input.fieldLines, ...input.bodyLines.slice(0, 12)];
+  if (metaTitle && TITLE_WORDS.test(metaTitle.trim()))
+    return { title: metaTitle.trim(), note: { basis: "read", detail: "ArticleTitle meta tag" } };
+  // A line opening with a bullet is a menu item of the portal ("• 政府信息公开年度报告"), not the title;
+  // menus are left out before counting the opening lines, so a long menu does not push the title out.
+  const notMenu = (l: string) => !/^\s*[•·▪●◆■◇○►>*]/.test(l);
+  const candidates = [...input.fieldLines.filter(notMenu), ...input.bodyLines.filter(notMenu).slice(0, 12)];
   for (const l of candidates) {
     const t = l.trim();
     if (t.length >= 8 && t.length <= 80 && TITLE_WORDS.test(t) && !/[。，,；]/.test(t)) {
@@ -73,17 +80,32 @@ function findTitle(input: MetadataInput): { title: string | null; note: MetaNote
     const t = html.split(/[_|｜-]/)[0]!.trim();
     if (TITLE_WORDS.test(t)) return { title: t, note: { basis: "read", detail: "<title>" } };
   }
-  return { title: null, note: { basis: "absent", detail: "no title line, 标题 field or report-like <title> on the page" } };
+  return {
+    title: null,
+    note: { basis: "absent", detail: "no title line, 标题 field or report-like <title> on the page" },
+  };
 }
 
 /** The agency named at the start of a title: 天水市民政局2019年… / 2019年天水市民政局政府信息公开… */
 export function agencyFromTitle(title: string): string | null {
-  const t = title.replace(/\s+/g, "");
+  // Bullets and numbering before a title (a menu item "• 政府信息公开年度报告") are not part of a name.
+  const t = title
+    .replace(/\s+/g, "")
+    .replace(/^[^\u4e00-\u9fa5\d]+/, "")
+    .replace(/^\d{1,2}[.、．)）]/, "");
   let m = /^(.{2,30}?)(?:关于)?\d{4}年/.exec(t);
   if (!m) m = /^\d{4}年度?(.{2,30}?)(?:政府信息公开|政务公开|信息公开)/.exec(t);
-  if (!m) m = /^(.{2,30}?)(?:政府信息公开|政务公开|信息公开)/.exec(t);
-  const name = m?.[1]?.replace(/[（(].*$/, "").trim();
-  return name && name.length >= 3 ? name : null;
+  let name = m?.[1]?.replace(/[（(].*$/, "").trim();
+  if (!m) {
+    // No year to anchor on: the shortest prefix before 信息公开 may cut 政府信息公开 in two
+    // ("政府" + "信息公开"), so only a prefix that ends like an agency counts.
+    const bare = /^(.{2,30}?)(?:政府信息公开|政务公开|信息公开)/
+      .exec(t)?.[1]
+      ?.replace(/[（(].*$/, "")
+      .trim();
+    name = bare && AGENCY_SUFFIX.test(bare) ? bare : undefined;
+  }
+  return name && name.length >= 3 && /^[\u4e00-\u9fa5]/.test(name) ? name : null;
 }
 
 function agencyFromSignature(bodyLines: string[]): string | null {
@@ -99,7 +121,15 @@ function agencyFromSignature(bodyLines: string[]): string | null {
 }
 
 /** Doc number prefix + body context: 临民字〔2018〕2号 with 临沧市 and 市民政局 in the text → 临沧市民政局. */
-const DEPT_BY_CHAR: Record<string, string> = { 民: "民政局", 教: "教育局", 财: "财政局", 卫: "卫生健康委员会", 审: "审计局", 统: "统计局", 司: "司法局" };
+const DEPT_BY_CHAR: Record<string, string> = {
+  民: "民政局",
+  教: "教育局",
+  财: "财政局",
+  卫: "卫生健康委员会",
+  审: "审计局",
+  统: "统计局",
+  司: "司法局",
+};
 
 function agencyInferred(docNumber: string | null, text: string): { agency: string; detail: string } | null {
   if (!docNumber) return null;
@@ -108,7 +138,9 @@ function agencyInferred(docNumber: string | null, text: string): { agency: strin
   const dept = DEPT_BY_CHAR[m[2]!];
   if (!dept) return null;
   const cities = new Map<string, number>();
-  for (const c of text.matchAll(new RegExp(`(${m[1]}[\\u4e00-\\u9fa5]{1,3}?)(市|县|区)(?=人民政府|${dept.slice(0, 2)})`, "g"))) {
+  for (const c of text.matchAll(
+    new RegExp(`(${m[1]}[\\u4e00-\\u9fa5]{1,3}?)(市|县|区)(?=人民政府|${dept.slice(0, 2)})`, "g"),
+  )) {
     const name = c[1]! + c[2]!;
     cities.set(name, (cities.get(name) ?? 0) + 1);
   }
@@ -122,7 +154,11 @@ function agencyInferred(docNumber: string | null, text: string): { agency: strin
   };
 }
 
-function reportYearFrom(title: string | null, body: string, publishedAt: string | null): { year: number | null; note: MetaNote } {
+function reportYearFrom(
+  title: string | null,
+  body: string,
+  publishedAt: string | null,
+): { year: number | null; note: MetaNote } {
   if (title) {
     const m = /(\d{4})\s*年度?/.exec(title);
     if (m) return { year: Number(m[1]), note: { basis: "read", detail: "year in the title" } };
@@ -137,12 +173,27 @@ function reportYearFrom(title: string | null, body: string, publishedAt: string 
   if (votes.size) {
     const sorted = [...votes.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0]);
     if (sorted.length === 1 || sorted[0]![1] > sorted[1]![1]) {
-      return { year: sorted[0]![0], note: { basis: "read", detail: `body: "${sorted[0]![0]}年…政府信息公开/政务公开" (${sorted[0]![1]}×)` } };
+      return {
+        year: sorted[0]![0],
+        note: {
+          basis: "read",
+          detail: `body: "${sorted[0]![0]}年…政府信息公开/政务公开" (${sorted[0]![1]}×)`,
+        },
+      };
     }
-    return { year: null, note: { basis: "absent", detail: `body names several years equally often: ${sorted.map((s) => s[0]).join(", ")}` } };
+    return {
+      year: null,
+      note: {
+        basis: "absent",
+        detail: `body names several years equally often: ${sorted.map((s) => s[0]).join(", ")}`,
+      },
+    };
   }
   if (publishedAt) {
-    return { year: null, note: { basis: "absent", detail: `no year on the page other than the publication date ${publishedAt}` } };
+    return {
+      year: null,
+      note: { basis: "absent", detail: `no year on the page other than the publication date ${publishedAt}` },
+    };
   }
   return { year: null, note: { basis: "absent", detail: "no year found" } };
 }
@@ -156,7 +207,11 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
   // Publication date: 发布时间 field, meta tag, then the signature date at the end of the body.
   let published_at: string | null = null;
   const pub = field(input.fieldLines, "发布时间|发布日期|时间|日期|成文日期");
-  const metaPub = input.meta.PubDate ?? input.meta.pubdate ?? input.meta.publishdate ?? input.meta["article:published_time"];
+  const metaPub =
+    input.meta.PubDate ??
+    input.meta.pubdate ??
+    input.meta.publishdate ??
+    input.meta["article:published_time"];
   if (pub && isoDate(pub)) {
     published_at = isoDate(pub);
     notes.published_at = { basis: "read", detail: "发布时间 field" };
@@ -165,7 +220,9 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
     notes.published_at = { basis: "read", detail: "PubDate meta tag" };
   } else {
     const tail = input.bodyLines.slice(-8).reverse();
-    const sig = tail.find((l) => l.trim().length <= 14 && /^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$/.test(l.trim()));
+    const sig = tail.find(
+      (l) => l.trim().length <= 14 && /^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$/.test(l.trim()),
+    );
     if (sig) {
       published_at = isoDate(sig);
       notes.published_at = { basis: "read", detail: "date under the signature" };
@@ -181,7 +238,9 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
   else {
     const line = input.bodyLines.slice(0, 6).find((l) => DOC_NUMBER.test(l.trim()));
     doc_number = line ? line.trim().replace(/\s+/g, "") : null;
-    notes.doc_number = line ? { basis: "read", detail: "document number line at the top" } : { basis: "absent", detail: "no 发文字号 on the page" };
+    notes.doc_number = line
+      ? { basis: "read", detail: "document number line at the top" }
+      : { basis: "absent", detail: "no 发文字号 on the page" };
   }
 
   // Agency: title, issuer field, signature, then (marked inferred) doc number + body context.
@@ -222,16 +281,35 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
     notes.is_annual_report = { basis: "read", detail: `the title names another kind of document: ${title}` };
   } else if (title && ANNUAL.test(matchForm(title))) {
     is_annual_report = true;
-    notes.is_annual_report = { basis: "read", detail: "the title names an annual report on government information disclosure" };
+    notes.is_annual_report = {
+      basis: "read",
+      detail: "the title names an annual report on government information disclosure",
+    };
   } else if (/自检自查|自查报告|开展了?自查|督查工作|落实情况报告/.test(body.slice(0, 600))) {
-    notes.is_annual_report = { basis: "read", detail: "a self-inspection report (自查/督查 of the year's disclosure work), not the annual report" };
-  } else if (/现将.{0,16}(政府信息公开|政务公开|信息公开)(工作)?(年度)?(情况|工作)?(报告|汇报)如下|年度报告|年报/.test(opening)) {
+    notes.is_annual_report = {
+      basis: "read",
+      detail: "a self-inspection report (自查/督查 of the year's disclosure work), not the annual report",
+    };
+  } else if (
+    /现将.{0,16}(政府信息公开|政务公开|信息公开)(工作)?(年度)?(情况|工作)?(报告|汇报)如下|年度报告|年报/.test(
+      opening,
+    )
+  ) {
     is_annual_report = true;
-    notes.is_annual_report = { basis: "inferred", detail: "no title; the opening says it reports the year's 政府信息公开 work" };
+    notes.is_annual_report = {
+      basis: "inferred",
+      detail: "no title; the opening says it reports the year's 政府信息公开 work",
+    };
   } else if (body.length < 200) {
-    notes.is_annual_report = { basis: "absent", detail: `too little text to be a report (${body.length} characters)` };
+    notes.is_annual_report = {
+      basis: "absent",
+      detail: `too little text to be a report (${body.length} characters)`,
+    };
   } else {
-    notes.is_annual_report = { basis: "absent", detail: "neither the title nor the opening names an annual report on government information disclosure" };
+    notes.is_annual_report = {
+      basis: "absent",
+      detail: "neither the title nor the opening names an annual report on government information disclosure",
+    };
   }
   return { title, agency, report_year, published_at, doc_number, is_annual_report, notes };
 }

@@ -1,0 +1,48 @@
+// Metadata readers on the lines real pages give them: a portal menu printed above the title (as in a
+// PDF printed from the page) names no agency; a title without a year still gives the agency it names.
+import { describe, expect, it } from "vitest";
+import { agencyFromTitle, readMetadata } from "../extract/metadata/report-metadata.ts";
+
+describe("agencyFromTitle", () => {
+  it.each([
+    ["莒南县人力资源和社会保障局2023年政府信息公开工作年度报告", "莒南县人力资源和社会保障局"],
+    ["2019年天水市民政局政府信息公开工作年度报告", "天水市民政局"],
+    ["宁国市民政局政府信息公开工作年度报告", "宁国市民政局"],
+    ["1. 临沧市民政局2022年政府信息公开工作年度报告", "临沧市民政局"],
+  ])("%s → %s", (title, agency) => {
+    expect(agencyFromTitle(title)).toBe(agency);
+  });
+
+  it.each(["• 政府信息公开年度报告", "政府信息公开年度报告", "本机关政府信息公开年度报告"])(
+    "%s names no agency",
+    (title) => {
+      expect(agencyFromTitle(title)).toBeNull();
+    },
+  );
+});
+
+describe("readMetadata", () => {
+  it("skips the portal menu and finds the title below it", () => {
+    const menu = ["•首页", "•政务动态", "•政府信息公开", "•政务服务", "•互动交流", "•走进本地"];
+    const meta = readMetadata({
+      fieldLines: [],
+      bodyLines: [
+        "欢迎访问莒南县人民政府门户网站！",
+        "搜索",
+        ...menu,
+        "政府信息公开",
+        "•政府信息公开指南",
+        "•政府信息公开制度",
+        "•法定主动公开内容",
+        "•政府信息公开年度报告",
+        "•依申请公开",
+        "莒南县人力资源和社会保障局2023年政府信息公开工作年度报告",
+        "一、总体情况",
+      ],
+      meta: {},
+    });
+    expect(meta.title).toBe("莒南县人力资源和社会保障局2023年政府信息公开工作年度报告");
+    expect(meta.agency).toBe("莒南县人力资源和社会保障局");
+    expect(meta.report_year).toBe(2023);
+  });
+});
