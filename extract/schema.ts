@@ -2,7 +2,7 @@
 // Parsed with zod wherever a record crosses a boundary (stored JSON, expected fixture files).
 import { z } from "zod";
 
-export const EXTRACTOR_VERSION = "0.1.0";
+export const EXTRACTOR_VERSION = "0.2.0";
 
 export const templateIds = ["2021", "2019", "pre2019", "unknown"] as const;
 export type TemplateId = (typeof templateIds)[number];
