@@ -22,13 +22,14 @@ const ATTACHMENT_TYPES: Record<string, string> = {
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 };
 
-/** Runs the attachment readers (pdfjs, mammoth, word-extractor) on stored bytes; loaded on first use. */
+/** Runs the attachment readers (pdfjs, mammoth, word-extractor, LibreOffice) on stored bytes; loaded on first use. */
 export async function extractAttachmentBytes(
   bytes: Uint8Array,
   source: string,
 ): Promise<{ record: ReportRecord; contentType: string | null }> {
   const { extractAttachment } = await import("./extract-attachment.ts");
-  const version = await extractAttachment({ bytes, source }, { soffice: false, timeoutMs: 60_000 });
+  // LibreOffice (when installed) reads what the JS readers cannot: WPS, ET, XLS, OFD the OFD reader fails on.
+  const version = await extractAttachment({ bytes, source }, { timeoutMs: 60_000 });
   return { record: version.record, contentType: ATTACHMENT_TYPES[version.format] ?? null };
 }
 
