@@ -81,6 +81,54 @@ interface Ctx {
   counters: { done: number; failed: number };
   /** Lease terms for taking a host's next item as its current one completes (polite crawls only). */
   leaseNext: { leaseMs: number; owner: string } | null;
+  completions: CompletionBatch;
+}
+
+type CompleteArgs = Parameters<FrontierStore["complete"]>;
+
+/**
+ * Items that end in the same event-loop turn are recorded in one transaction (each in its own
+ * savepoint): one commit for several pages. A task goes on (logs, runs the next item) only once its
+ * end state is committed.
+ */
+class CompletionBatch {
+  private queue: {
+    args: CompleteArgs;
+    done: (next: FrontierItem | null) => void;
+    fail: (e: unknown) => void;
+  }[] = [];
+
+  constructor(private readonly frontier: FrontierStore) {}
+
+  complete(...args: CompleteArgs): Promise<FrontierItem | null> {
+    return new Promise((done, fail) => {
+      if (this.queue.push({ args, done, fail }) === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.queue.splice(0);
+    const results: ({ next: FrontierItem | null } | { error: unknown })[] = [];
+    try {
+      this.frontier.db.transaction(() => {
+        for (const c of batch) {
+          try {
+            results.push({ next: this.frontier.complete(...c.args) });
+          } catch (error) {
+            results.push({ error });
+          }
+        }
+      })();
+    } catch (error) {
+      for (const c of batch) c.fail(error); // the commit failed: none of them is recorded
+      return;
+    }
+    batch.forEach((c, i) => {
+      const r = results[i] as (typeof results)[number];
+      if ("error" in r) c.fail(r.error);
+      else c.done(r.next);
+    });
+  }
 }
 
 function sha256(body: Buffer | null): string | null {
@@ -292,7 +340,7 @@ async function processItem(ctx: Ctx, item: FrontierItem): Promise<FrontierItem |
     ctx.leaseNext && (site.rate.concurrency ?? 1) === 1 && !opts.signal?.aborted
       ? { host, ...ctx.leaseNext }
       : undefined;
-  const next = frontier.complete(
+  const next = await ctx.completions.complete(
     runId,
     item.id,
     { state, outcome: res.outcome, reason: res.reason, fetchId: saved?.fetchId ?? null, change },
@@ -454,6 +502,7 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
       hostDelaysSet: new Set(),
       counters: { done: 0, failed: 0 },
       leaseNext: politeness ? { leaseMs: opts.leaseMs ?? 300_000, owner: String(pid) } : null,
+      completions: new CompletionBatch(frontier),
     };
 
     const inFlight = new Map<number, Promise<void>>();
