@@ -176,10 +176,12 @@ function insertVersionChildren(db: StoreDb, versionId: number, record: ReportRec
 
 /** The live report whose current version came from `sourceUrl` (to follow a page whose key changed). */
 function reportFromSource(db: StoreDb, sourceUrl: string): ReportRow | undefined {
+  // From the versions of that URL (an index seek) to their report (a version's report_id is the report
+  // that may point at it): SQLite otherwise scanned every report on every save, O(n) per imported file.
   return statement(
     db,
-    `SELECT r.id, r.report_key, r.current_version_id FROM reports r JOIN report_versions v ON v.id = r.current_version_id
-       WHERE v.source_url = ? AND r.superseded_by IS NULL ORDER BY r.id LIMIT 1`,
+    `SELECT r.id, r.report_key, r.current_version_id FROM report_versions v CROSS JOIN reports r ON r.id = v.report_id
+       WHERE v.source_url = ? AND r.current_version_id = v.id AND r.superseded_by IS NULL ORDER BY r.id LIMIT 1`,
   ).get(sourceUrl) as ReportRow | undefined;
 }
 
