@@ -27,12 +27,19 @@ export const PAGE_EXTENSIONS = new Set([
   ".pdf",
   ".doc",
   ".docx",
+  ".wps",
+  ".ofd",
+  ".xls",
+  ".xlsx",
+  ".et",
 ]);
 
 export interface ImportedFile {
   file: string;
   status: SaveStatus | "failed";
   reportId?: number;
+  /** Stored, but the extractor did not take it for an annual report (kept with is_annual_report = 0). */
+  notAnnualReport?: boolean;
   /** For failed files: why (the page was unreadable, binary, empty…). */
   error?: { code: string; message: string };
 }
@@ -42,6 +49,8 @@ export interface ImportSummary {
   new: number;
   changed: number;
   unchanged: number;
+  /** Of the stored files, those the extractor did not take for an annual report. */
+  notReports: number;
   failed: ImportedFile[];
   /** Files in the folders that are neither pages nor report attachments (images, notes…), left alone. */
   skipped: string[];
@@ -149,6 +158,7 @@ export async function importPages(
     new: 0,
     changed: 0,
     unchanged: 0,
+    notReports: 0,
     failed: [],
     skipped,
   };
@@ -181,6 +191,7 @@ export async function importPages(
   const report = (result: ImportedFile) => {
     if (result.status === "failed") summary.failed.push(result);
     else summary[result.status]++;
+    if (result.notAnnualReport) summary.notReports++;
     // (Counted outside the call: `?.` would skip the increment when there is no callback.)
     const index = done++;
     opts.onFile?.(result, index, files.length);
@@ -210,7 +221,12 @@ export async function importPages(
               }
               try {
                 const saved = storeOne(store, file, page);
-                results.push({ file, status: saved.status, reportId: saved.reportId });
+                results.push({
+                  file,
+                  status: saved.status,
+                  reportId: saved.reportId,
+                  ...(page.record.is_annual_report ? {} : { notAnnualReport: true }),
+                });
               } catch (err) {
                 // Keep the files before this one: commit them, then stop with this error.
                 storeError = err;

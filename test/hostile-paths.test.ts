@@ -81,9 +81,9 @@ describe("import with ../ paths", () => {
     const r = await bounded(() => cli(["import", rel, "--db", "nianbao.sqlite", "--verbose"], cwd));
     expect(r.code).toBe(0);
     // The message names the file as resolved, so nobody wonders which passwd was read.
-    expect(r.stderr).toContain(`[1/1] ${PASSWD}: new (report 1)`);
+    expect(r.stderr).toContain(`[1/1] ${PASSWD}: new (report 1) — not an annual report`);
     expect(r.stdout).toBe(
-      `1 file(s) into ${join(cwd, "nianbao.sqlite")}: 1 new report(s), 0 changed, 0 unchanged, 0 failed\n`,
+      `1 file(s) into ${join(cwd, "nianbao.sqlite")}: 1 new report(s), 0 changed, 0 unchanged, 0 failed; 1 of the stored file(s) not an annual report (kept, is_annual_report = 0)\n`,
     );
     expect(tree(cwd)).toEqual(["nianbao.sqlite"]);
     expect({ sha: sha(PASSWD), mtime: statSync(PASSWD).mtimeMs }).toEqual(before);

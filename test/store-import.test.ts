@@ -59,16 +59,27 @@ function rowCounts(s: Store): Record<string, number> {
   );
 }
 
+let notReports = -1;
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "nianbao-import-"));
   dbPath = join(dir, "reports.sqlite");
   store = openStore(dbPath);
   const summary = await importPages(store, files);
   expect(summary.failed).toEqual([]);
+  notReports = summary.notReports;
 });
 afterAll(() => {
   store?.close();
   rmSync(dir, { recursive: true, force: true });
+});
+
+it("counts the stored pages that are not annual reports (the fixture spam and notice pages)", () => {
+  const stored = store.db
+    .prepare("SELECT COUNT(*) AS n FROM report_versions WHERE is_annual_report = 0")
+    .get() as { n: number };
+  expect(stored.n).toBeGreaterThan(0);
+  expect(notReports).toBe(stored.n);
 });
 
 function versionFor(file: string) {

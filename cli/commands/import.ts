@@ -65,7 +65,7 @@ export const command: Command = {
               const detail =
                 result.status === "failed"
                   ? `failed: ${result.error?.message}`
-                  : `${result.status} (report ${result.reportId})`;
+                  : `${result.status} (report ${result.reportId})${result.notAnnualReport ? " — not an annual report" : ""}`;
               io.stderr(`[${i + 1}/${total}] ${result.file}: ${detail}\n`);
             } else if (io.isTTY) {
               io.stderr(`\r\x1b[K[${i + 1}/${total}] ${result.file.slice(-60)}`);
@@ -78,7 +78,7 @@ export const command: Command = {
         io.stdout(`${JSON.stringify({ database: path, ...summary }, null, 2)}\n`);
       } else {
         io.stdout(
-          `${summary.files} file(s) into ${path}: ${summary.new} new report(s), ${summary.changed} changed, ${summary.unchanged} unchanged, ${summary.failed.length} failed\n`,
+          `${summary.files} file(s) into ${path}: ${summary.new} new report(s), ${summary.changed} changed, ${summary.unchanged} unchanged, ${summary.failed.length} failed${summary.notReports ? `; ${summary.notReports} of the stored file(s) not an annual report (kept, is_annual_report = 0)` : ""}\n`,
         );
       }
       if (summary.skipped.length)
