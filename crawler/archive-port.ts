@@ -32,6 +32,13 @@ export interface FetchRecord {
   rendered: boolean;
 }
 
+export interface PreviousBody {
+  body: Uint8Array;
+  contentType: string | null;
+  /** Where the body came from after redirects: relative links resolve against it. */
+  finalUrl: string;
+}
+
 export type ContentChange = "new" | "changed" | "unchanged";
 
 type MaybePromise<T> = T | Promise<T>;
@@ -44,6 +51,11 @@ export interface ArchivePort {
   saveFetch(record: FetchRecord): MaybePromise<{ fetchId: number; change: ContentChange | null }>;
   /** ETag / Last-Modified of the last good fetch of this URL, for a conditional GET. */
   previousValidators(url: string): MaybePromise<Validators | null>;
+  /**
+   * The archived body of the last good fetch of this URL: a list page answered 304 is read from it
+   * (its links are still needed). Without it, list pages are always fetched whole.
+   */
+  previousBody?(url: string): MaybePromise<PreviousBody | null>;
   /** True when an earlier run fetched this URL successfully (the incremental stop's notion of "known"). */
   seenBefore(url: string, runId: number): MaybePromise<boolean>;
 }

@@ -8,6 +8,7 @@ import { NianbaoError } from "../core/errors.ts";
 import type { ArchivePort, FetchRecord } from "./archive-port.ts";
 import { type BrowserOptions, BrowserRenderer, looksLikeSpaShell } from "./browser/browser-renderer.ts";
 import { type CrawlRunSummary, summariseSite } from "./crawl-summary.ts";
+import { decodeBody } from "./decode/decode-body.ts";
 import { attachmentLinks } from "./discover/attachment-links.ts";
 import { detectChallenge } from "./fetch/challenge-detect.ts";
 import type { ConnectTo } from "./fetch/http-exchange.ts";
@@ -160,6 +161,12 @@ function childItems(
   return out;
 }
 
+function withoutValidators(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).filter(([k]) => !["etag", "last-modified"].includes(k.toLowerCase())),
+  );
+}
+
 async function renderIfNeeded(
   ctx: Ctx,
   site: Site,
@@ -245,7 +252,14 @@ async function processItem(ctx: Ctx, item: FrontierItem): Promise<FrontierItem |
     gate.initDelay(host, site.rate.delay_ms ?? opts.defaultDelayMs ?? 1000);
     gate.initConcurrency(host, site.rate.concurrency ?? 1);
   }
-  const validators = item.kind === "list" ? null : await opts.archive.previousValidators(item.url);
+  // A list page is asked conditionally only when its archived body can stand in for a 304 (its links
+  // are needed) and the site is not rendered (a rendered list's data need not change with its shell).
+  const previousList =
+    item.kind === "list" && !site.render && opts.archive.previousBody
+      ? await opts.archive.previousBody(item.url)
+      : null;
+  const validators =
+    item.kind !== "list" || previousList ? await opts.archive.previousValidators(item.url) : null;
   let res = await fetcher.fetch({
     url: item.url,
     kind: item.kind,
@@ -260,6 +274,9 @@ async function processItem(ctx: Ctx, item: FrontierItem): Promise<FrontierItem |
   }
   const renderedResult = await renderIfNeeded(ctx, site, item, res);
   res = renderedResult.res;
+  // The archived body of a rendered page is the DOM after scripts; the response's validators describe
+  // the shell, so they are not kept (a later 304 on the shell says nothing about the data).
+  const headers = renderedResult.rendered ? withoutValidators(res.headers) : res.headers;
 
   const record: FetchRecord = {
     runId,
@@ -270,7 +287,7 @@ async function processItem(ctx: Ctx, item: FrontierItem): Promise<FrontierItem |
     linkTitle: item.link_title,
     linkedFrom: item.kind === "attachment" ? item.parent_url : null,
     status: res.status,
-    headers: res.headers,
+    headers,
     body: res.body,
     sha256: sha256(res.body),
     contentType: res.headers["content-type"] ?? null,
@@ -290,9 +307,27 @@ async function processItem(ctx: Ctx, item: FrontierItem): Promise<FrontierItem |
 
   const children: NewItem[] = [];
   let stoppedEarly = false;
-  if (res.outcome === "ok" && res.text !== null && item.kind === "list") {
+  // A list page answered 304 is read from its archived body: same links as last time.
+  const listPage =
+    item.kind !== "list"
+      ? null
+      : res.outcome === "ok" && res.text !== null
+        ? { url: res.finalUrl, text: res.text }
+        : res.outcome === "not_modified" && previousList
+          ? {
+              url: previousList.finalUrl,
+              text: decodeBody(
+                previousList.body,
+                site.charset ? `text/html; charset=${site.charset}` : previousList.contentType,
+              ).text,
+            }
+          : null;
+  if (listPage) {
     const adapter = adapterFor(site);
-    const parsed = adapter.parseList({ url: res.finalUrl, text: res.text, pageIndex: item.page_index }, site);
+    const parsed = adapter.parseList(
+      { url: listPage.url, text: listPage.text, pageIndex: item.page_index },
+      site,
+    );
     children.push(
       ...childItems(
         site,

@@ -8,6 +8,7 @@ import { extractReport } from "../extract/index.ts";
 import type { ReportRecord } from "../extract/schema.ts";
 import {
   finishRun,
+  getBody,
   latestFetchFor,
   type OpenStoreOptions,
   type SourceFormat,
@@ -190,6 +191,11 @@ export function storeArchive(
       return last && (last.etag || last.last_modified)
         ? { etag: last.etag, lastModified: last.last_modified }
         : null;
+    },
+    previousBody(url) {
+      const last = guarded(() => latestFetchFor(db, url));
+      const body = last?.sha256 ? guarded(() => getBody(db, last.sha256!)) : null;
+      return last && body ? { body, contentType: last.content_type, finalUrl: last.final_url ?? url } : null;
     },
     seenBefore: (url, runId) => guarded(() => seenStmt.get(url, runId) !== undefined),
   };

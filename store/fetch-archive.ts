@@ -104,15 +104,25 @@ export interface LatestFetch {
   sha256: string | null;
   status: number | null;
   fetched_at: string;
+  final_url: string | null;
+  content_type: string | null;
 }
 
 /** What a conditional GET needs: the validators and body hash of the last fetch of `url` that had a body. */
 export function latestFetchFor(db: StoreDb, url: string): LatestFetch | null {
   const row = statement(
     db,
-    "SELECT id, headers_json, sha256, status, fetched_at FROM fetches WHERE url = ? AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
+    "SELECT id, headers_json, sha256, status, fetched_at, final_url, content_type FROM fetches WHERE url = ? AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
   ).get(url) as
-    | { id: number; headers_json: string; sha256: string | null; status: number | null; fetched_at: string }
+    | {
+        id: number;
+        headers_json: string;
+        sha256: string | null;
+        status: number | null;
+        fetched_at: string;
+        final_url: string | null;
+        content_type: string | null;
+      }
     | undefined;
   if (!row) return null;
   let headers: Record<string, string> = {};
@@ -130,6 +140,8 @@ export function latestFetchFor(db: StoreDb, url: string): LatestFetch | null {
     sha256: row.sha256,
     status: row.status,
     fetched_at: row.fetched_at,
+    final_url: row.final_url,
+    content_type: row.content_type,
   };
 }
 

@@ -286,6 +286,9 @@ describe("crawl of the farm", () => {
       (r) => r.host === "farm-trs.gov.cn" && r.path.includes("/xxgk/ndbg/index"),
     );
     expect(trsLists.map((r) => r.path)).toEqual(["/xxgk/ndbg/index.html"]); // incremental stop after page 0
+    // The list page too is asked conditionally: its 304 is read from the archived body, whose links
+    // are all known.
+    expect(trsLists.map((r) => [r.status, typeof r.headers["if-none-match"]])).toEqual([[304, "string"]]);
     const s = again.summary.sites.find((x) => x.site === "farm-jhtml")!;
     expect([s.reportsNew, s.reportsUnchanged]).toEqual([0, 1]);
     // The report page was asked for conditionally and answered 304; an unchanged page's attachments
