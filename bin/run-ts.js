@@ -1,7 +1,7 @@
 #!/usr/bin/env node
+import { resolve } from "node:path";
 // Runs a TypeScript script (bench, farm, fixture builders) through tsx without a build step.
 import { pathToFileURL } from "node:url";
-import { resolve } from "node:path";
 import { register } from "tsx/esm/api";
 
 register();

@@ -1,7 +1,8 @@
 // Entry point of the `nianbao` command: picks the subcommand, prints help, maps errors to exit codes.
 // The only module (with cli/commands/*) that reads argv, env and the terminal.
-import type { CliIO, Command } from "./command.ts";
+
 import { NianbaoError } from "../core/errors.ts";
+import type { CliIO, Command } from "./command.ts";
 import { command as checks } from "./commands/checks.ts";
 import { command as compare } from "./commands/compare.ts";
 import { command as crawl } from "./commands/crawl.ts";
@@ -14,7 +15,19 @@ import { command as search } from "./commands/search.ts";
 import { command as sites } from "./commands/sites.ts";
 import { command as stats } from "./commands/stats.ts";
 
-export const COMMANDS: Command[] = [extract, crawl, importCmd, reextract, exportCmd, compare, search, checks, sites, stats, demo];
+export const COMMANDS: Command[] = [
+  extract,
+  crawl,
+  importCmd,
+  reextract,
+  exportCmd,
+  compare,
+  search,
+  checks,
+  sites,
+  stats,
+  demo,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

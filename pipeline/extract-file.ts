@@ -43,10 +43,18 @@ export async function loadPage(source: string, fetchTimeoutMs = 30_000): Promise
     try {
       res = await fetch(source, { signal: AbortSignal.timeout(fetchTimeoutMs), redirect: "follow" });
     } catch (err) {
-      throw new NianbaoError("input_unreadable", `could not fetch ${source}: ${(err as Error).message}`, "check the URL and your network, or save the page and pass the file");
+      throw new NianbaoError(
+        "input_unreadable",
+        `could not fetch ${source}: ${(err as Error).message}`,
+        "check the URL and your network, or save the page and pass the file",
+      );
     }
     if (!res.ok) {
-      throw new NianbaoError("input_unreadable", `${source} answered HTTP ${res.status}`, "check the URL; save the page from a browser and pass the file instead");
+      throw new NianbaoError(
+        "input_unreadable",
+        `${source} answered HTTP ${res.status}`,
+        "check the URL; save the page from a browser and pass the file instead",
+      );
     }
     contentType = res.headers.get("content-type");
     bytes = new Uint8Array(await res.arrayBuffer());
@@ -55,34 +63,62 @@ export async function loadPage(source: string, fetchTimeoutMs = 30_000): Promise
     try {
       const st = await stat(source);
       if (st.isDirectory()) {
-        throw new NianbaoError("input_unreadable", `${source} is a directory`, "pass one saved page (.html or .txt); to store many pages use `nianbao import DIR`");
+        throw new NianbaoError(
+          "input_unreadable",
+          `${source} is a directory`,
+          "pass one saved page (.html or .txt); to store many pages use `nianbao import DIR`",
+        );
       }
       size = st.size;
     } catch (err) {
       if (err instanceof NianbaoError) throw err;
-      throw new NianbaoError("input_missing", `no such file: ${source}`, "check the path; pass a saved page (.html, .txt) or an http(s) URL");
+      throw new NianbaoError(
+        "input_missing",
+        `no such file: ${source}`,
+        "check the path; pass a saved page (.html, .txt) or an http(s) URL",
+      );
     }
     if (size > MAX_PAGE_BYTES) {
-      throw new NianbaoError("input_unreadable", `${source} is ${size} bytes, over the ${MAX_PAGE_BYTES}-byte page limit`, "pass the report page itself, not an archive");
+      throw new NianbaoError(
+        "input_unreadable",
+        `${source} is ${size} bytes, over the ${MAX_PAGE_BYTES}-byte page limit`,
+        "pass the report page itself, not an archive",
+      );
     }
     bytes = await readFile(source);
   }
   if (bytes.length === 0) {
-    throw new NianbaoError("input_empty", `${source} is empty (0 bytes)`, "save the page again; the download may have failed");
+    throw new NianbaoError(
+      "input_empty",
+      `${source} is empty (0 bytes)`,
+      "save the page again; the download may have failed",
+    );
   }
   const binary = looksBinary(bytes);
   if (binary) {
-    throw new NianbaoError("input_binary", `${source} is ${binary}, not a web page or text`, "pass the HTML page or a text export; attachments are read by `nianbao import`");
+    throw new NianbaoError(
+      "input_binary",
+      `${source} is ${binary}, not a web page or text`,
+      "pass the HTML page or a text export; attachments are read by `nianbao import`",
+    );
   }
   const decoded = decodeBody(bytes, contentType);
   if (decoded.text.trim() === "") {
-    throw new NianbaoError("input_empty", `${source} holds only whitespace`, "save the page again; the download may have failed");
+    throw new NianbaoError(
+      "input_empty",
+      `${source} holds only whitespace`,
+      "save the page again; the download may have failed",
+    );
   }
   return { source, bytes, contentType, text: decoded.text, encoding: decoded.encoding };
 }
 
 export async function extractFile(source: string): Promise<{ page: LoadedPage; record: ReportRecord }> {
   const page = await loadPage(source);
-  const record = extractReport({ content: page.text, fileName: source, contentType: page.contentType ?? undefined });
+  const record = extractReport({
+    content: page.text,
+    fileName: source,
+    contentType: page.contentType ?? undefined,
+  });
   return { page, record };
 }

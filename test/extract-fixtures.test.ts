@@ -23,7 +23,9 @@ function cases(): Case[] {
     for (const f of readdirSync(pages).sort()) {
       if (!f.endsWith(".expected.json")) continue;
       const stem = f.slice(0, -".expected.json".length);
-      const page = readdirSync(pages).find((p) => p !== f && p.startsWith(`${stem}.`) && !p.endsWith(".json"));
+      const page = readdirSync(pages).find(
+        (p) => p !== f && p.startsWith(`${stem}.`) && !p.endsWith(".json"),
+      );
       if (page) out.push({ name: `pages/${page}`, page: join(pages, page), expected: join(pages, f) });
     }
   }
@@ -31,7 +33,11 @@ function cases(): Case[] {
   for (const f of readdirSync(real).sort()) {
     if (!f.endsWith(".expected.json")) continue;
     const stem = f.slice(0, -".expected.json".length);
-    out.push({ name: `real-reports/${stem}.html`, page: join(SHARED, "real-reports", `${stem}.html`), expected: join(real, f) });
+    out.push({
+      name: `real-reports/${stem}.html`,
+      page: join(SHARED, "real-reports", `${stem}.html`),
+      expected: join(real, f),
+    });
   }
   return out;
 }
@@ -57,7 +63,8 @@ describe("fixtures: wrong values = 0", () => {
     });
   }
   afterAll(() => {
-    if (missingReport.length) console.log(`Missing values (${missingReport.length}):\n  ${missingReport.join("\n  ")}`);
+    if (missingReport.length)
+      console.log(`Missing values (${missingReport.length}):\n  ${missingReport.join("\n  ")}`);
     console.log(`fixtures: ${totals.right} values right, ${totals.missing} missing, 0 wrong`);
     totals = { right: 0, missing: 0 };
   });

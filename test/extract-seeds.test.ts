@@ -7,7 +7,10 @@ import { extractFile } from "../pipeline/extract-file.ts";
 import { compareRecord, expectedSchema } from "./support/expected-record.ts";
 
 const SHARED = join(import.meta.dirname, "..", "..", "shared");
-const expected = JSON.parse(readFileSync(join(SHARED, "spec", "seeds-expected.json"), "utf8")) as Record<string, unknown>;
+const expected = JSON.parse(readFileSync(join(SHARED, "spec", "seeds-expected.json"), "utf8")) as Record<
+  string,
+  unknown
+>;
 
 describe("seeds", () => {
   for (const [name, raw] of Object.entries(expected)) {
@@ -29,7 +32,13 @@ describe("seeds", () => {
     expect(t3.map((c) => c.raw)).toEqual(["0", "0", "0"]);
     // Provenance: the licensing decisions come from one cell, with its row and column labels.
     const cell = record.cells.find((c) => c.key === "proactive.licensing.decisions");
-    expect(cell).toMatchObject({ table: 1, row_label: "行政许可", col_label: "处理决定数量", raw: "17", value: 17 });
+    expect(cell).toMatchObject({
+      table: 1,
+      row_label: "行政许可",
+      col_label: "处理决定数量",
+      raw: "17",
+      value: 17,
+    });
     // The prose count keeps its sentence.
     const fact = record.facts.find((f) => f.key === "proactive.items_published");
     expect(fact?.sentence).toContain("全年公开各类信息607条");

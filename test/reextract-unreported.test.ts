@@ -27,7 +27,19 @@ async function crawl(name: string, extract: boolean): Promise<string> {
   const dbPath = join(dir, name);
   await crawlIntoStore({
     dbPath,
-    sites: farmSites({ delayMs: 0, only: ["farm-trs", "farm-pagediv", "farm-hanweb", "farm-gkmlpt", "farm-jhtml", "farm-next", "farm-none", "farm-gbk"] }),
+    sites: farmSites({
+      delayMs: 0,
+      only: [
+        "farm-trs",
+        "farm-pagediv",
+        "farm-hanweb",
+        "farm-gkmlpt",
+        "farm-jhtml",
+        "farm-next",
+        "farm-none",
+        "farm-gbk",
+      ],
+    }),
     logger: collectingLogger().logger,
     connectTo: farmConnectTo(farm.port),
     browser: null,

@@ -33,7 +33,9 @@ export function formatRecord(r: ReportRecord, source: string): string {
   meta("report_year", r.report_year);
   meta("published_at", r.published_at);
   meta("doc_number", r.doc_number);
-  out.push(`  ${"annual report".padEnd(16)} ${r.is_annual_report ? "yes" : "no"} — ${r.metadata_notes.is_annual_report?.detail ?? ""}`);
+  out.push(
+    `  ${"annual report".padEnd(16)} ${r.is_annual_report ? "yes" : "no"} — ${r.metadata_notes.is_annual_report?.detail ?? ""}`,
+  );
   out.push(`  ${"template".padEnd(16)} ${r.template}`);
   if (r.headings.length) {
     out.push("", "Headings:");
@@ -79,7 +81,11 @@ export const command: Command = {
     }
     const [source, ...extra] = parsed.positionals;
     if (!source || extra.length) {
-      throw new NianbaoError("bad_usage", source ? "extract takes one file or URL" : "missing the file or URL to extract", "usage: nianbao extract <file-or-url> [--json]");
+      throw new NianbaoError(
+        "bad_usage",
+        source ? "extract takes one file or URL" : "missing the file or URL to extract",
+        "usage: nianbao extract <file-or-url> [--json]",
+      );
     }
     const { record } = await extractFile(source);
     if (parsed.values.json) {
@@ -90,7 +96,9 @@ export const command: Command = {
       io.stdout(formatRecord(record, source));
     }
     if (!record.is_annual_report) {
-      io.stderr(`nianbao extract: ${source} is not an annual report: ${record.metadata_notes.is_annual_report?.detail ?? "no reason recorded"}\n`);
+      io.stderr(
+        `nianbao extract: ${source} is not an annual report: ${record.metadata_notes.is_annual_report?.detail ?? "no reason recorded"}\n`,
+      );
       return 2;
     }
     return 0;

@@ -39,10 +39,15 @@ export const siteSchema = z
     legacy_tls: z.boolean().default(false),
     charset: z.string().optional(),
     rate: z
-      .object({ delay_ms: z.number().int().min(0).optional(), concurrency: z.number().int().min(1).max(4).optional() })
+      .object({
+        delay_ms: z.number().int().min(0).optional(),
+        concurrency: z.number().int().min(1).max(4).optional(),
+      })
       .strict()
       .default({}),
-    expect: z.object({ min_reports: z.number().int().min(0), min_year: z.number().int().optional() }).strict(),
+    expect: z
+      .object({ min_reports: z.number().int().min(0), min_year: z.number().int().optional() })
+      .strict(),
     notes: z.string().optional(),
   })
   .strict();

@@ -26,8 +26,13 @@ function resultParts(values: Record<string, number>, col: string): { sum: number
     const items = g.items.map((i) => `${g.key}.${i.key}`);
     const printed = items.filter((k) => values[`${k}.${col}`] !== undefined);
     if (printed.length === items.length) items.forEach(take);
-    else if (printed.length === 0 && (take(`${g.key}.total`) || (g.keyWhenSingle !== undefined && take(g.keyWhenSingle)))) continue;
-    else if (printed.length === 0 && g.key === "applications.results.other") continue; // some pages omit (六)
+    else if (
+      printed.length === 0 &&
+      (take(`${g.key}.total`) || (g.keyWhenSingle !== undefined && take(g.keyWhenSingle)))
+    )
+      continue;
+    else if (printed.length === 0 && g.key === "applications.results.other")
+      continue; // some pages omit (六)
     else return null;
   }
   return { sum, parts };
@@ -50,13 +55,21 @@ export function runChecks(values: Record<string, number>, template: string): Che
     if (!eq(a + b, c + d)) bad.push(`${col}: ${a} + ${b} ≠ ${c} + ${d}`);
   }
   if (balanceCols) {
-    checks.push({ id: "applications.balance", ok: bad.length === 0, detail: bad.length ? bad.join("; ") : `${balanceCols} columns balance` });
+    checks.push({
+      id: "applications.balance",
+      ok: bad.length === 0,
+      detail: bad.length ? bad.join("; ") : `${balanceCols} columns balance`,
+    });
   }
 
   // applications.row_totals: the six applicant columns add up to 总计, for every row printed whole.
   const rowPrefixes = new Set<string>();
   for (const k of Object.keys(values)) {
-    if (k.startsWith("applications.") && k.endsWith(".total") && !k.startsWith("applications.results.total.")) {
+    if (
+      k.startsWith("applications.") &&
+      k.endsWith(".total") &&
+      !k.startsWith("applications.results.total.")
+    ) {
       rowPrefixes.add(k.slice(0, -".total".length));
     }
   }
@@ -71,7 +84,12 @@ export function runChecks(values: Record<string, number>, template: string): Che
     const sum = parts.reduce<number>((s, p) => s + (p ?? 0), 0);
     if (!eq(sum, total)) rowBad.push(`${row}: applicants sum to ${sum}, total printed ${total}`);
   }
-  if (rows) checks.push({ id: "applications.row_totals", ok: rowBad.length === 0, detail: rowBad.length ? rowBad.join("; ") : `${rows} rows add up` });
+  if (rows)
+    checks.push({
+      id: "applications.row_totals",
+      ok: rowBad.length === 0,
+      detail: rowBad.length ? rowBad.join("; ") : `${rows} rows add up`,
+    });
 
   // applications.results_sum: granted + partial + denied/unable/not_processed/other parts = (七)总计.
   const sumBad: string[] = [];
@@ -83,7 +101,12 @@ export function runChecks(values: Record<string, number>, template: string): Che
     sumCols++;
     if (!eq(parts.sum, total)) sumBad.push(`${col}: parts sum to ${parts.sum}, 总计 printed ${total}`);
   }
-  if (sumCols) checks.push({ id: "applications.results_sum", ok: sumBad.length === 0, detail: sumBad.length ? sumBad.join("; ") : `${sumCols} columns add up` });
+  if (sumCols)
+    checks.push({
+      id: "applications.results_sum",
+      ok: sumBad.length === 0,
+      detail: sumBad.length ? sumBad.join("; ") : `${sumCols} columns add up`,
+    });
 
   // review / litigation: the four parts add up to 总计.
   for (const g of ["review", "litigation.direct", "litigation.after_review"]) {
@@ -91,7 +114,11 @@ export function runChecks(values: Record<string, number>, template: string): Che
     const total = v(`${g}.total`);
     if (total === undefined || parts.some((p) => p === undefined)) continue;
     const sum = parts.reduce<number>((s, p) => s + (p ?? 0), 0);
-    checks.push({ id: `${g}.total`, ok: eq(sum, total), detail: eq(sum, total) ? `${sum} = ${total}` : `parts sum to ${sum}, 总计 printed ${total}` });
+    checks.push({
+      id: `${g}.total`,
+      ok: eq(sum, total),
+      detail: eq(sum, total) ? `${sum} = ${total}` : `parts sum to ${sum}, 总计 printed ${total}`,
+    });
   }
 
   // proactive.change (2019): last year's items plus this year's change cannot leave a negative count.
@@ -105,9 +132,15 @@ export function runChecks(values: Record<string, number>, template: string): Che
       const change = v(`${row}.change`);
       if (change === undefined) continue;
       n++;
-      if (prev + change < 0) changeBad.push(`${row}: ${prev} ${change < 0 ? "−" : "+"} ${Math.abs(change)} < 0`);
+      if (prev + change < 0)
+        changeBad.push(`${row}: ${prev} ${change < 0 ? "−" : "+"} ${Math.abs(change)} < 0`);
     }
-    if (n) checks.push({ id: "proactive.change", ok: changeBad.length === 0, detail: changeBad.length ? changeBad.join("; ") : `${n} rows plausible` });
+    if (n)
+      checks.push({
+        id: "proactive.change",
+        ok: changeBad.length === 0,
+        detail: changeBad.length ? changeBad.join("; ") : `${n} rows plausible`,
+      });
   }
   return checks;
 }

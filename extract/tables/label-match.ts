@@ -1,6 +1,6 @@
 // Matches printed row and column labels to the template's keys: ordinals stripped, variants and
 // truncated labels accepted, ambiguous matches refused (a refused label leaves its row unkeyed).
-import { matchForm } from "../text/normalize.ts";
+
 import {
   TABLE1_ROWS,
   TABLE2_COLUMNS,
@@ -11,6 +11,7 @@ import {
   type Table1RowDef,
   type Table2GroupDef,
 } from "../templates/report-templates.ts";
+import { matchForm } from "../text/normalize.ts";
 
 export interface Ordinal {
   kind: "top" | "paren" | "item";
@@ -51,7 +52,10 @@ export function matchTable1Row(label: string): Table1RowDef | null {
   for (const row of TABLE1_ROWS) {
     for (const l of row.labels) {
       const lf = matchForm(l);
-      if ((t === lf || t.startsWith(lf) || (t.includes(lf) && t.length <= lf.length + 6)) && lf.length > bestLen) {
+      if (
+        (t === lf || t.startsWith(lf) || (t.includes(lf) && t.length <= lf.length + 6)) &&
+        lf.length > bestLen
+      ) {
         best = row;
         bestLen = lf.length;
       }
@@ -82,11 +86,14 @@ export function matchTable2Label(label: string, group: Table2GroupDef | null): T
     }
   }
   for (const g of TABLE2_GROUPS) {
-    if (labelMatches(text, g.labels) && (!ordinal || ordinal.kind === "paren")) return { kind: "group", group: g };
+    if (labelMatches(text, g.labels) && (!ordinal || ordinal.kind === "paren"))
+      return { kind: "group", group: g };
   }
   const rows = TABLE2_ROWS.filter((r) => labelMatches(text, r.labels));
   // 予以公开 is inside 不予公开? No — but 部分公开 and 予以公开 never overlap; 总计 must carry its ordinal.
-  const fitting = rows.filter((r) => r.key !== "applications.results.total" || ordinal?.kind === "paren" || text === "总计");
+  const fitting = rows.filter(
+    (r) => r.key !== "applications.results.total" || ordinal?.kind === "paren" || text === "总计",
+  );
   if (fitting.length === 1) return { kind: "row", key: fitting[0]!.key };
   return null;
 }

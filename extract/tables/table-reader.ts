@@ -1,25 +1,19 @@
 // Reads a page's statistics tables into keyed cells: which template table each row belongs to,
 // which key each value has. A row that cannot be placed with certainty yields a flag, never a key.
-import type { Cell, Flag } from "../schema.ts";
+
 import type { RawTable } from "../document.ts";
-import { matchForm } from "../text/normalize.ts";
+import type { Cell, Flag } from "../schema.ts";
 import {
   type ColumnDef,
   TABLE1_HEADER_MARKERS,
   TABLE2_COLUMNS,
   TABLE3_KEYS,
-  TEMPLATE_MARKERS,
   type Table2GroupDef,
+  TEMPLATE_MARKERS,
 } from "../templates/report-templates.ts";
+import { matchForm } from "../text/normalize.ts";
 import type { CellValue } from "./cell-value.ts";
-import {
-  labelMatches,
-  matchTable1Row,
-  matchTable2Column,
-  matchTable2Label,
-  matchTable3Column,
-  splitOrdinal,
-} from "./label-match.ts";
+import { matchTable1Row, matchTable2Column, matchTable2Label, matchTable3Column } from "./label-match.ts";
 import { type ModelRow, modelRows, trimValues, type ValueCell } from "./row-model.ts";
 
 export type TableTemplate = "2019" | "2021";
@@ -38,10 +32,16 @@ const T2_MARK = /申请人情况|本列数据的勾稽关系|本年新收|上年
 const T3_MARK = /结果维持|结果纠正|尚未审结/;
 const T1_MARK = /信息内容|第二十条|规章|规范性文件|行政许可|行政处罚|行政强制|行政事业性收费|政府集中采购/;
 
-const MARKER_FORMS = (["2019", "2021"] as const).map((tpl) => ({ tpl, forms: TEMPLATE_MARKERS[tpl].map((m) => [m, matchForm(m)] as const) }));
+const MARKER_FORMS = (["2019", "2021"] as const).map((tpl) => ({
+  tpl,
+  forms: TEMPLATE_MARKERS[tpl].map((m) => [m, matchForm(m)] as const),
+}));
 
 /** Counts template-only column labels over all tables: decides 2019 vs 2021 for Table 1. */
-export function detectTableTemplate(tables: RawTable[]): { template: TableTemplate | null; evidence: string } {
+export function detectTableTemplate(tables: RawTable[]): {
+  template: TableTemplate | null;
+  evidence: string;
+} {
   const score = { "2019": 0, "2021": 0 };
   const hits: string[] = [];
   for (const t of tables) {
@@ -62,7 +62,8 @@ export function detectTableTemplate(tables: RawTable[]): { template: TableTempla
       }
     }
   }
-  if (score["2019"] === score["2021"]) return { template: null, evidence: "no template-specific column labels" };
+  if (score["2019"] === score["2021"])
+    return { template: null, evidence: "no template-specific column labels" };
   const template = score["2021"] > score["2019"] ? "2021" : "2019";
   return { template, evidence: `labels ${hits.join(", ")} (2019: ${score["2019"]}, 2021: ${score["2021"]})` };
 }
@@ -98,7 +99,15 @@ function flag(r: Reader, id: string, detail: string) {
 }
 
 /** Records a value cell; `key` only when placed with certainty. */
-function emit(r: Reader, table: number, row: ModelRow, v: ValueCell, colLabel: string, key: string | null, value: number | null) {
+function emit(
+  r: Reader,
+  table: number,
+  row: ModelRow,
+  v: ValueCell,
+  colLabel: string,
+  key: string | null,
+  value: number | null,
+) {
   r.cells.push({
     table,
     table_index: r.tableIndex,
@@ -153,26 +162,43 @@ function joinKey(rowKey: string, colKey: string): string {
 // ---------- Table 1 ----------
 
 function headerCellsOf(row: ModelRow): string[] {
-  return row.labels.filter((l) => !TABLE1_HEADER_MARKERS.some((m) => matchForm(l).includes(m)) && !matchTable1Row(l));
+  return row.labels.filter(
+    (l) => !TABLE1_HEADER_MARKERS.some((m) => matchForm(l).includes(m)) && !matchTable1Row(l),
+  );
 }
 
 /** Maps header labels to columns: by label when each names one column, by position when cut short. */
-function mapTable1Columns(header: string[] | null, cols: ColumnDef[]): { order: ColumnDef[] | null; reason: string } {
+function mapTable1Columns(
+  header: string[] | null,
+  cols: ColumnDef[],
+): { order: ColumnDef[] | null; reason: string } {
   if (!header || header.length === 0) return { order: cols, reason: "no header: template order" };
   const h = header.map(matchForm);
   // By label: every header cell names exactly one column.
-  const byLabel = h.map((t) => cols.filter((c) => c.labels.some((l) => t === matchForm(l) || t.includes(matchForm(l)))));
-  if (h.length === cols.length && byLabel.every((m) => m.length === 1) && new Set(byLabel.map((m) => m[0]!.key)).size === cols.length) {
+  const byLabel = h.map((t) =>
+    cols.filter((c) => c.labels.some((l) => t === matchForm(l) || t.includes(matchForm(l)))),
+  );
+  if (
+    h.length === cols.length &&
+    byLabel.every((m) => m.length === 1) &&
+    new Set(byLabel.map((m) => m[0]!.key)).size === cols.length
+  ) {
     return { order: byLabel.map((m) => m[0]!), reason: "by label" };
   }
   // Cut short or split: each header cell is a piece of the label at its position.
-  if (h.length === cols.length && h.every((t, i) => cols[i]!.labels.some((l) => matchForm(l).includes(t) || t.includes(matchForm(l))))) {
+  if (
+    h.length === cols.length &&
+    h.every((t, i) => cols[i]!.labels.some((l) => matchForm(l).includes(t) || t.includes(matchForm(l))))
+  ) {
     return { order: cols, reason: "by position (header cut short)" };
   }
   const joined = h.join("");
   const expected = cols.map((c) => matchForm(c.labels[0]!)).join("");
   if (joined === expected) return { order: cols, reason: "by position (header split over cells)" };
-  return { order: null, reason: `header "${header.join(" | ")}" does not name the columns ${cols.map((c) => c.labels[0]).join(" / ")}` };
+  return {
+    order: null,
+    reason: `header "${header.join(" | ")}" does not name the columns ${cols.map((c) => c.labels[0]).join(" / ")}`,
+  };
 }
 
 /** A header that prints its unit (本年收费金额（单位：元）) overrides the form's 万元. */
@@ -202,7 +228,11 @@ function readTable1(r: Reader, rows: ModelRow[], template: TableTemplate | null)
     const values = row.positional ? trimValues(row, cols?.length ?? 0) : row.values;
     if (values.every((v) => v.parsed.kind === "empty")) continue; // an empty row is not zeros
     if (!cols) {
-      flag(r, "table1_unplaced_row", `${rowKey}: ${template ? `not a row of the ${template} form` : "template unknown"}`);
+      flag(
+        r,
+        "table1_unplaced_row",
+        `${rowKey}: ${template ? `not a row of the ${template} form` : "template unknown"}`,
+      );
       emitUnkeyed(r, 1, row);
       continue;
     }
@@ -219,7 +249,10 @@ function readTable1(r: Reader, rows: ModelRow[], template: TableTemplate | null)
       const key = `${rowKey}.${col.key}`;
       if (v.parsed.kind === "empty") return;
       // A bare number under a header in 元 is in 元.
-      const parsed = col.unit && unit === "yuan" && v.parsed.unit === null ? { ...v.parsed, unit: "yuan" as const } : v.parsed;
+      const parsed =
+        col.unit && unit === "yuan" && v.parsed.unit === null
+          ? { ...v.parsed, unit: "yuan" as const }
+          : v.parsed;
       emit(r, 1, row, v, col.labels[0]!, key, columnValue(r, col, parsed, key));
     });
   }
@@ -240,7 +273,11 @@ function headerPaths(table: RawTable, fromRow: number, firstDataRow: number): Ma
 }
 
 /** Column → key by header labels, when every key has exactly one column; else null (use positions). */
-function columnsByLabel(paths: Map<number, string>, keys: string[], match: (p: string) => string | null): Map<number, string> | null {
+function columnsByLabel(
+  paths: Map<number, string>,
+  keys: string[],
+  match: (p: string) => string | null,
+): Map<number, string> | null {
   const byCol = new Map<number, string>();
   const seen = new Map<string, number>();
   for (const [col, path] of paths) {
@@ -254,7 +291,9 @@ function columnsByLabel(paths: Map<number, string>, keys: string[], match: (p: s
 }
 
 function firstDataRowIndex(rows: ModelRow[]): number {
-  const first = rows.find((r) => r.values.some((v) => v.parsed.kind === "number" || v.parsed.kind === "none"));
+  const first = rows.find((r) =>
+    r.values.some((v) => v.parsed.kind === "number" || v.parsed.kind === "none"),
+  );
   return first ? first.row : Number.POSITIVE_INFINITY;
 }
 
@@ -287,32 +326,64 @@ function placeRow(
     // A row shorter than the header (cells missing at the end) cannot be placed: blanks are printed cells.
     const short = columnKeys.some((ck) => !found.has(ck));
     if (stray || short || row.rowspanValue) {
-      flag(r, ragged, `${rowKey || `Table ${table} data row`}: cells do not line up with the ${columnKeys.length} columns`);
+      flag(
+        r,
+        ragged,
+        `${rowKey || `Table ${table} data row`}: cells do not line up with the ${columnKeys.length} columns`,
+      );
       emitUnkeyed(r, table, row);
       return;
     }
     columnKeys.forEach((ck, i) => {
       const v = found.get(ck);
-      if (v && v.parsed.kind !== "empty") emit(r, table, row, v, columnLabels[i]!, joinKey(rowKey, ck), v.parsed.kind === "number" ? v.parsed.value : null);
+      if (v && v.parsed.kind !== "empty")
+        emit(
+          r,
+          table,
+          row,
+          v,
+          columnLabels[i]!,
+          joinKey(rowKey, ck),
+          v.parsed.kind === "number" ? v.parsed.value : null,
+        );
     });
     return;
   }
   const values = row.positional ? trimValues(row, columnKeys.length) : row.values;
   if (values.length !== columnKeys.length || row.rowspanValue) {
-    flag(r, ragged, `${rowKey || `Table ${table} data row`}: ${values.length} cells for ${columnKeys.length} columns`);
+    flag(
+      r,
+      ragged,
+      `${rowKey || `Table ${table} data row`}: ${values.length} cells for ${columnKeys.length} columns`,
+    );
     emitUnkeyed(r, table, row);
     return;
   }
   values.forEach((v, i) => {
     if (v.parsed.kind === "empty") return;
-    emit(r, table, row, v, columnLabels[i]!, joinKey(rowKey, columnKeys[i]!), v.parsed.kind === "number" ? v.parsed.value : null);
+    emit(
+      r,
+      table,
+      row,
+      v,
+      columnLabels[i]!,
+      joinKey(rowKey, columnKeys[i]!),
+      v.parsed.kind === "number" ? v.parsed.value : null,
+    );
   });
 }
 
 function readTable2(r: Reader, rows: ModelRow[], raw: RawTable) {
   const colKeys = TABLE2_COLUMNS.map((c) => c.key);
   const colLabels = TABLE2_COLUMNS.map((c) => c.labels[0]!);
-  const byCol = raw.source === "html" ? columnsByLabel(headerPaths(raw, rows[0]?.row ?? 0, firstDataRowIndex(rows)), colKeys, matchTable2Column) : null;
+  const byCol =
+    raw.source === "html"
+      ? columnsByLabel(
+          headerPaths(raw, rows[0]?.row ?? 0, firstDataRowIndex(rows)),
+          colKeys,
+          matchTable2Column,
+        )
+      : null;
   let group: Table2GroupDef | null = null;
   for (const row of rows) {
     // Earlier label cells (三、本年度办理结果, (三)不予公开) open the context; the last one names the row.
@@ -335,7 +406,8 @@ function readTable2(r: Reader, rows: ModelRow[], raw: RawTable) {
     if (!hasNumbers) continue;
     if (!key) {
       const label = row.labels.join(" / ");
-      if (label && !/申请人情况|自然人|法人或其他组织/.test(label)) flag(r, "table2_unmatched_row", `row "${label}" is not a Table 2 row`);
+      if (label && !/申请人情况|自然人|法人或其他组织/.test(label))
+        flag(r, "table2_unmatched_row", `row "${label}" is not a Table 2 row`);
       emitUnkeyed(r, 2, row);
       continue;
     }
@@ -345,25 +417,46 @@ function readTable2(r: Reader, rows: ModelRow[], raw: RawTable) {
 
 // ---------- Table 3 ----------
 
-const T3_HEADER_WORDS = /^(行政复议|行政诉讼|结果维持|结果纠正|其他结果|尚未审结|总计|合计|未经复议直接起诉|复议后起诉|政府信息公开行政复议、?行政诉讼情况)$/;
+const T3_HEADER_WORDS =
+  /^(行政复议|行政诉讼|结果维持|结果纠正|其他结果|尚未审结|总计|合计|未经复议直接起诉|复议后起诉|政府信息公开行政复议、?行政诉讼情况)$/;
 
 function readTable3(r: Reader, rows: ModelRow[], raw: RawTable) {
   const labels = TABLE3_KEYS;
-  const byCol = raw.source === "html" ? columnsByLabel(headerPaths(raw, rows[0]?.row ?? 0, firstDataRowIndex(rows)), TABLE3_KEYS, matchTable3Column) : null;
+  const byCol =
+    raw.source === "html"
+      ? columnsByLabel(
+          headerPaths(raw, rows[0]?.row ?? 0, firstDataRowIndex(rows)),
+          TABLE3_KEYS,
+          matchTable3Column,
+        )
+      : null;
   for (const row of rows) {
     const hasNumbers = row.values.some((v) => v.parsed.kind === "number" || v.parsed.kind === "none");
     if (!hasNumbers) continue;
     // The data row has no label, or a generic one (数量, 件数), or (cell-per-paragraph layouts) the
     // header words themselves in front of it; any other label is something else.
     const label = row.labels.filter((l) => !T3_HEADER_WORDS.test(matchForm(l))).join("");
-    if (label && !/^(数量|件数|案件数|合计|总计|\(件\)|件)$/.test(matchForm(label)) && !(/行政复议|行政诉讼/.test(label) && row.values.length >= 15)) {
+    if (
+      label &&
+      !/^(数量|件数|案件数|合计|总计|\(件\)|件)$/.test(matchForm(label)) &&
+      !(/行政复议|行政诉讼/.test(label) && row.values.length >= 15)
+    ) {
       flag(r, "table3_unmatched_row", `row "${row.labels.join(" / ")}" is not the Table 3 data row`);
       emitUnkeyed(r, 3, row);
       continue;
     }
     if (byCol) {
       // HTML: a key is a full dotted name here, so place with an empty row key.
-      placeRow(r, 3, row, "", labels.map((k) => k), labels, byCol, "table3_ragged");
+      placeRow(
+        r,
+        3,
+        row,
+        "",
+        labels.map((k) => k),
+        labels,
+        byCol,
+        "table3_ragged",
+      );
     } else {
       placeRow(r, 3, row, "", labels, labels, null, "table3_ragged");
     }
@@ -391,7 +484,11 @@ export function readTables(tables: RawTable[], template: TableTemplate | null): 
     }
   });
   // (六)其他处理 printed with its parts: its own row is then the group subtotal, like denied.total.
-  if (Object.keys(result.values).some((k) => /^applications\.results\.other\.(no_correction|no_fee_paid|other)\./.test(k))) {
+  if (
+    Object.keys(result.values).some((k) =>
+      /^applications\.results\.other\.(no_correction|no_fee_paid|other)\./.test(k),
+    )
+  ) {
     for (const col of TABLE2_COLUMNS) {
       const single = `applications.results.other.${col.key}`;
       const subtotal = `applications.results.other.total.${col.key}`;
@@ -415,4 +512,3 @@ export function readTables(tables: RawTable[], template: TableTemplate | null): 
   for (const c of result.cells) if (c.key && !(c.key in result.values)) c.key = null;
   return result;
 }
-

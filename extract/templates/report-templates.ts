@@ -46,7 +46,11 @@ export const TABLE1_ROWS: Table1RowDef[] = [
     columns: { "2021": col2021Issued, "2019": col2019Issued },
   },
   { key: "licensing", labels: ["行政许可"], columns: { "2021": col2021Decisions, "2019": col2019Items } },
-  { key: "other_services", labels: ["其他对外管理服务事项", "其他对外管理服务"], columns: { "2019": col2019Items } },
+  {
+    key: "other_services",
+    labels: ["其他对外管理服务事项", "其他对外管理服务"],
+    columns: { "2019": col2019Items },
+  },
   { key: "penalties", labels: ["行政处罚"], columns: { "2021": col2021Decisions, "2019": col2019Items } },
   { key: "coercion", labels: ["行政强制"], columns: { "2021": col2021Decisions, "2019": col2019Items } },
   {
@@ -126,7 +130,10 @@ export interface Table2RowDef {
 
 /** Top-level Table 2 rows (一、二、四、) and the single results rows ((一)(二)(七)). */
 export const TABLE2_ROWS: Table2RowDef[] = [
-  { key: "applications.new_received", labels: ["本年新收政府信息公开申请数量", "本年新收", "新收政府信息公开申请"] },
+  {
+    key: "applications.new_received",
+    labels: ["本年新收政府信息公开申请数量", "本年新收", "新收政府信息公开申请"],
+  },
   { key: "applications.carried_over", labels: ["上年结转政府信息公开申请数量", "上年结转"] },
   { key: "applications.results.granted", labels: ["予以公开"], ordinal: 1 },
   { key: "applications.results.partially_granted", labels: ["部分公开"], ordinal: 2 },
@@ -141,10 +148,18 @@ export const TABLE2_GROUPS: Table2GroupDef[] = [
     ordinal: 3,
     items: [
       { key: "state_secret", labels: ["属于国家秘密", "国家秘密"], ordinal: 1 },
-      { key: "prohibited_by_law", labels: ["其他法律行政法规禁止公开", "法律行政法规禁止公开", "禁止公开", "行政止公开"], ordinal: 2 },
+      {
+        key: "prohibited_by_law",
+        labels: ["其他法律行政法规禁止公开", "法律行政法规禁止公开", "禁止公开", "行政止公开"],
+        ordinal: 2,
+      },
       { key: "security_stability", labels: ["危及“三安全一稳定”", "三安全一稳定", "危及"], ordinal: 3 },
       { key: "third_party_rights", labels: ["保护第三方合法权益", "第三方合法权益"], ordinal: 4 },
-      { key: "internal_affairs", labels: ["属于三类内部事务信息", "三类内部事务", "内部事务信息"], ordinal: 5 },
+      {
+        key: "internal_affairs",
+        labels: ["属于三类内部事务信息", "三类内部事务", "内部事务信息"],
+        ordinal: 5,
+      },
       { key: "process_information", labels: ["属于四类过程性信息", "四类过程性", "过程性信息"], ordinal: 6 },
       { key: "enforcement_files", labels: ["属于行政执法案卷", "行政执法案卷"], ordinal: 7 },
       { key: "inquiry_matters", labels: ["属于行政查询事项", "行政查询事项"], ordinal: 8 },
@@ -157,7 +172,11 @@ export const TABLE2_GROUPS: Table2GroupDef[] = [
     items: [
       { key: "not_held", labels: ["本机关不掌握相关政府信息", "不掌握相关政府信息", "不掌握"], ordinal: 1 },
       { key: "needs_creation", labels: ["没有现成信息需要另行制作", "另行制作", "没有现成信息"], ordinal: 2 },
-      { key: "unclear_after_correction", labels: ["补正后申请内容仍不明确", "仍不明确", "补正后"], ordinal: 3 },
+      {
+        key: "unclear_after_correction",
+        labels: ["补正后申请内容仍不明确", "仍不明确", "补正后"],
+        ordinal: 3,
+      },
     ],
   },
   {
@@ -183,7 +202,11 @@ export const TABLE2_GROUPS: Table2GroupDef[] = [
     keyWhenSingle: "applications.results.other",
     items: [
       { key: "no_correction", labels: ["逾期不补正", "不补正"], ordinal: 1 },
-      { key: "no_fee_paid", labels: ["逾期未按收费通知要求缴纳费用", "缴纳费用", "逾期不缴费", "不缴费"], ordinal: 2 },
+      {
+        key: "no_fee_paid",
+        labels: ["逾期未按收费通知要求缴纳费用", "缴纳费用", "逾期不缴费", "不缴费"],
+        ordinal: 2,
+      },
       { key: "other", labels: ["其他"], ordinal: 3 },
     ],
   },
@@ -198,8 +221,8 @@ export const TABLE3_PART_LABELS: Record<(typeof table3Parts)[number], string[]> 
   pending: ["尚未审结"],
   total: ["总计"],
 };
-export const TABLE3_KEYS: string[] = ["review", "litigation.direct", "litigation.after_review"].flatMap((group) =>
-  table3Parts.map((part) => `${group}.${part}`),
+export const TABLE3_KEYS: string[] = ["review", "litigation.direct", "litigation.after_review"].flatMap(
+  (group) => table3Parts.map((part) => `${group}.${part}`),
 );
 export const TABLE3_GROUP_LABELS = {
   review: ["行政复议"],

@@ -39,7 +39,18 @@ export function matchForm(s: string): string {
 
 const MATCH_FORMS = new Map<string, string>();
 
-const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+const CN_DIGITS: Record<string, number> = {
+  一: 1,
+  二: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+  十: 10,
+};
 
 /** 一 → 1, 十二 → 12, 二十 → 20; null when not a Chinese numeral up to 99. */
 export function chineseNumeral(s: string): number | null {

@@ -5,7 +5,8 @@ import { readCell } from "../tables/cell-value.ts";
 import { matchForm } from "./normalize.ts";
 
 /** Words that open a statistics table in every template. */
-const TABLE_START = /信息内容|第二十条第|申请人情况|本列数据的勾稽关系|结果维持|本年新收政府信息公开申请|规章|行政规范性文件/;
+const TABLE_START =
+  /信息内容|第二十条第|申请人情况|本列数据的勾稽关系|结果维持|本年新收政府信息公开申请|规章|行政规范性文件/;
 /** Table-2 row labels look like section headings (一、本年新收…): they belong to the table. */
 const TABLE_ROW_HEADING = /本年新收|上年结转|本年度办理结果|结转下年度/;
 const SECTION_HEADING = /^[一二三四五六七八九十]+[、.．]/;
@@ -50,7 +51,8 @@ function cellPerLineRows(lines: string[]): GridCell[][] {
       current = [];
       continue;
     }
-    (current ??= []).push(t.replace(/\s*\|\s*$/, ""));
+    current ??= [];
+    current.push(t.replace(/\s*\|\s*$/, ""));
   }
   if (current) rows.push(current.map((c, i) => cell(c, rows.length, i)));
   for (const row of rows) while (row.length && row[row.length - 1]!.text === "") row.pop();
@@ -70,7 +72,9 @@ function tableFromLines(lines: string[], lineIndex: number): RawTable {
   const pipeLines = lines.filter(isPipeLine);
   const lone = lines.filter((l) => l.trim() === "|").length;
   const multiCell = pipeLines.filter((l) => l.split("|").filter((p) => p.trim() !== "").length >= 2).length;
-  const trailing = lines.filter((l) => /\S\s*\|\s*$/.test(l) && l.split("|").filter((p) => p.trim()).length === 1).length;
+  const trailing = lines.filter(
+    (l) => /\S\s*\|\s*$/.test(l) && l.split("|").filter((p) => p.trim()).length === 1,
+  ).length;
   if (multiCell >= Math.max(2, pipeLines.length / 2)) {
     return { source: "text", rows: pipeRows(lines), positional: true, lineIndex };
   }
@@ -100,7 +104,8 @@ export function textToDocument(text: string): Document {
     const line = raw[i]!.replace(/[\u00a0\u3000\u200b]/g, " ").trimEnd();
     const t = line.trim();
     // A table region starts at a pipe line or at a table-opening label, and runs while lines stay cell-like.
-    const startsRegion = t !== "" && (isPipeLine(t) || (TABLE_START.test(matchForm(t)) && isCellish(t) && t.length <= 30));
+    const startsRegion =
+      t !== "" && (isPipeLine(t) || (TABLE_START.test(matchForm(t)) && isCellish(t) && t.length <= 30));
     if (startsRegion) {
       let j = i;
       const region: string[] = [];

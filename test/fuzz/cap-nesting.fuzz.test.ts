@@ -1,7 +1,8 @@
 // Property tests of the nesting cap on random tag soup: pages under the cap pass byte for byte, capped
 // pages lose only tags (never text), the parsed depth stays near the cap, and extraction never throws.
-import fc from "fast-check";
+
 import { type AnyNode, isTag } from "domhandler";
+import fc from "fast-check";
 import { parseDocument } from "htmlparser2";
 import { describe, expect, it } from "vitest";
 import { extractReport } from "../../extract/extract-report.ts";

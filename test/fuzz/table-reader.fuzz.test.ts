@@ -3,20 +3,64 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { extractReport } from "../../extract/extract-report.ts";
-import { TABLE1_ROWS, TABLE2_COLUMNS, TABLE2_GROUPS, TABLE2_ROWS } from "../../extract/templates/report-templates.ts";
+import {
+  TABLE1_ROWS,
+  TABLE2_COLUMNS,
+  TABLE2_GROUPS,
+  TABLE2_ROWS,
+} from "../../extract/templates/report-templates.ts";
 
 const RUNS = Number(process.env.NIANBAO_FUZZ_RUNS ?? 300);
 
 const labels = [
   ...TABLE1_ROWS.flatMap((r) => r.labels),
   ...TABLE2_ROWS.flatMap((r) => r.labels),
-  ...TABLE2_GROUPS.flatMap((g) => [`（${"一二三四五六"[g.ordinal - 1]}）${g.labels[0]}`, ...g.items.map((i) => `${i.ordinal}.${i.labels[0]}`)]),
+  ...TABLE2_GROUPS.flatMap((g) => [
+    `（${"一二三四五六"[g.ordinal - 1]}）${g.labels[0]}`,
+    ...g.items.map((i) => `${i.ordinal}.${i.labels[0]}`),
+  ]),
   ...TABLE2_COLUMNS.flatMap((c) => c.labels),
-  "信息内容", "本年新", "本年新制作数量", "上一年项目数量", "本年增/减", "处理决定数量", "本年制发件数", "现行有效件数",
-  "申请人情况", "法人或其他组织", "三、本年度办理结果", "行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结",
-  "未经复议直接起诉", "复议后起诉", "第二十条第（一）项", "二、主动公开政府信息情况", "一、总体情况",
+  "信息内容",
+  "本年新",
+  "本年新制作数量",
+  "上一年项目数量",
+  "本年增/减",
+  "处理决定数量",
+  "本年制发件数",
+  "现行有效件数",
+  "申请人情况",
+  "法人或其他组织",
+  "三、本年度办理结果",
+  "行政复议",
+  "行政诉讼",
+  "结果维持",
+  "结果纠正",
+  "其他结果",
+  "尚未审结",
+  "未经复议直接起诉",
+  "复议后起诉",
+  "第二十条第（一）项",
+  "二、主动公开政府信息情况",
+  "一、总体情况",
 ];
-const numbers = ["0", "1", "17", "+2", "-3", "减少1", "5.02万元", "１２", "—", "无", "-", "/", "", " ", "3.5", "12000元"];
+const numbers = [
+  "0",
+  "1",
+  "17",
+  "+2",
+  "-3",
+  "减少1",
+  "5.02万元",
+  "１２",
+  "—",
+  "无",
+  "-",
+  "/",
+  "",
+  " ",
+  "3.5",
+  "12000元",
+];
 
 const token = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...labels) },
@@ -24,18 +68,33 @@ const token = fc.oneof(
   { weight: 1, arbitrary: fc.string({ maxLength: 6 }) },
 );
 const sep = fc.constantFrom(" | ", "|", "\n", " |\n", "\n|\n", "\n\n", "  ", "||", "\t");
-const noise = fc.array(fc.tuple(token, sep), { maxLength: 40 }).map((parts) => parts.map(([t, s]) => t + s).join(""));
+const noise = fc
+  .array(fc.tuple(token, sep), { maxLength: 40 })
+  .map((parts) => parts.map(([t, s]) => t + s).join(""));
 /** Row-shaped soup: label cells then a number of values that is sometimes right, often not. */
 const row = fc.tuple(
   fc.array(fc.constantFrom(...labels), { minLength: 1, maxLength: 3 }),
-  fc.array(fc.constantFrom(...numbers), { minLength: 1, maxLength: 16 }).chain((v) =>
-    fc.oneof(fc.constant(v), fc.constant(v.slice(0, 7)), fc.constant(v.slice(0, 3)), fc.constant(v.slice(0, 1))),
-  ),
+  fc
+    .array(fc.constantFrom(...numbers), { minLength: 1, maxLength: 16 })
+    .chain((v) =>
+      fc.oneof(
+        fc.constant(v),
+        fc.constant(v.slice(0, 7)),
+        fc.constant(v.slice(0, 3)),
+        fc.constant(v.slice(0, 1)),
+      ),
+    ),
 );
 const soup = fc
-  .tuple(fc.constantFrom(" | ", " |\n", "\n"), fc.array(fc.oneof({ weight: 4, arbitrary: row }, { weight: 1, arbitrary: noise }), { maxLength: 40 }))
+  .tuple(
+    fc.constantFrom(" | ", " |\n", "\n"),
+    fc.array(fc.oneof({ weight: 4, arbitrary: row }, { weight: 1, arbitrary: noise }), { maxLength: 40 }),
+  )
   .map(([cellSep, rows]) =>
-    ["信息内容 | 本年新 | 本年新 | 对外公开总数量", ...rows.map((r) => (typeof r === "string" ? r : [...r[0], ...r[1]].join(cellSep)))].join("\n"),
+    [
+      "信息内容 | 本年新 | 本年新 | 对外公开总数量",
+      ...rows.map((r) => (typeof r === "string" ? r : [...r[0], ...r[1]].join(cellSep))),
+    ].join("\n"),
   );
 
 export const seen = { withValues: 0, withFlags: 0 };
@@ -55,14 +114,18 @@ function checkRecord(content: string, fileName: string) {
     if (!/_ragged$/.test(f.id)) continue;
     const rowKey = /^([a-z_.]+):/.exec(f.detail)?.[1];
     if (!rowKey) continue;
-    for (const k of Object.keys(rec.values)) expect(k === rowKey || k.startsWith(`${rowKey}.`), `${k} from flagged ${rowKey}`).toBe(false);
+    for (const k of Object.keys(rec.values))
+      expect(k === rowKey || k.startsWith(`${rowKey}.`), `${k} from flagged ${rowKey}`).toBe(false);
   }
   for (const c of rec.cells) if (c.key) expect(rec.values[c.key]).toBe(c.value);
 }
 
 describe("table reader properties", () => {
   it("never throws on pipe/space/newline soup and keeps flagged rows unkeyed (text)", () => {
-    fc.assert(fc.property(soup, (s) => checkRecord(s, "soup.txt")), { numRuns: RUNS });
+    fc.assert(
+      fc.property(soup, (s) => checkRecord(s, "soup.txt")),
+      { numRuns: RUNS },
+    );
   });
 
   it("the same on soup laid out as HTML table rows", () => {
@@ -75,8 +138,14 @@ describe("table reader properties", () => {
         ),
         { maxLength: 30 },
       )
-      .map((rows) => `<html><body><table>${rows.map((r) => `<tr>${r.map(([t, a]) => `<td${a}>${t}</td>`).join("")}</tr>`).join("")}</table></body></html>`);
-    fc.assert(fc.property(html, (s) => checkRecord(s, "soup.html")), { numRuns: RUNS });
+      .map(
+        (rows) =>
+          `<html><body><table>${rows.map((r) => `<tr>${r.map(([t, a]) => `<td${a}>${t}</td>`).join("")}</tr>`).join("")}</table></body></html>`,
+      );
+    fc.assert(
+      fc.property(html, (s) => checkRecord(s, "soup.html")),
+      { numRuns: RUNS },
+    );
   });
 
   it("the soup is not vacuous: some inputs yield keyed values, some yield flags", () => {

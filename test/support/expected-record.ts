@@ -28,7 +28,15 @@ export interface Comparison {
   meta: string[];
 }
 
-const META = ["agency", "report_year", "template", "published_at", "doc_number", "is_annual_report", "title"] as const;
+const META = [
+  "agency",
+  "report_year",
+  "template",
+  "published_at",
+  "doc_number",
+  "is_annual_report",
+  "title",
+] as const;
 
 export function compareRecord(rec: ReportRecord, exp: Expected): Comparison {
   const out: Comparison = { right: 0, wrong: [], missing: [], meta: [] };
@@ -39,7 +47,8 @@ export function compareRecord(rec: ReportRecord, exp: Expected): Comparison {
     else out.wrong.push(`${k} = ${got}, want ${v}`);
   }
   for (const pre of exp.absent_prefixes) {
-    for (const k of Object.keys(rec.values)) if (k.startsWith(pre)) out.wrong.push(`${k} = ${rec.values[k]} should not be extracted`);
+    for (const k of Object.keys(rec.values))
+      if (k.startsWith(pre)) out.wrong.push(`${k} = ${rec.values[k]} should not be extracted`);
   }
   const ids = new Set(rec.flags.map((f) => f.id));
   for (const f of exp.flags) if (!ids.has(f)) out.meta.push(`flag ${f} missing`);
@@ -50,7 +59,9 @@ export function compareRecord(rec: ReportRecord, exp: Expected): Comparison {
   }
   for (const m of META) {
     if (m in exp && String((exp as Record<string, unknown>)[m]) !== String(rec[m])) {
-      out.meta.push(`${m} = ${JSON.stringify(rec[m])}, want ${JSON.stringify((exp as Record<string, unknown>)[m])}`);
+      out.meta.push(
+        `${m} = ${JSON.stringify(rec[m])}, want ${JSON.stringify((exp as Record<string, unknown>)[m])}`,
+      );
     }
   }
   return out;
