@@ -47,11 +47,14 @@ function cleanPage(doc: Document): CleanPage {
   for (const l of doc.lines) {
     if (typeof l !== "string") continue;
     const t = despam(l);
-    if (!t || isChromeLine(t)) continue;
+    if (!t) continue;
+    // A metadata line may carry chrome glued to its end ("发布时间：2024-01-22 来源：… 字号：大 中 小",
+    // one line in a PDF): it is still read for metadata, and kept out of the body either way.
     if (isMetaLine(t)) {
       fieldLines.push(t);
       continue;
     }
+    if (isChromeLine(t)) continue;
     const h = readHeading(t);
     if (h) headings.push({ ...h, offset });
     bodyLines.push(t);

@@ -42,6 +42,16 @@ describe("attachment fixtures give their source page's values", () => {
         expect(cmp.wrong, "wrong values").toEqual([]);
         expect(cmp.missing, "missing values").toEqual([]);
         expect(cmp.right).toBe(Object.keys(exp.values).length);
+        // The metadata the source page gives: read from the attachment's own text (its title, its
+        // 发布时间 line), not from a portal menu printed above it.
+        const page = expectedSchema.parse(
+          JSON.parse(readFileSync(join(DIR, "..", "pages", `${slug}.expected.json`), "utf8")),
+        );
+        expect({
+          agency: v.record.agency,
+          report_year: v.record.report_year,
+          published_at: v.record.published_at,
+        }).toEqual({ agency: page.agency, report_year: page.report_year, published_at: page.published_at });
       });
     }
   }
