@@ -2,71 +2,46 @@
 // headers, right after them, inside a chunked body, short of a Content-Length): each report ends as a
 // failure with its reason, the good reports beside them are stored with their expected values, the
 // database passes integrity_check, and a second run keeps everything and stores no half page.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { siteSchema } from "../crawler/sites/site-schema.ts";
 import { collectingLogger, farmConnectTo } from "../fixtures/farm/server/farm-connect.ts";
-import { type Farm, startFarm } from "../fixtures/farm/server/farm-server.ts";
 import { crawlIntoStore } from "../pipeline/crawl.ts";
 import { expectedSchema } from "./support/expected-record.ts";
+import { FIXTURE_PAGES, type OneListPortal, startOneListPortal } from "./support/one-list-portal.ts";
 
-const HOST = "farm-resets.gov.cn";
 const STAGES = ["before-status", "mid-status", "mid-headers", "after-headers", "mid-body-chunked"] as const;
 const GOOD = ["huojia-health-2023", "junan-hrss-2023", "ningling-civil-affairs-2021"];
-const PAGES = resolve(import.meta.dirname, "../fixtures/pages");
 
-let farm: Farm;
-let dir: string;
+let portal: OneListPortal;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "nianbao-resets-"));
-  const hostDir = join(dir, "hosts", HOST, "ndbg");
-  mkdirSync(hostDir, { recursive: true });
-  const links = [
-    ...GOOD.map((name, i) => `<li><a href="/ndbg/t${i}.html">${name}政府信息公开工作年度报告</a></li>`),
-    ...STAGES.map(
+  portal = await startOneListPortal({
+    host: "farm-resets.gov.cn",
+    reports: GOOD,
+    extraLinks: [
       // One host per stage: five failures on one host would open its circuit and hide the later stages.
-      (stage) =>
-        `<li><a href="http://reset-${stage}.gov.cn/_fault/reset-at/${stage}/report.html">${stage} 2023年政府信息公开工作年度报告</a></li>`,
-    ),
-    // Short of its Content-Length: the farm's `truncated` route.
-    `<li><a href="http://reset-truncated.gov.cn/_fault/truncated">truncated 2023年政府信息公开工作年度报告</a></li>`,
-  ];
-  writeFileSync(
-    join(hostDir, "index.html"),
-    `<!DOCTYPE html><html><head><meta charset="utf-8"><title>年度报告</title></head><body><ul>${links.join("")}</ul></body></html>`,
-  );
-  for (const [i, name] of GOOD.entries())
-    copyFileSync(join(PAGES, `${name}.html`), join(hostDir, `t${i}.html`));
-  farm = await startFarm({ hostsDir: join(dir, "hosts") });
+      ...STAGES.map((stage) => ({
+        href: `http://reset-${stage}.gov.cn/_fault/reset-at/${stage}/report.html`,
+        title: `${stage} 2023年政府信息公开工作年度报告`,
+      })),
+      // Short of its Content-Length: the farm's `truncated` route.
+      {
+        href: "http://reset-truncated.gov.cn/_fault/truncated",
+        title: "truncated 2023年政府信息公开工作年度报告",
+      },
+    ],
+  });
 });
-afterAll(async () => {
-  await farm.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const site = siteSchema.parse({
-  slug: "farm-resets",
-  name: "连接中断测试门户",
-  agency: "连接中断测试机关",
-  province: "测试",
-  level: "county",
-  start_urls: [`http://${HOST}/ndbg/index.html`],
-  pagination: { style: "none", params: {}, max_pages: 1 },
-  render: false,
-  rate: { delay_ms: 0 },
-  expect: { min_reports: 1 },
-});
+afterAll(() => portal.close());
 
 async function crawl(dbPath: string) {
   return crawlIntoStore({
     dbPath,
-    sites: [site],
+    sites: [portal.site],
     logger: collectingLogger().logger,
-    connectTo: farmConnectTo(farm.port),
+    connectTo: farmConnectTo(portal.farm.port),
     browser: null,
     retry: { maxRetries: 1, baseBackoffMs: 10, maxBackoffMs: 20 },
     totalTimeoutMs: 5_000,
@@ -75,7 +50,7 @@ async function crawl(dbPath: string) {
 
 describe("network resets at every stage of a response", () => {
   it("fail with a reason, never store a half page, and leave a sound database holding every good report", async () => {
-    const dbPath = join(dir, "resets.sqlite");
+    const dbPath = join(portal.dir, "resets.sqlite");
     const first = await crawl(dbPath);
     const summary = first.summary.sites[0]!;
     expect(summary.reportsFound).toBe(GOOD.length + STAGES.length + 1);
@@ -107,12 +82,10 @@ describe("network resets at every stage of a response", () => {
         const reports = db
           .prepare("SELECT source_url, current_version_id AS v FROM reports ORDER BY source_url")
           .all() as { source_url: string; v: number }[];
-        expect(reports.map((r) => r.source_url)).toEqual(
-          GOOD.map((_, i) => `http://${HOST}/ndbg/t${i}.html`),
-        );
+        expect(reports.map((r) => r.source_url)).toEqual(GOOD.map((_, i) => portal.reportUrl(i)));
         for (const [i, name] of GOOD.entries()) {
           const expected = expectedSchema.parse(
-            JSON.parse(readFileSync(join(PAGES, `${name}.expected.json`), "utf8")),
+            JSON.parse(readFileSync(join(FIXTURE_PAGES, `${name}.expected.json`), "utf8")),
           );
           const rows = db
             .prepare("SELECT key, value FROM report_values WHERE version_id = ?")
