@@ -53,7 +53,7 @@ function positiveInt(flag: string, v: string | boolean | undefined): number | un
 
 export const command: Command = {
   name: "crawl",
-  summary: "Crawl the registry's portals into the database (polite, resumable)",
+  summary: "crawl the registry's portals into the database (polite, resumable)",
   help: HELP,
   async run(args, io) {
     const { values, positionals } = parseStoreArgs("crawl", args, {

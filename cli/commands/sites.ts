@@ -344,7 +344,7 @@ function parse<O extends Opts>(args: string[], options: O) {
 
 export const command: Command = {
   name: "sites",
-  summary: "Validate the sites registry; show each site's health",
+  summary: "validate the sites registry; show each site's health",
   help: HELP,
   async run(args, io) {
     const [sub, ...rest] = args;
