@@ -7,10 +7,11 @@ import type { FetchKind, FetchOutcomeKind, Validators } from "./fetch/page-fetch
 
 export interface FetchRecord {
   runId: number;
-  siteSlug: string;
+  /** Null for a host's robots.txt, which no one site owns. */
+  siteSlug: string | null;
   url: string;
   finalUrl: string;
-  kind: FetchKind;
+  kind: FetchKind | "robots";
   /** The link text that led here (report title for report pages). */
   linkTitle: string | null;
   /** For an attachment: the final URL of the report page that linked to it. */

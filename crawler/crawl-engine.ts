@@ -12,7 +12,7 @@ import { decodeBody } from "./decode/decode-body.ts";
 import { attachmentLinks } from "./discover/attachment-links.ts";
 import { detectChallenge } from "./fetch/challenge-detect.ts";
 import type { ConnectTo } from "./fetch/http-exchange.ts";
-import { type FetchResult, PageFetcher } from "./fetch/page-fetcher.ts";
+import { type FetchResult, PageFetcher, type RobotsFetch } from "./fetch/page-fetcher.ts";
 import { type FrontierItem, FrontierStore, type NewItem } from "./frontier/frontier-store.ts";
 import { RunLock } from "./frontier/run-lock.ts";
 import { frontierStorageError } from "./frontier/storage-error.ts";
@@ -460,6 +460,37 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
       signal: stop.signal,
     });
     const userAgent = opts.userAgent ?? DEFAULT_USER_AGENT;
+    // robots.txt answers are archived like every fetched body, under the run (known before any fetch)
+    // and the site whose start URL is on that host, if one is.
+    const robotsArchive = { runId: null as number | null };
+    const siteOfHost = (host: string) =>
+      opts.sites.find((s) => s.start_urls.some((u) => new URL(u).hostname === host))?.slug ?? null;
+    const archiveRobots = async (r: RobotsFetch) => {
+      if (robotsArchive.runId === null) return;
+      await opts.archive.saveFetch({
+        runId: robotsArchive.runId,
+        siteSlug: siteOfHost(new URL(r.url).hostname),
+        url: r.url,
+        finalUrl: r.finalUrl,
+        kind: "robots",
+        linkTitle: null,
+        linkedFrom: null,
+        status: r.status,
+        headers: r.headers,
+        body: r.body,
+        sha256: sha256(r.body),
+        contentType: r.headers["content-type"] ?? null,
+        encoding: null,
+        fileType: "text",
+        outcome: "ok",
+        reason: null,
+        fetchedAt: r.fetchedAt,
+        ms: 0,
+        attempts: 1,
+        redirects: r.finalUrl === r.url ? [] : [r.finalUrl],
+        rendered: false,
+      });
+    };
     const fetcher = new PageFetcher({
       userAgent,
       productToken: opts.productToken ?? "nianbao",
@@ -474,6 +505,7 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
       maxRedirects: 10,
       maxCrawlDelayMs: 30_000,
       ignoreRobots: !politeness,
+      onRobots: archiveRobots,
       signal: stop.signal,
     });
     if (opts.browser) browser = new BrowserRenderer({ ...opts.browser, userAgent });
@@ -525,6 +557,7 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
       opts.logger.info({ run_id: runId, sites: opts.sites.length }, "crawl run started");
     }
     lock.setRun(runId);
+    robotsArchive.runId = runId;
 
     const ctx: Ctx = {
       runId,

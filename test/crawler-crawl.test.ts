@@ -1,13 +1,19 @@
 // A whole crawl of the farm into a real SQLite file: every pagination style, reports and attachments,
 // politeness measured on the farm's request log, robots 5xx, challenges, GBK, re-crawl with 304 and incremental stop.
-import { mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CrawlResult } from "../crawler/crawl-engine.ts";
 import { collectingLogger, farmConnectTo } from "../fixtures/farm/server/farm-connect.ts";
-import { type Farm, type FarmRequest, startFarm } from "../fixtures/farm/server/farm-server.ts";
+import {
+  DEFAULT_HOSTS_DIR as FARM_HOSTS,
+  type Farm,
+  type FarmRequest,
+  startFarm,
+} from "../fixtures/farm/server/farm-server.ts";
 import { farmSites } from "../fixtures/farm/server/farm-sites.ts";
 import { crawlIntoStore } from "../pipeline/crawl.ts";
 
@@ -126,6 +132,35 @@ describe("crawl of the farm", () => {
     }
     expect(peak).toBeLessThanOrEqual(8);
     expect(peak).toBeGreaterThan(1); // hosts do run in parallel
+  });
+
+  it("archives each robots.txt it was given (200) with its body, under the run and the site of that host", () => {
+    const db = new Database(dbPath, { readonly: true });
+    try {
+      const rows = db
+        .prepare(
+          `SELECT f.url, f.site_slug, f.status, f.run_id, b.sha256 FROM fetches f JOIN bodies b ON b.sha256 = f.sha256
+           WHERE f.url LIKE '%/robots.txt' ORDER BY f.url`,
+        )
+        .all() as { url: string; site_slug: string | null; status: number; run_id: number; sha256: string }[];
+      const trs = rows.find((r) => r.url === "http://farm-trs.gov.cn/robots.txt");
+      expect(trs).toMatchObject({ site_slug: "farm-trs", status: 200, run_id: first.summary.runId });
+      const body = createHash("sha256")
+        .update(readFileSync(join(FARM_HOSTS, "farm-trs.gov.cn", "robots.txt")))
+        .digest("hex");
+      expect(trs!.sha256).toBe(body);
+      // A host whose robots.txt answers 500 has nothing archived (no body worth keeping).
+      expect(rows.some((r) => r.url.includes("farm-robots500"))).toBe(false);
+      // robots.txt is no report: nothing was extracted from it.
+      const reports = db
+        .prepare("SELECT COUNT(*) AS n FROM reports WHERE source_url LIKE '%/robots.txt'")
+        .get() as {
+        n: number;
+      };
+      expect(reports.n).toBe(0);
+    } finally {
+      db.close();
+    }
   });
 
   it("never fetches a host whose robots.txt answers 500, nor disallowed paths", () => {

@@ -75,11 +75,22 @@ export interface FetcherOptions {
   maxCrawlDelayMs: number;
   /** Robots.txt is not consulted (benchmarks against generated hosts only). */
   ignoreRobots?: boolean;
+  /** Called with each robots.txt answered 200, so the crawl can archive it like every fetched body. */
+  onRobots?: (fetched: RobotsFetch) => void | Promise<void>;
   signal?: AbortSignal;
   random?: () => number;
 }
 
 const TEXT_TYPES = new Set<FileType>(["html", "xml", "json", "text"]);
+
+export interface RobotsFetch {
+  url: string;
+  finalUrl: string;
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  fetchedAt: string;
+}
 
 type Exchanged =
   | { res: RawResponse; attempts: number }
@@ -102,9 +113,11 @@ export class PageFetcher {
   }
 
   private async loadRobots(url: URL, legacyTls: boolean): Promise<RobotsPolicy> {
-    let target = `${url.origin}/robots.txt`;
+    const first = `${url.origin}/robots.txt`;
+    let target = first;
     for (let hop = 0; hop <= 5; hop++) {
       const host = new URL(target).hostname;
+      const fetchedAt = new Date().toISOString();
       let res: RawResponse;
       try {
         res = await this.opts.gate.run(host, () =>
@@ -130,6 +143,19 @@ export class PageFetcher {
         return disallowAll(`robots.txt answered HTTP ${res.status}`);
       }
       if (res.status >= 400) return ALLOW_ALL; // RFC 9309 §2.3.1.3: unavailable → no restrictions
+      try {
+        await this.opts.onRobots?.({
+          url: first,
+          finalUrl: target,
+          status: res.status,
+          headers: res.headers,
+          body: res.body,
+          fetchedAt,
+        });
+      } catch (err) {
+        // Archiving is a record, not a condition of the crawl: a storage failure surfaces on the next page.
+        this.opts.logger.warn({ url: target, err: (err as Error).message }, "robots.txt not archived");
+      }
       const policy = parseRobots(
         decodeBody(res.body, res.headers["content-type"]).text,
         this.opts.productToken,
