@@ -67,7 +67,7 @@ interface Open {
  * tables (up to 16 deep) keep theirs, so a report's tables survive a run of unclosed tags before them.
  */
 export function capNesting(html: string, max = MAX_NESTING): string {
-  if (!tooDeep(html, max)) return html;
+  if (fewTags(html, max)) return html;
   const out: string[] = [];
   const stack: Open[] = [];
   const openCount = new Map<string, number>();
@@ -104,32 +104,15 @@ export function capNesting(html: string, max = MAX_NESTING): string {
       break;
     }
   }
+  // Nothing cut (the page never went past the cap): the page itself, not a copy.
+  if (last === 0) return html;
   out.push(html.slice(last));
   return out.join("");
 }
 
-/** Cheap test first (a page with fewer tags than the cap cannot exceed it), then a depth count. */
-function tooDeep(html: string, max: number): boolean {
+/** A page with no more tags than the cap cannot nest past it: most small pages skip the walk. */
+function fewTags(html: string, max: number): boolean {
   let tags = 0;
   for (let i = html.indexOf("<"); i !== -1 && tags <= max; i = html.indexOf("<", i + 1)) tags++;
-  if (tags <= max) return false;
-  const open = new Map<string, number>();
-  const stack: string[] = [];
-  for (const m of html.matchAll(TOKEN)) {
-    const name = m[3]?.toLowerCase();
-    if (!name || VOID.has(name) || KEEP.has(name)) continue;
-    if (m[2] !== "/") {
-      stack.push(name);
-      open.set(name, (open.get(name) ?? 0) + 1);
-      if (stack.length > max) return true;
-      continue;
-    }
-    if (!open.get(name)) continue;
-    for (;;) {
-      const top = stack.pop() as string;
-      open.set(top, (open.get(top) ?? 1) - 1);
-      if (top === name) break;
-    }
-  }
-  return false;
+  return tags <= max;
 }
