@@ -93,19 +93,15 @@ export function agencyFromTitle(title: string): string | null {
     .replace(/\s+/g, "")
     .replace(/^[^\u4e00-\u9fa5\d]+/, "")
     .replace(/^\d{1,2}[.、．)）]/, "");
-  let m = /^(.{2,30}?)(?:关于)?\d{4}年/.exec(t);
-  if (!m) m = /^\d{4}年度?(.{2,30}?)(?:政府信息公开|政务公开|信息公开)/.exec(t);
-  let name = m?.[1]?.replace(/[（(].*$/, "").trim();
-  if (!m) {
-    // No year to anchor on: the shortest prefix before 信息公开 may cut 政府信息公开 in two
-    // ("政府" + "信息公开"), so only a prefix that ends like an agency counts.
-    const bare = /^(.{2,30}?)(?:政府信息公开|政务公开|信息公开)/
-      .exec(t)?.[1]
-      ?.replace(/[（(].*$/, "")
-      .trim();
-    name = bare && AGENCY_SUFFIX.test(bare) ? bare : undefined;
-  }
-  return name && name.length >= 3 && /^[\u4e00-\u9fa5]/.test(name) ? name : null;
+  const byYear =
+    /^(.{2,30}?)(?:关于)?\d{4}年/.exec(t) ??
+    /^\d{4}年度?(.{2,30}?)(?:政府信息公开|政务公开|信息公开)/.exec(t);
+  const m = byYear ?? /^(.{2,30}?)(?:政府信息公开|政务公开|信息公开)/.exec(t);
+  const name = m?.[1]?.replace(/[（(].*$/, "").trim();
+  if (!name || name.length < 3 || !/^[\u4e00-\u9fa5]/.test(name)) return null;
+  // No year to anchor on: the shortest prefix before 信息公开 may cut 政府信息公开 in two
+  // ("政府" + "信息公开"), so only a prefix that ends like an agency counts.
+  return byYear || AGENCY_SUFFIX.test(name) ? name : null;
 }
 
 function agencyFromSignature(bodyLines: string[]): string | null {
