@@ -666,11 +666,7 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
             // Storage failed: stop the whole crawl, put this item back, report the error as is.
             failure.error ??= err;
             stop.abort();
-            try {
-              frontier.release(item.id);
-            } catch {
-              // The lease is released on the next start anyway.
-            }
+            releaseQuietly(item.id);
           };
           if (storageError) return giveUp(storageError);
           opts.logger.error({ url: item.url, err: raw.message, stack: raw.stack }, "crawl task failed");
