@@ -108,10 +108,10 @@ export function summariseSite(
   }
   const goodReports = s.reportsNew + s.reportsChanged + s.reportsUnchanged;
   // A re-run stops paging at the first list page whose reports are all known (incremental), so it sees
-  // fewer reports than the site has: then the count says nothing, as long as it found some. Whether the
+  // fewer reports than the site has: once it met a known report, the count says nothing. Whether the
   // site as a whole still meets `expect` is `nianbao sites health`'s question (it counts the database).
   const stoppedEarlyMaybe = s.reportsUnchanged > 0;
-  if (goodReports < site.expect.min_reports && !(stoppedEarlyMaybe && goodReports > 0)) {
+  if (goodReports < site.expect.min_reports && !stoppedEarlyMaybe) {
     s.unhealthyReasons.push(`expected at least ${site.expect.min_reports} reports, found ${goodReports}`);
   }
   if (s.circuitOpen) s.unhealthyReasons.push("circuit opened after repeated failures");
