@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { ArchivePort, FetchRecord } from "../crawler/archive-port.ts";
 import { type CrawlOptions, type CrawlResult, runCrawl } from "../crawler/crawl-engine.ts";
 import { decodeBody } from "../crawler/decode/decode-body.ts";
+import { ATTACHMENT_TYPES } from "../crawler/fetch/magic-type.ts";
 import { extractReport } from "../extract/index.ts";
 import type { ReportRecord } from "../extract/schema.ts";
 import {
@@ -19,7 +20,6 @@ import {
   startRun,
   withStoreErrors,
 } from "../store/index.ts";
-import { findSoffice } from "./convert-libreoffice.ts";
 import { openDatabase } from "./open-database.ts";
 import { fileUnderLinkingPage, settleSources } from "./settle-sources.ts";
 
@@ -33,21 +33,9 @@ export interface CrawlIntoStoreOptions extends Omit<CrawlOptions, "archive" | "d
   attachments?: AttachmentReading;
 }
 
-/** Attachment types the crawler keeps (crawler/fetch/magic-type.ts ATTACHMENT_TYPES), as source formats. */
-const ATTACHMENT_FORMATS: ReadonlySet<string> = new Set([
-  "pdf",
-  "doc",
-  "docx",
-  "wps",
-  "xls",
-  "xlsx",
-  "et",
-  "ofd",
-]);
-
 /** How attachments are read during a crawl. */
 export interface AttachmentReading {
-  /** Path of soffice, false to read only what the JS readers can; default: looked up once per crawl. */
+  /** Path of soffice, false to read only what the JS readers can; default: looked up when a reader needs it. */
   soffice?: string | false;
   /** Budget per attachment, LibreOffice included (default 30 s). */
   timeoutMs?: number;
@@ -56,9 +44,7 @@ export interface AttachmentReading {
 interface ExtractContext {
   store: Store;
   logger: Logger;
-  /** Resolved once per crawl: the first attachment that needs it looks soffice up. */
-  soffice: () => Promise<string | false>;
-  timeoutMs: number;
+  reading: AttachmentReading;
 }
 
 async function extractFetched(ctx: ExtractContext, rec: FetchRecord, fetchId: number): Promise<void> {
@@ -78,14 +64,14 @@ async function extractFetched(ctx: ExtractContext, rec: FetchRecord, fetchId: nu
     } else if (
       (rec.kind === "attachment" || rec.kind === "report") &&
       rec.fileType &&
-      ATTACHMENT_FORMATS.has(rec.fileType)
+      ATTACHMENT_TYPES.has(rec.fileType)
     ) {
       // Loaded on first use: the attachment readers (pdfjs, mammoth) are heavy and many crawls fetch none.
       const { extractAttachment } = await import("./extract-attachment.ts");
       linkedFrom = rec.linkedFrom;
       const version = await extractAttachment(
         { bytes: rec.body, source: rec.finalUrl, linkedFrom },
-        { soffice: await ctx.soffice(), timeoutMs: ctx.timeoutMs },
+        { soffice: ctx.reading.soffice, timeoutMs: ctx.reading.timeoutMs ?? 30_000 },
       );
       // The crawler's type knows WPS and ET by their extension (the bytes are DOC and XLS).
       sourceFormat = rec.fileType as SourceFormat;
@@ -128,17 +114,7 @@ export function storeArchive(
   reading: AttachmentReading = {},
 ): ArchivePort {
   const { db } = store;
-  let soffice: Promise<string | false> | null = null;
-  const ctx: ExtractContext = {
-    store,
-    logger,
-    soffice: () => {
-      if (reading.soffice !== undefined) return Promise.resolve(reading.soffice);
-      soffice ??= findSoffice().then((p) => p ?? false);
-      return soffice;
-    },
-    timeoutMs: reading.timeoutMs ?? 30_000,
-  };
+  const ctx: ExtractContext = { store, logger, reading };
   // Store failures (disk full, locked) become NianbaoErrors: the crawler stops on those at once.
   const guarded = <T>(fn: () => T): T => withStoreErrors(store.path, fn);
   // A URL fetched earlier in this same run is fetched again only when the run was cut off (kill -9) after
