@@ -34,11 +34,6 @@ Options:
 
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
-/** The crawler's own rule (a listed host is exact, "*.x" takes its subdomains): validate must not pass what a crawl skips. */
-function hostAllowed(host: string, allowed: readonly string[]): boolean {
-  return isAllowedHost(host, allowed);
-}
-
 /** Problems with one URL-valued field: scheme, parse, host. `null` when it is fine. */
 function urlProblem(value: string, allowed: readonly string[]): string | null {
   if (/^file:/i.test(value)) return `file:// URLs are not allowed ("${value}")`;
@@ -49,7 +44,10 @@ function urlProblem(value: string, allowed: readonly string[]): string | null {
     return `not a URL ("${value}")`;
   }
   if (u.protocol !== "http:" && u.protocol !== "https:") return `only http(s) URLs are allowed ("${value}")`;
-  if (!hostAllowed(u.hostname, allowed)) return `host ${u.hostname} is neither *.gov.cn nor in allowed_hosts`;
+  // The crawler's own rule (a listed host is exact, "*.x" takes its subdomains): validate must not
+  // pass what a crawl skips.
+  if (!isAllowedHost(u.hostname, allowed))
+    return `host ${u.hostname} is neither *.gov.cn nor in allowed_hosts`;
   return null;
 }
 
