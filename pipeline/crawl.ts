@@ -10,6 +10,7 @@ import type { ReportRecord } from "../extract/schema.ts";
 import {
   finishRun,
   getBody,
+  type LatestFetch,
   latestFetchFor,
   type OpenStoreOptions,
   type SourceFormat,
@@ -120,10 +121,9 @@ export function storeArchive(
   // A URL fetched earlier in this same run is fetched again only when the run was cut off (kill -9) after
   // that fetch was archived, perhaps before its extraction: such a fetch is not asked conditionally and
   // not taken as "unchanged", so the resumed run extracts it (saving the same report twice is a no-op).
-  const runOfFetch = db.prepare("SELECT run_id FROM fetches WHERE id = ?").pluck();
   const currentRun = db.prepare("SELECT max(id) FROM crawl_runs").pluck();
-  const cutOff = (fetchId: number, runId: unknown) =>
-    runId != null && guarded(() => runOfFetch.get(fetchId)) === runId;
+  const cutOff = (last: LatestFetch | null, runId: unknown) =>
+    last !== null && runId != null && last.run_id === runId;
   const seenStmt = db.prepare(
     "SELECT 1 FROM fetches WHERE url = ? AND (run_id IS NULL OR run_id <> ?) AND outcome IN ('ok', 'not_modified') LIMIT 1",
   );
@@ -156,14 +156,14 @@ export function storeArchive(
             : previous.sha256 === saved.sha256
               ? "unchanged"
               : "changed";
-      const again = previous !== null && cutOff(previous.fetchId, rec.runId);
+      const again = cutOff(previous, rec.runId);
       if (extract && (change !== "unchanged" || again)) await extractFetched(ctx, rec, saved.fetchId);
       return { fetchId: saved.fetchId, change };
     },
     previousValidators(url) {
       const last = guarded(() => latestFetchFor(db, url));
       const thisRun = guarded(() => currentRun.get());
-      if (last && extract && cutOff(last.fetchId, thisRun)) return null;
+      if (extract && cutOff(last, thisRun)) return null;
       return last && (last.etag || last.last_modified)
         ? { etag: last.etag, lastModified: last.last_modified }
         : null;

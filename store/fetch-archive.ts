@@ -106,13 +106,15 @@ export interface LatestFetch {
   fetched_at: string;
   final_url: string | null;
   content_type: string | null;
+  /** The crawl run that made the fetch (null for an import). */
+  run_id: number | null;
 }
 
 /** What a conditional GET needs: the validators and body hash of the last fetch of `url` that had a body. */
 export function latestFetchFor(db: StoreDb, url: string): LatestFetch | null {
   const row = statement(
     db,
-    "SELECT id, headers_json, sha256, status, fetched_at, final_url, content_type FROM fetches WHERE url = ? AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
+    "SELECT id, headers_json, sha256, status, fetched_at, final_url, content_type, run_id FROM fetches WHERE url = ? AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
   ).get(url) as
     | {
         id: number;
@@ -122,6 +124,7 @@ export function latestFetchFor(db: StoreDb, url: string): LatestFetch | null {
         fetched_at: string;
         final_url: string | null;
         content_type: string | null;
+        run_id: number | null;
       }
     | undefined;
   if (!row) return null;
@@ -142,6 +145,7 @@ export function latestFetchFor(db: StoreDb, url: string): LatestFetch | null {
     fetched_at: row.fetched_at,
     final_url: row.final_url,
     content_type: row.content_type,
+    run_id: row.run_id,
   };
 }
 

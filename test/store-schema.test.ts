@@ -175,7 +175,12 @@ describe("fetch archive", () => {
     });
     saveFetch(store.db, { url: "http://a.gov.cn/1.html", status: 304, outcome: "not_modified" });
     const last = latestFetchFor(store.db, "http://a.gov.cn/1.html");
-    expect(last).toMatchObject({ etag: '"v1"', last_modified: "Mon, 30 Sep 2024 00:00:00 GMT", status: 200 });
+    expect(last).toMatchObject({
+      etag: '"v1"',
+      last_modified: "Mon, 30 Sep 2024 00:00:00 GMT",
+      status: 200,
+      run_id: null,
+    });
     expect(latestFetchFor(store.db, "http://a.gov.cn/none.html")).toBeNull();
   });
 
