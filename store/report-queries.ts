@@ -244,17 +244,9 @@ export function storeStats(db: StoreDb): StoreStats {
     reports_by_template: counts(
       `SELECT v.template, COUNT(*) ${live} GROUP BY v.template ORDER BY v.template`,
     ),
-    reports_with_failed_checks: one(
-      `SELECT COUNT(*) ${live} AND (EXISTS (SELECT 1 FROM checks c WHERE c.version_id = v.id AND c.ok = 0)
-         OR EXISTS (SELECT 1 FROM source_checks sc WHERE sc.report_id = r.id AND sc.primary_version_id = v.id AND sc.ok = 0))`,
-    ),
-    failed_checks:
-      one(
-        `SELECT COUNT(*) ${live.replace("WHERE", "JOIN checks c ON c.version_id = v.id AND c.ok = 0 WHERE")}`,
-      ) +
-      one(
-        `SELECT COUNT(*) ${live.replace("WHERE", "JOIN source_checks sc ON sc.report_id = r.id AND sc.primary_version_id = v.id AND sc.ok = 0 WHERE")}`,
-      ),
+    // v_failed_checks is the one definition of a failed check (the version's own and sources.agree).
+    reports_with_failed_checks: one("SELECT COUNT(DISTINCT report_id) FROM v_failed_checks"),
+    failed_checks: one("SELECT COUNT(*) FROM v_failed_checks"),
     flags_by_id: counts(
       `SELECT f.flag_id, COUNT(*) ${live.replace("WHERE", "JOIN flags f ON f.version_id = v.id WHERE")} GROUP BY f.flag_id ORDER BY f.flag_id`,
     ),

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FrontierStore } from "../crawler/frontier/frontier-store.ts";
 import type { ReportRecord } from "../extract/schema.ts";
 import { settleSources } from "../pipeline/settle-sources.ts";
-import { openStore, SCHEMA_VERSION, type Store, saveReport } from "../store/index.ts";
+import { openStore, SCHEMA_VERSION, type Store, saveReport, storeStats } from "../store/index.ts";
 import { MIGRATIONS, NIANBAO_APPLICATION_ID } from "../store/schema-migrations.ts";
 
 let dir: string;
@@ -227,6 +227,7 @@ describe("choosing between a report's sources", () => {
         detail: `review.total: 1 (primary: table 2 row "row review.total" column "总计" printed "1" in PDF ${PDF}) vs 2 (second source: table 2 row "row review.total" column "总计" printed "2" in HTML ${PAGE})`,
       },
     ]);
+    expect(storeStats(store.db)).toMatchObject({ failed_checks: 1, reports_with_failed_checks: 1 });
   });
 
   it("compares the primary with each second source, and a new version of an attachment keeps its link", () => {
