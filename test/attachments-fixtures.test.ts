@@ -27,6 +27,10 @@ const bytesOf = (name: string) => new Uint8Array(readFileSync(join(DIR, name)));
 describe("attachment fixtures give their source page's values", () => {
   for (const slug of SLUGS) {
     const exp = expectedSchema.parse(JSON.parse(readFileSync(join(DIR, `${slug}.expected.json`), "utf8")));
+    // The metadata comes from the source page's expected file (the attachment's lists values only).
+    const page = expectedSchema.parse(
+      JSON.parse(readFileSync(join(DIR, "..", "pages", `${slug}.expected.json`), "utf8")),
+    );
     for (const { ext, converter } of FORMATS) {
       it(`${slug}.${ext}`, async () => {
         const v = await extractAttachment(
@@ -44,9 +48,6 @@ describe("attachment fixtures give their source page's values", () => {
         expect(cmp.right).toBe(Object.keys(exp.values).length);
         // The metadata the source page gives: read from the attachment's own text (its title, its
         // 发布时间 line), not from a portal menu printed above it.
-        const page = expectedSchema.parse(
-          JSON.parse(readFileSync(join(DIR, "..", "pages", `${slug}.expected.json`), "utf8")),
-        );
         expect({
           agency: v.record.agency,
           report_year: v.record.report_year,
