@@ -357,9 +357,7 @@ describe("attachments crawled into the store", () => {
       store.close();
     }
     // Reextract reads attachments as the crawl did, the XLS through LibreOffice Calc; without it the XLS fails.
-    expect(summary.failed.map((f) => f.sourceUrl)).toEqual(
-      soffice || inCi ? [] : [url(qinyang.attachment)],
-    );
+    expect(summary.failed.map((f) => f.sourceUrl)).toEqual(soffice || inCi ? [] : [url(qinyang.attachment)]);
     expect(query<{ n: number }>("SELECT COUNT(*) AS n FROM reports")[0]!.n).toBe(reports);
     const pdf2 = version(url(junan.attachment))!;
     const page2 = version(url(junan.page))!;
