@@ -15,7 +15,7 @@ import { startFarm } from "../../fixtures/farm/server/farm-server.ts";
 import { crawlIntoStore } from "../../pipeline/crawl.ts";
 import type { Command } from "../command.ts";
 import { parseStoreArgs } from "../store-command-options.ts";
-import { command as exportCommand } from "./export.ts";
+import { exportToFile } from "./export.ts";
 
 const HELP = `nianbao demo [--db FILE] [--out FILE] [--delay-ms N] [--log FILE]
 
@@ -91,21 +91,16 @@ export const command: Command = {
       io.stdout(`${formatSummary(result.summary)}\n`);
       if (result.summary.interrupted) return 130;
 
-      let exportNote = "";
-      const code = await exportCommand.run(["csv", "--db", dbPath, "--out", outPath], {
-        ...io,
-        stderr: (t) => {
-          exportNote += t;
-        },
+      const written = exportToFile({
+        dbPath,
+        view: "disclosure_counts",
+        format: "csv",
+        out: outPath,
+        bom: false,
       });
-      if (code !== 0) {
-        io.stderr(exportNote);
-        return code;
-      }
-      const rows = /wrote (\d+) row/.exec(exportNote)?.[1] ?? "?";
       io.stdout(
         [
-          `disclosure counts (${rows} reports): ${shown(io.cwd, outPath)}  (datapackage.json beside it)`,
+          `disclosure counts (${written.rows} reports): ${shown(io.cwd, outPath)}  (datapackage.json beside it)`,
           `try: node bin/nianbao.js stats --db ${shown(io.cwd, dbPath)}`,
           `     node bin/nianbao.js export csv --view report_values --db ${shown(io.cwd, dbPath)} | head`,
           "",

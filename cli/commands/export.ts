@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { NianbaoError } from "../../core/errors.ts";
+import { processIsAlive } from "../../crawler/frontier/run-lock.ts";
 import { openDatabaseForReading } from "../../pipeline/open-database.ts";
 import { dataPackage, mergeDataPackage, resolveView, toCsv, viewRows } from "../../store/index.ts";
 import type { Command } from "../command.ts";
@@ -27,15 +28,6 @@ Options:
 ${DB_HELP}
   -h, --help    this help`;
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as { code?: string }).code === "EPERM";
-  }
-}
-
 /** Temp files an export killed before its rename left behind (kill -9, power cut): removed on the next export. */
 function removeStaleTemps(path: string): void {
   const prefix = `.${basename(path)}.`;
@@ -48,7 +40,7 @@ function removeStaleTemps(path: string): void {
   for (const name of names) {
     if (!name.startsWith(prefix) || !name.endsWith(".tmp")) continue;
     const pid = Number(name.slice(prefix.length, -".tmp".length));
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processIsAlive(pid)) continue;
     try {
       unlinkSync(join(dirname(path), name));
     } catch {
@@ -90,6 +82,46 @@ function writeWhole(path: string, content: string): void {
   }
 }
 
+function readView(
+  dbPath: string,
+  viewName: string,
+  format: "csv" | "json",
+  bom: boolean,
+): { view: ReturnType<typeof resolveView>; columns: string[]; rows: number; content: string } {
+  const view = resolveView(viewName);
+  const store = openDatabaseForReading(dbPath);
+  let columns: string[];
+  let rows: ReturnType<typeof viewRows>["rows"];
+  try {
+    ({ columns, rows } = viewRows(store.db, view));
+  } finally {
+    store.close();
+  }
+  const content = format === "csv" ? toCsv(columns, rows, { bom }) : `${JSON.stringify(rows, null, 2)}\n`;
+  return { view, columns, rows: rows.length, content };
+}
+
+/**
+ * Writes one view to `out` whole (and, for CSV, datapackage.json beside it): what `export --out` does,
+ * callable from other commands (`demo`) without going through argv and stderr.
+ */
+export function exportToFile(opts: {
+  dbPath: string;
+  view: string;
+  format: "csv" | "json";
+  out: string;
+  bom: boolean;
+}): { rows: number; out: string; dataPackage: string | null } {
+  const { view, columns, rows, content } = readView(opts.dbPath, opts.view, opts.format, opts.bom);
+  writeWhole(opts.out, content);
+  if (opts.format !== "csv") return { rows, out: opts.out, dataPackage: null };
+  const pkgPath = join(dirname(opts.out), "datapackage.json");
+  const pkg = dataPackage(view, columns, basename(opts.out), { bom: opts.bom });
+  const existing = existsSync(pkgPath) ? readFileSync(pkgPath, "utf8") : null;
+  writeWhole(pkgPath, `${JSON.stringify(mergeDataPackage(existing, pkg), null, 2)}\n`);
+  return { rows, out: opts.out, dataPackage: pkgPath };
+}
+
 export const command: Command = {
   name: "export",
   summary: "write a view (default: disclosure counts) as CSV or JSON, with datapackage.json",
@@ -102,41 +134,29 @@ export const command: Command = {
       json: { type: "boolean" },
     });
     const format = values.json ? "json" : (positionals[0] ?? "csv");
-    if (!["csv", "json"].includes(format) || positionals.length > 1) {
+    if ((format !== "csv" && format !== "json") || positionals.length > 1) {
       throw new NianbaoError(
         "bad_usage",
         `unknown export format "${positionals.join(" ")}"`,
         "usage: nianbao export csv [--view NAME] [--out FILE] [--bom]",
       );
     }
-    const view = resolveView(typeof values.view === "string" ? values.view : "disclosure_counts");
-    const store = openDatabaseForReading(dbPathFrom(values.db, io));
-    let columns: string[];
-    let rows: ReturnType<typeof viewRows>["rows"];
-    try {
-      ({ columns, rows } = viewRows(store.db, view));
-    } finally {
-      store.close();
-    }
-    const content =
-      format === "csv"
-        ? toCsv(columns, rows, { bom: Boolean(values.bom) })
-        : `${JSON.stringify(rows, null, 2)}\n`;
+    const view = typeof values.view === "string" ? values.view : "disclosure_counts";
+    const dbPath = dbPathFrom(values.db, io);
     if (typeof values.out !== "string") {
-      io.stdout(content);
+      io.stdout(readView(dbPath, view, format, Boolean(values.bom)).content);
       return 0;
     }
-    const out = resolve(io.cwd, values.out);
-    writeWhole(out, content);
-    if (format === "csv") {
-      const pkgPath = join(dirname(out), "datapackage.json");
-      const pkg = dataPackage(view, columns, basename(out), { bom: Boolean(values.bom) });
-      const existing = existsSync(pkgPath) ? readFileSync(pkgPath, "utf8") : null;
-      writeWhole(pkgPath, `${JSON.stringify(mergeDataPackage(existing, pkg), null, 2)}\n`);
-      io.stderr(`wrote ${rows.length} row(s) to ${out} and ${pkgPath}\n`);
-    } else {
-      io.stderr(`wrote ${rows.length} row(s) to ${out}\n`);
-    }
+    const written = exportToFile({
+      dbPath,
+      view,
+      format,
+      out: resolve(io.cwd, values.out),
+      bom: Boolean(values.bom),
+    });
+    io.stderr(
+      `wrote ${written.rows} row(s) to ${written.out}${written.dataPackage ? ` and ${written.dataPackage}` : ""}\n`,
+    );
     return 0;
   },
 };
