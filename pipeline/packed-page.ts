@@ -1,5 +1,7 @@
 // A prepared page made ready for the store off the main thread: body hash, gzip of the body and the
 // record's hash, so the thread that writes SQLite does only the writing.
+// From their own files, not store/index.ts: these need only node:crypto and node:zlib, so a worker
+// thread never loads the SQLite binding.
 import { gzipBody, sha256Hex } from "../store/fetch-archive.ts";
 import { recordSha256 } from "../store/report-writer.ts";
 import { type PreparedPage, preparePage } from "./prepare-page.ts";

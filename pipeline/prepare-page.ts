@@ -1,5 +1,5 @@
-// Reads one saved page or attachment (PDF, Word) and extracts it, turning every failure into data: the
-// CPU-heavy half of an import, run in worker threads for large imports (plain data crosses threads).
+// Reads one saved page or attachment (PDF, Word, WPS, OFD, spreadsheet) and extracts it, turning every
+// failure into data: the CPU-heavy half of an import, run in worker threads (plain data crosses threads).
 import { readFile, stat } from "node:fs/promises";
 import { NianbaoError } from "../core/errors.ts";
 import { extractReport, type ReportRecord } from "../extract/index.ts";

@@ -83,7 +83,7 @@ function fileNameFor(sourceUrl: string): string {
   return sourceUrl.startsWith("file:") ? fileURLToPath(sourceUrl) : sourceUrl;
 }
 
-/** Extracts stored bytes the way they were first read: attachments (PDF, Word) by their readers, pages as text. */
+/** Extracts stored bytes the way they were first read: attachments by their readers, pages as text. */
 async function extractStored(
   bytes: Uint8Array,
   sourceUrl: string,

@@ -71,12 +71,12 @@ export interface SettledSources {
 /** Where a value was read in one source: the table cell as printed, or the sentence. */
 function provenance(s: StoredSource, key: string): string {
   const cell = s.record.cells.find((c) => c.key === key);
+  const fact = cell ? undefined : s.record.facts.find((f) => f.key === key && !f.approx);
   const where = cell
     ? `table ${cell.table} row "${cell.row_label}" column "${cell.col_label}" printed "${cell.raw}"`
-    : (() => {
-        const fact = s.record.facts.find((f) => f.key === key && !f.approx);
-        return fact ? `sentence "${fact.sentence}"` : "value";
-      })();
+    : fact
+      ? `sentence "${fact.sentence}"`
+      : "value";
   return `${where} in ${s.sourceFormat.toUpperCase()} ${s.sourceUrl}`;
 }
 
