@@ -161,6 +161,12 @@ describe("100,000-level nesting", { timeout: 180_000 }, () => {
     expect(r.values).toEqual(cleanHtml);
   });
 
+  it("400,000 unterminated <a after the last tag (a page cut short): every value still read", () => {
+    const r = extractBounded(page("unterminated.html", html + "<a ".repeat(400_000)));
+    expect(r.ok).toBe(true);
+    expect(r.values).toEqual(cleanHtml);
+  });
+
   it("100,000 nested tables before the report, their text kept", () => {
     const nested = `${"<table><tr><td>".repeat(100_000)}最深处的单元格${"</td></tr></table>".repeat(100_000)}`;
     const r = extractBounded(page("tables.html", wrapped(nested)));

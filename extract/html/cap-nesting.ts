@@ -78,7 +78,9 @@ export function capNesting(html: string, max = MAX_NESTING): string {
     out.push(html.slice(last, start));
     last = end;
   };
-  for (const m of html.matchAll(TOKEN)) {
+  // Past the last ">" no tag can end, and a "<" with no ">" after it would make the tag pattern scan to
+  // the end of the page once per "<" (minutes on a page of "<a <a <a…"): the walk stops there.
+  for (const m of html.slice(0, html.lastIndexOf(">") + 1).matchAll(TOKEN)) {
     const name = m[3]?.toLowerCase();
     if (!name || VOID.has(name) || KEEP.has(name)) continue;
     const start = m.index;
