@@ -8,7 +8,7 @@ import { NianbaoError } from "../core/errors.ts";
 import type { ArchivePort, FetchRecord } from "./archive-port.ts";
 import { type BrowserOptions, BrowserRenderer, looksLikeSpaShell } from "./browser/browser-renderer.ts";
 import { type CrawlRunSummary, summariseSite } from "./crawl-summary.ts";
-import { decodeBody } from "./decode/decode-body.ts";
+import { decodeServed } from "./decode/decode-body.ts";
 import { attachmentLinks } from "./discover/attachment-links.ts";
 import { detectChallenge } from "./fetch/challenge-detect.ts";
 import type { ConnectTo } from "./fetch/http-exchange.ts";
@@ -270,10 +270,7 @@ async function processItem(ctx: Ctx, item: FrontierItem): Promise<FrontierItem |
         : res.outcome === "not_modified" && previousList
           ? {
               url: previousList.finalUrl,
-              text: decodeBody(
-                previousList.body,
-                site.charset ? `text/html; charset=${site.charset}` : previousList.contentType,
-              ).text,
+              text: decodeServed(previousList.body, previousList.contentType, site.charset).text,
             }
           : null;
   if (listPage) {

@@ -132,3 +132,15 @@ function mostlyValid(d: DecodedBody): boolean {
   for (let i = 0; i < d.text.length; i++) if (d.text.charCodeAt(i) > 0x7f) nonAscii++;
   return d.replacementCount * 100 <= nonAscii;
 }
+
+/**
+ * A fetched page's text: the registry's charset, when the site has one (a portal known to lie in its
+ * headers), stands in for the served Content-Type; else as decodeBody reads it.
+ */
+export function decodeServed(
+  bytes: Uint8Array,
+  contentType: string | null | undefined,
+  siteCharset: string | undefined,
+): DecodedBody {
+  return decodeBody(bytes, siteCharset ? `text/html; charset=${siteCharset}` : contentType);
+}

@@ -1,7 +1,7 @@
 // Fetches one URL the way the crawl needs it: allowlist and robots.txt checked on every hop, the
 // politeness gate and retry policy around each exchange, redirects (HTTP and shells), conditional GET, decoding.
 import type { Logger } from "pino";
-import { decodeBody } from "../decode/decode-body.ts";
+import { decodeBody, decodeServed } from "../decode/decode-body.ts";
 import {
   CircuitOpenError,
   GateAbortedError,
@@ -353,8 +353,7 @@ export class PageFetcher {
       let text: string | null = null;
       let encoding: string | null = null;
       if (TEXT_TYPES.has(fileType)) {
-        const ct = req.charset ? `text/html; charset=${req.charset}` : res.headers["content-type"];
-        const decoded = decodeBody(res.body, ct);
+        const decoded = decodeServed(res.body, res.headers["content-type"], req.charset);
         text = decoded.text;
         encoding = decoded.encoding;
       }
