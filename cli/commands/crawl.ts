@@ -8,6 +8,7 @@ import { DEFAULT_USER_AGENT } from "../../crawler/crawl-engine.ts";
 import { formatSummary } from "../../crawler/crawl-summary.ts";
 import { crawlIntoStore } from "../../pipeline/crawl.ts";
 import type { Command } from "../command.ts";
+import { catchInterrupts } from "../interrupt-signals.ts";
 import { DB_HELP, dbPathFrom, parseStoreArgs } from "../store-command-options.ts";
 import { DEFAULT_SITES_FILE, loadSitesFile } from "./sites.ts";
 
@@ -108,22 +109,7 @@ export const command: Command = {
     // On a terminal, stderr shows warnings and a progress line; the full JSON log goes to --log.
     const logger = pino({ level: !values.log && io.isTTY ? "warn" : "info" }, logTo);
 
-    const controller = new AbortController();
-    const onSignal = (sig: string) => {
-      if (controller.signal.aborted) {
-        // A second Ctrl-C: leave now. Leases left behind are released by the next run (as after kill -9).
-        io.stderr(`nianbao crawl: second ${sig}, stopping immediately\n`);
-        process.exit(130);
-      }
-      io.stderr(
-        `\nnianbao crawl: ${sig} — finishing requests in flight, releasing the rest (Ctrl-C again to quit now)…\n`,
-      );
-      controller.abort();
-    };
-    const sigint = () => onSignal("SIGINT");
-    const sigterm = () => onSignal("SIGTERM");
-    process.on("SIGINT", sigint);
-    process.on("SIGTERM", sigterm);
+    const interrupts = catchInterrupts("crawl", io);
     let lastDraw = 0;
     try {
       const result = await crawlIntoStore({
@@ -143,7 +129,7 @@ export const command: Command = {
                 hostResolverRules: connectTo ? `MAP * ${connectTo.host}:${connectTo.port}` : undefined,
               },
         extract: !values["no-extract"],
-        signal: controller.signal,
+        signal: interrupts.signal,
         onProgress: io.isTTY
           ? (p) => {
               const now = Date.now();
@@ -163,8 +149,7 @@ export const command: Command = {
       if (summary.interrupted) return 130;
       return result.exitCode;
     } finally {
-      process.off("SIGINT", sigint);
-      process.off("SIGTERM", sigterm);
+      interrupts.release();
       logTo.flushSync?.();
     }
   },

@@ -14,6 +14,7 @@ import { farmConnectTo } from "../../fixtures/farm/server/farm-connect.ts";
 import { startFarm } from "../../fixtures/farm/server/farm-server.ts";
 import { crawlIntoStore } from "../../pipeline/crawl.ts";
 import type { Command } from "../command.ts";
+import { catchInterrupts } from "../interrupt-signals.ts";
 import { parseStoreArgs } from "../store-command-options.ts";
 import { exportToFile } from "./export.ts";
 
@@ -67,15 +68,7 @@ export const command: Command = {
       : pino.destination({ fd: 2, sync: true });
     const logger = pino({ level: values.log ? "info" : "warn" }, logTo);
 
-    const controller = new AbortController();
-    const onSignal = () => {
-      // A second Ctrl-C quits at once; the next run releases what is left and resumes (as after kill -9).
-      if (controller.signal.aborted) process.exit(130);
-      io.stderr("\nnianbao demo: interrupted — finishing requests in flight; run it again to resume\n");
-      controller.abort();
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+    const interrupts = catchInterrupts("demo", io);
     const farm = await startFarm({ keepLog: false });
     try {
       io.stdout(`portal farm on ${farm.origin}: crawling 4 demo portals into ${shown(io.cwd, dbPath)}\n`);
@@ -86,7 +79,7 @@ export const command: Command = {
         connectTo: farmConnectTo(farm.port),
         browser: null,
         extract: true,
-        signal: controller.signal,
+        signal: interrupts.signal,
       });
       io.stdout(`${formatSummary(result.summary)}\n`);
       if (result.summary.interrupted) return 130;
@@ -108,8 +101,7 @@ export const command: Command = {
       );
       return result.exitCode;
     } finally {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      interrupts.release();
       await farm.close();
       logTo.flushSync?.();
     }
