@@ -14,7 +14,7 @@ export interface SiteSummary {
   attachments: number;
   /** Pages the portal answered 304 Not Modified (a conditional GET): nothing was downloaded again. */
   notModified: number;
-  /** Pages downloaded again whose bytes were the same as last time (list pages are never asked conditionally). */
+  /** Pages downloaded again whose bytes were the same as last time (a page without validators, a rendered list page). */
   sameBytes: number;
   failures: Record<string, number>;
   blocked: number;
