@@ -130,29 +130,31 @@ function fetchesWithoutReport(store: Store): UnreportedFetch[] {
   const hasFrontier =
     db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'crawl_frontier'").get() !==
     undefined;
+  // The frontier has no index on url and report_versions none on fetch_id: they are matched through
+  // uncorrelated subqueries (read once each) rather than per fetch, which grew as fetches × rows.
   const crawled = hasFrontier
-    ? `OR (f.outcome = 'ok' AND EXISTS (SELECT 1 FROM crawl_frontier c
-            WHERE c.url = f.url AND c.kind IN ('report', 'attachment')))`
+    ? `OR (f.outcome = 'ok' AND f.url IN (SELECT url FROM crawl_frontier WHERE kind IN ('report', 'attachment')))`
     : "";
   const hasParent =
     hasFrontier &&
     db.prepare("SELECT 1 FROM pragma_table_info('crawl_frontier') WHERE name = 'parent_url'").get() !==
       undefined;
-  const linkedFrom = hasParent
-    ? `(SELECT c.parent_url FROM crawl_frontier c WHERE c.url = f.url AND c.kind = 'attachment'
-        AND c.parent_url IS NOT NULL ORDER BY c.id DESC LIMIT 1)`
-    : "NULL";
+  // The latest frontier row of each attachment URL that names its linking page (MAX picks that row).
+  const parents = hasParent
+    ? `LEFT JOIN (SELECT url, parent_url, MAX(id) FROM crawl_frontier
+                  WHERE kind = 'attachment' AND parent_url IS NOT NULL GROUP BY url) p ON p.url = f.url`
+    : "";
   return db
     .prepare(
       `SELECT NULL AS versionId, f.id AS fetchId, f.sha256 AS sha256,
               COALESCE(f.final_url, f.url) AS sourceUrl, f.content_type AS contentType, f.site_slug AS siteSlug,
-              ${linkedFrom} AS linkedFrom
-       FROM fetches f
+              ${hasParent ? "p.parent_url" : "NULL"} AS linkedFrom
+       FROM fetches f ${parents}
        WHERE f.sha256 IS NOT NULL
          AND f.id = (SELECT MAX(g.id) FROM fetches g WHERE g.url = f.url AND g.sha256 IS NOT NULL)
          AND (f.outcome = 'imported' ${crawled})
-         AND NOT EXISTS (SELECT 1 FROM report_versions v
-                         WHERE v.source_url = COALESCE(f.final_url, f.url) OR v.fetch_id = f.id)
+         AND NOT EXISTS (SELECT 1 FROM report_versions v WHERE v.source_url = COALESCE(f.final_url, f.url))
+         AND f.id NOT IN (SELECT fetch_id FROM report_versions WHERE fetch_id IS NOT NULL)
        ORDER BY f.id`,
     )
     .all() as UnreportedFetch[];

@@ -39,9 +39,10 @@ let dir: string;
 let dbPath: string;
 let first: CrawlResult;
 
-const crawl = () =>
+const crawl = (into = dbPath, extract = true) =>
   crawlIntoStore({
-    dbPath,
+    dbPath: into,
+    extract,
     sites: [site],
     logger: collectingLogger().logger,
     connectTo: farmConnectTo(farm.port),
@@ -380,5 +381,34 @@ describe("attachments crawled into the store", () => {
         pdf.report_id,
       ),
     ).toHaveLength(1);
+  }, 120_000);
+
+  it("reextract of a crawl archived without extraction files each attachment under its linking page", async () => {
+    const archived = join(dir, "archived.sqlite");
+    expect((await crawl(archived, false)).exitCode).toBe(0);
+    const store = openStore(archived);
+    try {
+      expect(store.db.prepare("SELECT COUNT(*) FROM report_versions").pluck().get()).toBe(0);
+      const summary = await reextractAll(store);
+      expect(summary.failed.map((f) => f.sourceUrl)).toEqual(
+        soffice || inCi ? [] : [url(qinyang.attachment)],
+      );
+      // The link comes from the frontier (no version to keep it from yet).
+      const linked = (attachment: string) =>
+        store.db
+          .prepare(
+            `SELECT a.linked_from_url AS linkedFrom, a.report_id = p.report_id AS sameReport
+             FROM report_versions a JOIN report_versions p ON p.source_url = a.linked_from_url
+             WHERE a.source_url = ?`,
+          )
+          .get(url(attachment));
+      for (const r of ATTACH_REPORTS) {
+        if (r.format === "xls" && !soffice && !inCi) continue;
+        expect(linked(r.attachment), r.attachment).toEqual({ linkedFrom: url(r.page), sameReport: 1 });
+      }
+      expect(linked(ningling.wps)).toEqual({ linkedFrom: url(ningling.page), sameReport: 1 });
+    } finally {
+      store.close();
+    }
   }, 120_000);
 });
