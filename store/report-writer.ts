@@ -78,13 +78,17 @@ const KNOWN_FORMATS: ReadonlySet<string> = new Set(SOURCE_FORMATS);
 
 /** The source format a record shows by itself: its attachment flag, else .txt or HTML by name. */
 export function inferSourceFormat(record: Pick<ReportRecord, "flags">, sourceUrl: string): SourceFormat {
+  const extension = /\.([a-z0-9]+)(?:[?#]|$)/i.exec(sourceUrl)?.[1]?.toLowerCase();
   for (const f of record.flags) {
     if (!f.id.startsWith("attachment_")) continue;
     const format = f.id.slice("attachment_".length);
     if (format === "text") return "txt";
+    // WPS and ET files are DOC and XLS bytes: only the name tells them apart, as in the crawler's type.
+    if ((format === "doc" && extension === "wps") || (format === "xls" && extension === "et"))
+      return extension;
     if (KNOWN_FORMATS.has(format)) return format as SourceFormat;
   }
-  return /\.txt(?:[?#]|$)/i.test(sourceUrl) ? "txt" : "html";
+  return extension === "txt" ? "txt" : "html";
 }
 
 interface ReportRow {

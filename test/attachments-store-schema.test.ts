@@ -8,7 +8,14 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FrontierStore } from "../crawler/frontier/frontier-store.ts";
 import type { ReportRecord } from "../extract/schema.ts";
 import { settleSources } from "../pipeline/settle-sources.ts";
-import { openStore, SCHEMA_VERSION, type Store, saveReport, storeStats } from "../store/index.ts";
+import {
+  inferSourceFormat,
+  openStore,
+  SCHEMA_VERSION,
+  type Store,
+  saveReport,
+  storeStats,
+} from "../store/index.ts";
 import { MIGRATIONS, NIANBAO_APPLICATION_ID } from "../store/schema-migrations.ts";
 
 let dir: string;
@@ -267,5 +274,19 @@ describe("choosing between a report's sources", () => {
       .prepare("SELECT source_format, linked_from_url FROM report_versions WHERE id = ?")
       .get(pdf2.versionId);
     expect(row).toEqual({ source_format: "pdf", linked_from_url: PAGE });
+  });
+});
+
+describe("the source format a saved record shows by itself", () => {
+  const flagged = (id: string) => ({ flags: [{ id, detail: "" }] });
+  it("comes from the reader's flag, WPS and ET by their name (DOC and XLS bytes), else .txt or HTML", () => {
+    expect(inferSourceFormat(flagged("attachment_pdf"), "http://a.gov.cn/1.pdf")).toBe("pdf");
+    expect(inferSourceFormat(flagged("attachment_doc"), "http://a.gov.cn/1.doc")).toBe("doc");
+    expect(inferSourceFormat(flagged("attachment_doc"), "http://a.gov.cn/1.WPS")).toBe("wps");
+    expect(inferSourceFormat(flagged("attachment_xls"), "file:///r/1.et")).toBe("et");
+    expect(inferSourceFormat(flagged("attachment_xls"), "http://a.gov.cn/1.wps")).toBe("xls");
+    expect(inferSourceFormat(flagged("attachment_text"), "http://a.gov.cn/1")).toBe("txt");
+    expect(inferSourceFormat({ flags: [] }, "file:///r/1.txt?x=1")).toBe("txt");
+    expect(inferSourceFormat({ flags: [] }, "http://a.gov.cn/txt/1.html")).toBe("html");
   });
 });

@@ -407,6 +407,12 @@ describe("attachments crawled into the store", () => {
         expect(linked(r.attachment), r.attachment).toEqual({ linkedFrom: url(r.page), sameReport: 1 });
       }
       expect(linked(ningling.wps)).toEqual({ linkedFrom: url(ningling.page), sameReport: 1 });
+      // Named by its link as the crawl names it, though its bytes (and reader) are DOC.
+      const format = store.db.prepare(
+        "SELECT source_format FROM report_versions WHERE source_url = ? ORDER BY id DESC LIMIT 1",
+      );
+      expect(format.pluck().get(url(ningling.wps))).toBe("wps");
+      expect(format.pluck().get(url(junan.attachment))).toBe("pdf");
     } finally {
       store.close();
     }
