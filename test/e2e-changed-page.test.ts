@@ -47,7 +47,9 @@ describe("a report corrected on the portal", () => {
     portal.farm.reset();
     const second = (await crawl(dbPath)).summary.sites[0]!;
     expect([second.reportsNew, second.reportsChanged, second.reportsUnchanged]).toEqual([0, 1, 2]);
-    const hits = portal.farm.log.filter((r) => r.host === "farm-changes.gov.cn" && /\/t\d\.html$/.test(r.path));
+    const hits = portal.farm.log.filter(
+      (r) => r.host === "farm-changes.gov.cn" && /\/t\d\.html$/.test(r.path),
+    );
     expect(hits.map((r) => [r.path, r.status]).sort()).toEqual([
       ["/ndbg/t0.html", 200],
       ["/ndbg/t1.html", 304],
