@@ -5,7 +5,7 @@ import { setMaxListeners } from "node:events";
 import Database from "better-sqlite3";
 import type { Logger } from "pino";
 import { NianbaoError } from "../core/errors.ts";
-import type { ArchivePort, FetchRecord } from "./archive-port.ts";
+import type { ArchivePort, FetchRecord, PreviousBody } from "./archive-port.ts";
 import { type BrowserOptions, BrowserRenderer, looksLikeSpaShell } from "./browser/browser-renderer.ts";
 import { type CrawlRunSummary, summariseSite } from "./crawl-summary.ts";
 import { decodeServed } from "./decode/decode-body.ts";
@@ -207,21 +207,25 @@ async function processItem(ctx: Ctx, item: FrontierItem): Promise<FrontierItem |
     gate.initConcurrency(host, site.rate.concurrency ?? 1);
   }
   // A list page is asked conditionally only when its archived body can stand in for a 304 (its links
-  // are needed) and the site is not rendered (a rendered list's data need not change with its shell).
-  const previousList =
-    item.kind === "list" && !site.render && opts.archive.previousBody
-      ? await opts.archive.previousBody(item.url)
-      : null;
-  const validators =
-    item.kind !== "list" || previousList ? await opts.archive.previousValidators(item.url) : null;
-  let res = await fetcher.fetch({
+  // are needed; validators come only from fetches that kept a body) and the site is not rendered (a
+  // rendered list's data need not change with its shell).
+  const conditional = item.kind !== "list" || (!site.render && opts.archive.previousBody !== undefined);
+  const request = {
     url: item.url,
     kind: item.kind,
     allowedHosts: site.allowed_hosts,
-    validators,
+    validators: conditional ? await opts.archive.previousValidators(item.url) : null,
     legacyTls: site.legacy_tls,
     charset: site.charset,
-  });
+  };
+  let res = await fetcher.fetch(request);
+  // A list page's 304 is read from its archived body (loaded only then); were it gone, the page is
+  // fetched whole.
+  let previousList: PreviousBody | null = null;
+  if (item.kind === "list" && res.outcome === "not_modified") {
+    previousList = (await opts.archive.previousBody?.(item.url)) ?? null;
+    if (!previousList) res = await fetcher.fetch({ ...request, validators: null });
+  }
   if (res.reason === "aborted" || opts.signal?.aborted) {
     frontier.release(item.id); // interrupted: the item goes back to the queue for the resume
     return null;
