@@ -70,6 +70,24 @@ describe("pagination adapters", () => {
     expect(p2.reportLinks).toHaveLength(2);
   });
 
+  it("reads a hostile list page nested 100,000 deep in bounded time, links and pager intact", () => {
+    // The pager and links sit before the nesting, as on a real page; the nesting is capped at 512 like a
+    // browser's, so cheerio never builds a 100,000-deep tree (uncapped: minutes per page).
+    const text = `<html><body><ul><li><a href="t20240115_1.html">2023年政府信息公开工作年度报告</a></li></ul>
+      <div class="page_div"><a href="index_2.html">下一页</a></div>${"<div>".repeat(100_000)}x${"</div>".repeat(100_000)}</body></html>`;
+    const started = performance.now();
+    const parsed = PAGINATION_ADAPTERS.trs_page_div.parseList(
+      { url: "http://farm-pagediv.gov.cn/zwgk/ndbg/index_1.html", text, pageIndex: 1 },
+      site("farm-pagediv"),
+    );
+    const took = performance.now() - started;
+    expect(parsed.reportLinks.map((l) => l.url)).toEqual([
+      "http://farm-pagediv.gov.cn/zwgk/ndbg/t20240115_1.html",
+    ]);
+    expect(parsed.nextPages).toEqual(["http://farm-pagediv.gov.cn/zwgk/ndbg/index_2.html"]);
+    expect(took, `took ${took.toFixed(0)} ms`).toBeLessThan(15_000);
+  });
+
   it("TRS page_div, JEECMS .jhtml and a 下一页 link", () => {
     const pd = PAGINATION_ADAPTERS.trs_page_div.parseList(
       {

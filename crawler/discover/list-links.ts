@@ -1,12 +1,14 @@
 // Pulls the links out of an HTML list page (or an HTML fragment from an XML/JSON API) with their
 // titles, resolved and canonicalised; the title attribute wins over the visible text, which CMSs truncate.
 import * as cheerio from "cheerio";
+import { capNesting } from "../../core/cap-nesting.ts";
 import type { ListLink } from "../pagination/pagination-adapter.ts";
 import { canonicalUrl } from "../url/canonical-url.ts";
 import { isReportTitle } from "./report-link.ts";
 
 export function htmlLinks(html: string, baseUrl: string): ListLink[] {
-  const $ = cheerio.load(html);
+  // A hostile page nested 100,000 deep would take cheerio minutes; browsers stop at 512 levels too.
+  const $ = cheerio.load(capNesting(html));
   const out: ListLink[] = [];
   $("a[href]").each((_, el) => {
     const a = $(el);

@@ -1,6 +1,7 @@
 // TRS lists whose pager is static links in a div.page / #page_div: follow its 下一页 link, or else the
 // lowest-numbered index_N page after the current one.
 import * as cheerio from "cheerio";
+import { capNesting } from "../../core/cap-nesting.ts";
 import { canonicalUrl } from "../url/canonical-url.ts";
 import { readHtmlList } from "./list-page-html.ts";
 import type { PaginationAdapter } from "./pagination-adapter.ts";
@@ -12,7 +13,7 @@ export const trsPageDiv: PaginationAdapter = {
   firstPages: (site) => site.start_urls,
   parseList(page) {
     const { reportLinks } = readHtmlList(page.text, page.url);
-    const $ = cheerio.load(page.text);
+    const $ = cheerio.load(capNesting(page.text));
     const anchors = $(PAGER)
       .find("a[href]")
       .toArray()

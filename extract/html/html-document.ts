@@ -2,8 +2,8 @@
 // and the rest of the page (header, metadata block, footer) as outer lines for metadata.
 import { type AnyNode, type Element, isTag, isText } from "domhandler";
 import { parseDocument } from "htmlparser2";
+import { capNesting } from "../../core/cap-nesting.ts";
 import type { Document, GridCell, RawTable } from "../document.ts";
-import { capNesting } from "./cap-nesting.ts";
 
 const SKIP = new Set([
   "script",

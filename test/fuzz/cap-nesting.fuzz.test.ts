@@ -5,8 +5,8 @@ import { type AnyNode, isTag } from "domhandler";
 import fc from "fast-check";
 import { parseDocument } from "htmlparser2";
 import { describe, expect, it } from "vitest";
+import { capNesting } from "../../core/cap-nesting.ts";
 import { extractReport } from "../../extract/extract-report.ts";
-import { capNesting } from "../../extract/html/cap-nesting.ts";
 
 const RUNS = Number(process.env.NIANBAO_FUZZ_RUNS ?? 200);
 

@@ -1,5 +1,6 @@
 // Caps how deep a page's tags nest before it is parsed, as browsers do (Chromium stops at 512): the
 // parser's open-element stack costs time per tag in proportion to depth, so 100,000 levels took minutes.
+// Shared by the extractor and the crawler's list-page parsing, which is why it lives in core/.
 
 /** Deeper than any real report page (they nest tens of levels); the depth browsers stop at. */
 export const MAX_NESTING = 512;
