@@ -16,6 +16,7 @@ import {
 } from "../store/index.ts";
 import { ExtractPool } from "./extract-pool.ts";
 import { type PackedPage, preparePackedPage } from "./packed-page.ts";
+import { settleSources } from "./settle-sources.ts";
 
 /** Extensions taken when a folder is imported (pages and report attachments); files named one by one are always tried. */
 export const PAGE_EXTENSIONS = new Set([
@@ -221,6 +222,10 @@ export async function importPages(
               }
               try {
                 const saved = storeOne(store, file, page);
+                // A page and its attachment imported together are one report with two sources: the more
+                // complete is made primary and their disagreements recorded, as a crawl does. (One small
+                // query when the report has a single source.)
+                if (saved.status !== "unchanged") settleSources(store.db, saved.reportId);
                 results.push({
                   file,
                   status: saved.status,
