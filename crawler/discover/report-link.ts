@@ -1,23 +1,11 @@
 // Decides whether a link title names an annual report on Open Government Information, and its year:
 // (政府信息公开|政务公开).{0,6}(工作)?(年度报告|年报) plus a year in Arabic or Chinese numerals.
+import { CHINESE_DIGIT } from "../../core/chinese-digits.ts";
 
 const REPORT_TITLE = /(政府信息公开|政务公开).{0,6}(工作)?(年度报告|年报)/;
 const ARABIC_YEAR = /(?<!\d)(19[89]\d|20\d\d)(?!\d)/;
 const CHINESE_YEAR = /[一二][〇零○一二三四五六七八九]{3}/;
-const DIGITS: Record<string, number> = {
-  〇: 0,
-  零: 0,
-  "○": 0,
-  一: 1,
-  二: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-};
+const DIGITS = CHINESE_DIGIT;
 
 /** The report year named in a title (the year reported on, as written), or null. */
 export function titleYear(title: string): number | null {

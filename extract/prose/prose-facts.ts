@@ -1,5 +1,6 @@
 // Reads the numbers that reports state in sentences (the only numbers of pre-2019 reports): items
 // published, applications received, fees, review and litigation counts, staff. Each keeps its sentence.
+import { CHINESE_DIGIT } from "../../core/chinese-digits.ts";
 import type { Fact } from "../schema.ts";
 
 interface FactPattern {
@@ -112,19 +113,7 @@ const NONE_HAPPENED =
   /(?:未发生|没有发生|未出现|没有出现|未有|未引发|没有引发|无因|无[^。；]{0,16}(?:被提起|提起|引发|申请))[^。；]{0,30}/;
 const COUNT_STATED = new RegExp(`(行政复议|行政诉讼|诉讼)[^。；，,]{0,6}?${NUM}\\s*(?:件|起|宗)`);
 
-const CN_DIGIT: Record<string, number> = {
-  零: 0,
-  一: 1,
-  二: 2,
-  两: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-};
+const CN_DIGIT = CHINESE_DIGIT;
 
 function parseNumber(s: string): number | null {
   if (/^\d/.test(s)) return Number(s);

@@ -1,5 +1,6 @@
 // Character-level normalisation shared by every reader: full-width forms to ASCII, odd spaces to
 // plain ones, and a compact "match form" of labels so variants (（一）/(一), 本年 新收) compare equal.
+import { CHINESE_DIGIT } from "../../core/chinese-digits.ts";
 
 /** Full-width ASCII (U+FF01–FF5E) → ASCII, ideographic space → space, NBSP/zero-width removed. */
 const NEEDS_HALF_WIDTH = /[\uff01-\uff5e\u3000\u00a0\u2002\u2003\u2009\u200b-\u200d\ufeff]/;
@@ -39,18 +40,7 @@ export function matchForm(s: string): string {
 
 const MATCH_FORMS = new Map<string, string>();
 
-const CN_DIGITS: Record<string, number> = {
-  一: 1,
-  二: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-  十: 10,
-};
+const CN_DIGITS: Record<string, number> = { ...CHINESE_DIGIT, 十: 10 };
 
 /** 一 → 1, 十二 → 12, 二十 → 20; null when not a Chinese numeral up to 99. */
 export function chineseNumeral(s: string): number | null {
