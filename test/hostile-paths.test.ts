@@ -23,6 +23,7 @@ import { main } from "../cli/main.ts";
 import { siteSchema } from "../crawler/sites/site-schema.ts";
 import { collectingLogger } from "../fixtures/farm/server/farm-connect.ts";
 import { crawlIntoStore } from "../pipeline/crawl.ts";
+import { bounded } from "./support/bounded.ts";
 
 const PASSWD = "/etc/passwd";
 const REPORT_PAGE = readFileSync("fixtures/pages/hebi-civil-affairs-2019.html", "utf8");
@@ -33,16 +34,6 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "nianbao-hostile-paths-"));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Runs `fn`, and checks it took under `ms` and the process never grew past `rssMB` resident. */
-async function bounded<T>(fn: () => T | Promise<T>, ms = 30_000, rssMB = 1_536): Promise<T> {
-  const start = process.hrtime.bigint();
-  const value = await fn();
-  const took = Number(process.hrtime.bigint() - start) / 1e6;
-  expect(took, `took ${took.toFixed(0)} ms`).toBeLessThan(ms);
-  expect(process.resourceUsage().maxRSS / 1024, "peak RSS (MB)").toBeLessThan(rssMB);
-  return value;
-}
 
 async function cli(args: string[], cwd: string) {
   let stdout = "";

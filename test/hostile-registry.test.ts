@@ -7,22 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../cli/main.ts";
 import { NianbaoError } from "../core/errors.ts";
 import { loadRegistry } from "../crawler/sites/load-registry.ts";
+import { bounded } from "./support/bounded.ts";
 
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "nianbao-hostile-registry-"));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Runs `fn`, and checks it took under `ms` and the process never grew past `rssMB` resident. */
-async function bounded<T>(fn: () => T | Promise<T>, ms = 5_000, rssMB = 1_536): Promise<T> {
-  const start = process.hrtime.bigint();
-  const value = await fn();
-  const took = Number(process.hrtime.bigint() - start) / 1e6;
-  expect(took, `took ${took.toFixed(0)} ms`).toBeLessThan(ms);
-  expect(process.resourceUsage().maxRSS / 1024, "peak RSS (MB)").toBeLessThan(rssMB);
-  return value;
-}
 
 function entry(slug: string, over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -87,7 +78,7 @@ describe("the registry loader refuses hostile start URLs, naming file, site and 
         entry("good"),
         entry("hostile-site", { start_urls: ["http://www.ok.gov.cn/", url] }),
       ]);
-      const err = await bounded(() => loaderError(text, file));
+      const err = await bounded(() => loaderError(text, file), 5_000);
       expect(err.code).toBe("registry_invalid");
       const line = err.message.split("\n").find((l) => l.includes("start_urls")) ?? "";
       expect(line).toContain(`${file}: sites[1].start_urls[1]: `);
@@ -110,7 +101,7 @@ describe("the registry loader refuses hostile start URLs, naming file, site and 
         allowed_hosts: ["mirror.example.org"],
       }),
     ]);
-    const err = await bounded(() => loaderError(text, file));
+    const err = await bounded(() => loaderError(text, file), 5_000);
     expect(err.message.split("\n").filter((l) => l.includes(file))).toEqual([
       `  ${file}: sites[2].start_urls[0]: host cdn.mirror.example.org is neither *.gov.cn nor in allowed_hosts (site "sub")`,
     ]);
@@ -119,7 +110,7 @@ describe("the registry loader refuses hostile start URLs, naming file, site and 
   it("`nianbao crawl --sites` refuses the file before any database is created, exit 2", async () => {
     const { file } = registry("crawl.json", [entry("local-file", { start_urls: ["file:///etc/passwd"] })]);
     const db = join(dir, "crawl.sqlite");
-    const r = await bounded(() => cli(["crawl", "--sites", file, "--db", db, "--no-browser"]));
+    const r = await bounded(() => cli(["crawl", "--sites", file, "--db", db, "--no-browser"]), 5_000);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
       /sites\[0\]\.start_urls\[0\]: file:\/\/ URLs are not allowed \("file:\/\/\/etc\/passwd"\) \(site "local-file"\)/,
@@ -132,7 +123,7 @@ describe("the registry loader refuses hostile start URLs, naming file, site and 
     const { file } = registry("validate.json", [
       entry("offsite", { start_urls: ["https://www.example.com/ndbg/"] }),
     ]);
-    const r = await bounded(() => cli(["sites", "validate", file]));
+    const r = await bounded(() => cli(["sites", "validate", file]), 5_000);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${file}: 1 problem(s):`);
     expect(r.stderr).toMatch(
