@@ -1,15 +1,14 @@
 // Crash safety of the real CLI as a child process: SIGKILL at three random points then a restart
 // gives the same fetched set as an uninterrupted run, nothing done is fetched again; the run lock; SIGINT → 130.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Farm, startFarm } from "../fixtures/farm/server/farm-server.ts";
 import { farmSites } from "../fixtures/farm/server/farm-sites.ts";
+import { spawnCli } from "./support/cli-child.ts";
 
-const ROOT = resolve(import.meta.dirname, "..");
 const SLUGS = [
   "farm-trs",
   "farm-pagediv",
@@ -37,41 +36,22 @@ function writeSites(name: string, delayMs: number): string {
   return path;
 }
 
-interface Run {
-  child: ChildProcess;
-  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
-}
+type Run = ReturnType<typeof spawnCli>;
 
 function crawl(sitesFile: string, db: string): Run {
-  const child = spawn(
-    process.execPath,
-    [
-      "bin/nianbao.js",
-      "crawl",
-      "--sites",
-      sitesFile,
-      "--db",
-      db,
-      "--connect-to",
-      `127.0.0.1:${farm.port}`,
-      "--no-browser",
-      "--no-extract",
-      "--log",
-      `${db}.log`,
-    ],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<{
-    code: number | null;
-    signal: NodeJS.Signals | null;
-    stdout: string;
-    stderr: string;
-  }>((ok) => child.on("exit", (code, signal) => ok({ code, signal, stdout, stderr })));
-  return { child, done };
+  return spawnCli([
+    "crawl",
+    "--sites",
+    sitesFile,
+    "--db",
+    db,
+    "--connect-to",
+    `127.0.0.1:${farm.port}`,
+    "--no-browser",
+    "--no-extract",
+    "--log",
+    `${db}.log`,
+  ]);
 }
 
 async function waitForRequests(n: number, timeoutMs = 30_000): Promise<void> {

@@ -1,15 +1,15 @@
 // The nightly job survives kill -9: the real CLI crawling and extracting the demo portals is killed at three
 // random points (just after a report page arrived, while it is being extracted), then run again to the end.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoReports, demoSites } from "../fixtures/farm/server/demo-hosts.ts";
 import { type Farm, startFarm } from "../fixtures/farm/server/farm-server.ts";
+import { type CliExit, spawnCli } from "./support/cli-child.ts";
 
-const ROOT = resolve(import.meta.dirname, "..");
 let farm: Farm;
 let dir: string;
 let sitesFile: string;
@@ -25,39 +25,19 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function crawl(db: string): { child: ChildProcess; done: Promise<Exit> } {
-  const child = spawn(
-    process.execPath,
-    [
-      "bin/nianbao.js",
-      "crawl",
-      "--sites",
-      sitesFile,
-      "--db",
-      db,
-      "--connect-to",
-      `127.0.0.1:${farm.port}`,
-      "--no-browser",
-      "--log",
-      `${db}.log`,
-    ],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<Exit>((ok) =>
-    child.on("exit", (code, signal) => ok({ code, signal, stdout, stderr })),
-  );
-  return { child, done };
+function crawl(db: string): { child: ChildProcess; done: Promise<CliExit> } {
+  return spawnCli([
+    "crawl",
+    "--sites",
+    sitesFile,
+    "--db",
+    db,
+    "--connect-to",
+    `127.0.0.1:${farm.port}`,
+    "--no-browser",
+    "--log",
+    `${db}.log`,
+  ]);
 }
 
 const reportPaths = new Set(demoReports().map((r) => `${r.host}${r.path}`));

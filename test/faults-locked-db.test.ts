@@ -8,8 +8,8 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Farm, startFarm } from "../fixtures/farm/server/farm-server.ts";
 import { farmSites } from "../fixtures/farm/server/farm-sites.ts";
+import { PROJECT_ROOT, spawnCli } from "./support/cli-child.ts";
 
-const ROOT = resolve(import.meta.dirname, "..");
 let farm: Farm;
 let dir: string;
 
@@ -22,16 +22,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ["bin/nianbao.js", ...args], { cwd: ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("exit", (code) => done({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[]) => spawnCli(args).done;
 
 /** A sqlite3 shell that takes the write lock and keeps it until its stdin closes. */
 async function holdWriteLock(db: string): Promise<ChildProcess> {
@@ -61,7 +52,14 @@ describe("a database locked by another process", () => {
     ];
     // Create the file first (a crawl of nothing would not), then lock it.
     expect(
-      (await run(["import", resolve(ROOT, "fixtures/pages/hebi-civil-affairs-2019.html"), "--db", db])).code,
+      (
+        await run([
+          "import",
+          resolve(PROJECT_ROOT, "fixtures/pages/hebi-civil-affairs-2019.html"),
+          "--db",
+          db,
+        ])
+      ).code,
     ).toBe(0);
 
     const shell = await holdWriteLock(db);
