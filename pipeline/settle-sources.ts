@@ -105,26 +105,21 @@ export function settleSources(db: StoreDb, reportId: number): SettledSources | n
   const seconds = choice.secondary.map((c) => byCandidate.get(c)!);
   const checks: SourceCheckRow[] = [];
   const checkId = choice.check?.id ?? "sources.agree";
-  for (const second of seconds) {
-    const a = primary.record.values;
-    const b = second.record.values;
-    let differ = 0;
-    for (const key of Object.keys(a).sort()) {
-      if (!(key in b) || Math.abs(a[key]! - b[key]!) <= 1e-9) continue;
-      differ++;
+  for (const { other, shared, differing } of choice.comparisons) {
+    const second = byCandidate.get(other)!;
+    for (const d of differing) {
       checks.push({
         checkId,
         ok: false,
-        key,
+        key: d.key,
         primaryVersionId: primary.versionId,
-        primaryValue: a[key]!,
+        primaryValue: d.primary,
         secondVersionId: second.versionId,
-        secondValue: b[key]!,
-        detail: `${key}: ${a[key]} (primary: ${provenance(primary, key)}) vs ${b[key]} (second source: ${provenance(second, key)})`,
+        secondValue: d.other,
+        detail: `${d.key}: ${d.primary} (primary: ${provenance(primary, d.key)}) vs ${d.other} (second source: ${provenance(second, d.key)})`,
       });
     }
-    if (differ === 0) {
-      const shared = Object.keys(a).filter((k) => k in b).length;
+    if (differing.length === 0) {
       checks.push({
         checkId,
         ok: true,

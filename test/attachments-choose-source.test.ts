@@ -87,6 +87,14 @@ describe("chooseSource", () => {
     expect(choice.check?.detail).toContain(
       "proactive.licensing.decisions: page (html) 85, attachment (pdf) 86",
     );
+    // The same differences, structured, for the store's one-check-per-value rows.
+    expect(choice.comparisons).toHaveLength(1);
+    expect(choice.comparisons[0]!.other).toBe(altered);
+    expect(choice.comparisons[0]!.shared).toBe(Object.keys(page.record.values).length);
+    expect(choice.comparisons[0]!.differing).toEqual([
+      { key: "applications.new_received.total", primary: 18, other: 19 },
+      { key: "proactive.licensing.decisions", primary: 85, other: 86 },
+    ]);
   });
 
   it("one source: no check; no source: an error", async () => {

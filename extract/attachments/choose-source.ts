@@ -19,7 +19,16 @@ export interface SourceChoice {
   secondary: SourceCandidate[];
   /** `sources.agree`, present when there was more than one source. */
   check: Check | null;
+  /** Per second source, in `secondary` order: the keys both hold and the values they print differently. */
+  comparisons: SourceComparison[];
   reason: string;
+}
+
+export interface SourceComparison {
+  other: SourceCandidate;
+  /** Keys both sources hold a value for. */
+  shared: number;
+  differing: { key: string; primary: number; other: number }[];
 }
 
 /** Keyed table values read with certainty: the measure of a table's completeness. */
@@ -49,17 +58,23 @@ export function chooseSource(candidates: SourceCandidate[]): SourceChoice {
     rest.length === 0
       ? "only source"
       : `${label(primary)} has ${best.score} table values against ${rest.map((s) => `${s.score} in the ${label(s.c)}`).join(", ")}${rest.some((s) => s.score === best.score) ? " (tie: the page is preferred)" : ""}`;
-  if (!secondary.length) return { primary, secondary, check: null, reason };
+  if (!secondary.length) return { primary, secondary, check: null, comparisons: [], reason };
   const differences: string[] = [];
   const onlyIn: string[] = [];
+  const comparisons: SourceComparison[] = [];
   for (const other of secondary) {
     const a = primary.record.values;
     const b = other.record.values;
+    const comparison: SourceComparison = { other, shared: 0, differing: [] };
     for (const key of Object.keys(a).sort()) {
       if (!(key in b)) continue;
-      if (Math.abs(a[key]! - b[key]!) > 1e-9)
+      comparison.shared++;
+      if (Math.abs(a[key]! - b[key]!) > 1e-9) {
+        comparison.differing.push({ key, primary: a[key]!, other: b[key]! });
         differences.push(`${key}: ${label(primary)} ${a[key]}, ${label(other)} ${b[key]}`);
+      }
     }
+    comparisons.push(comparison);
     const missing = Object.keys(b).filter((k) => !(k in a)).length;
     const extra = Object.keys(a).filter((k) => !(k in b)).length;
     if (missing || extra)
@@ -68,5 +83,11 @@ export function chooseSource(candidates: SourceCandidate[]): SourceChoice {
   const detail = differences.length
     ? `${differences.length} values differ: ${differences.join("; ")}${onlyIn.length ? ` (${onlyIn.join("; ")})` : ""}`
     : `all shared values agree${onlyIn.length ? ` (${onlyIn.join("; ")})` : ""}`;
-  return { primary, secondary, check: { id: "sources.agree", ok: differences.length === 0, detail }, reason };
+  return {
+    primary,
+    secondary,
+    check: { id: "sources.agree", ok: differences.length === 0, detail },
+    comparisons,
+    reason,
+  };
 }
