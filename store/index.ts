@@ -40,5 +40,5 @@ export {
   splitSections,
 } from "./report-writer.ts";
 export { SCHEMA_VERSION, SOURCE_FORMATS, type SourceFormat } from "./schema-migrations.ts";
-export { type SiteEntry, saveSites } from "./sites-table.ts";
+export { type SiteEntry, saveSites, storedSiteEntries } from "./sites-table.ts";
 export { toStoreError, withStoreErrors } from "./store-errors.ts";

@@ -26,3 +26,10 @@ export function saveSites(
       upsert.run(s.slug, s.name, s.agency, s.province ?? null, s.level ?? null, JSON.stringify(s), loadedAt);
   }).immediate();
 }
+
+/** The registry entries as last loaded (each whole, as JSON parsed), in slug order. */
+export function storedSiteEntries(db: StoreDb): unknown[] {
+  return (db.prepare("SELECT entry_json FROM sites ORDER BY slug").pluck().all() as string[]).map((j) =>
+    JSON.parse(j),
+  );
+}

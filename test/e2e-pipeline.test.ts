@@ -207,6 +207,20 @@ describe("nianbao demo (npm start), run twice", () => {
       expect(notModified).toBe(pages);
       expect(pages).toBe(15);
       expect(second.out.stdout).toContain("disclosure counts (19 reports)");
+
+      // Health where no registry file is at hand: the sites the database was last crawled with.
+      const health = cliIO(cwd);
+      expect(
+        await main(["sites", "health", "--db", "demo.sqlite", "--json"], health.io),
+        health.out.stderr,
+      ).toBe(0);
+      const rows = JSON.parse(health.out.stdout).sites as { slug: string; status: string; reports: number }[];
+      expect(rows.map((r) => [r.slug, r.status, r.reports])).toEqual([
+        ["demo-gbk", "ok", 4],
+        ["demo-jhtml", "ok", 5],
+        ["demo-next", "ok", 4],
+        ["demo-trs", "ok", 6],
+      ]);
     } finally {
       rmSync(cwd, { recursive: true, force: true });
     }

@@ -96,6 +96,7 @@ export const command: Command = {
           `disclosure counts (${written.rows} reports): ${shown(io.cwd, outPath)}  (datapackage.json beside it)`,
           `try: node bin/nianbao.js stats --db ${shown(io.cwd, dbPath)}`,
           `     node bin/nianbao.js export csv --view report_values --db ${shown(io.cwd, dbPath)} | head`,
+          `     node bin/nianbao.js sites health --db ${shown(io.cwd, dbPath)}`,
           "",
         ].join("\n"),
       );
