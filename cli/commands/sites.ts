@@ -1,6 +1,6 @@
 // The `sites` command: `validate` checks the registry file (schema, hosts, slugs) and lists every
 // problem with its path; `health` reads the database and says, per site, whether it is doing its job.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { NianbaoError } from "../../core/errors.ts";
@@ -25,8 +25,8 @@ Usage:
       run, and whether its \`expect\` is met. Unhealthy sites first. Exit 1 when any site is unhealthy.
 
 Options:
-  --sites FILE  the registry for health (default ${DEFAULT_SITES_FILE}; without it, the sites the
-                database was last crawled with)
+  --sites FILE  the registry to judge (default: the sites the database was last crawled with;
+                ${DEFAULT_SITES_FILE} for a database never crawled)
   --db FILE     the database (default ./nianbao.sqlite, or NIANBAO_DB)
   --json        print JSON instead of text
 `;
@@ -298,18 +298,6 @@ function healthTable(rows: SiteHealth[]): string {
   return `${[fmt(head), ...lines.map(fmt)].join("\n")}\n\n${rows.length} sites: ${rows.length - unhealthy} healthy, ${unhealthy} unhealthy\n`;
 }
 
-/** The registry entries the database holds (as its last crawl loaded them), checked by the schema. */
-function storedSites(db: StoreDb, dbPath: string, missingFile: string): Site[] {
-  const entries = storedSiteEntries(db);
-  if (!entries.length)
-    throw new NianbaoError(
-      "input_missing",
-      `no registry at ${missingFile}, and ${dbPath} holds no sites (it was never crawled)`,
-      "pass the registry with --sites FILE",
-    );
-  return entries.map((e) => siteSchema.parse(e));
-}
-
 async function runHealth(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, { sites: { type: "string" }, db: { type: "string" } } as const);
   if (positionals.length)
@@ -323,17 +311,19 @@ async function runHealth(args: string[], io: CliIO): Promise<number> {
     io.env.NIANBAO_DB,
     io.cwd,
   );
-  // The registry file when there is one; else the registry as the last crawl loaded it into the
-  // database (a database opened elsewhere, e.g. the demo's, still answers).
-  const sitesShown = typeof values.sites === "string" ? values.sites : DEFAULT_SITES_FILE;
-  const fromFile = typeof values.sites === "string" || existsSync(resolve(io.cwd, sitesShown));
+  // Without --sites: the sites the database was last crawled with (what an operator checks after a
+  // run, wherever the database is opened); a database never crawled falls back to the registry file.
   const store = openDatabaseForReading(dbPath);
   try {
-    const sites = fromFile
-      ? loadSitesFile(resolve(io.cwd, sitesShown), sitesShown)
-      : storedSites(store.db, dbPath, sitesShown);
-    if (!fromFile && !values.json)
-      io.stderr(`registry: the ${sites.length} site(s) last crawled into ${dbPath}\n`);
+    const stored = typeof values.sites === "string" ? [] : storedSiteEntries(store.db);
+    const sitesShown = typeof values.sites === "string" ? values.sites : DEFAULT_SITES_FILE;
+    const sites = stored.length
+      ? stored.map((e) => siteSchema.parse(e))
+      : loadSitesFile(resolve(io.cwd, sitesShown), sitesShown);
+    if (stored.length && !values.json)
+      io.stderr(
+        `registry: the ${sites.length} site(s) last crawled into ${dbPath} (--sites FILE for another)\n`,
+      );
     const rows = siteHealth(store.db, sites);
     if (values.json) io.stdout(`${JSON.stringify({ database: dbPath, sites: rows }, null, 2)}\n`);
     else io.stdout(healthTable(rows));
