@@ -40,5 +40,6 @@ export {
   splitSections,
 } from "./report-writer.ts";
 export { SCHEMA_VERSION, SOURCE_FORMATS, type SourceFormat } from "./schema-migrations.ts";
+export { type HealthSite, type SiteHealth, siteHealth } from "./site-health.ts";
 export { type SiteEntry, saveSites, storedSiteEntries } from "./sites-table.ts";
 export { toStoreError, withStoreErrors } from "./store-errors.ts";

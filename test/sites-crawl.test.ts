@@ -5,13 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliIO } from "../cli/command.ts";
-import { loadSitesFile, siteHealth } from "../cli/commands/sites.ts";
+import { loadSitesFile } from "../cli/commands/sites.ts";
 import { main } from "../cli/main.ts";
 import { FARM_SPECS } from "../fixtures/farm/build-site-copies.ts";
 import { collectingLogger, farmConnectTo } from "../fixtures/farm/server/farm-connect.ts";
 import { type Farm, startFarm } from "../fixtures/farm/server/farm-server.ts";
 import { crawlIntoStore } from "../pipeline/crawl.ts";
-import { openStore } from "../store/index.ts";
+import { openStore, siteHealth } from "../store/index.ts";
 
 const sites = loadSitesFile("sites/sites.json", "sites/sites.json");
 let farm: Farm;
