@@ -60,8 +60,8 @@ async function cli(args: string[]) {
 }
 
 const HOSTILE_URLS: [string, RegExp][] = [
-  ["file:///etc/passwd", /only http\(s\) URLs are allowed/],
-  ["FILE:///C:/Windows/win.ini", /only http\(s\) URLs are allowed/],
+  ["file:///etc/passwd", /file:\/\/ URLs are not allowed \("file:\/\/\/etc\/passwd"\)/],
+  ["FILE:///C:/Windows/win.ini", /file:\/\/ URLs are not allowed/],
   ["javascript:alert(1)", /only http\(s\) URLs are allowed/],
   ["ftp://ftp.henan.gov.cn/ndbg/", /only http\(s\) URLs are allowed/],
   ["http://evil.example.com/ndbg/", /host evil\.example\.com is neither \*\.gov\.cn nor in allowed_hosts/],
@@ -143,7 +143,7 @@ describe("the registry loader refuses hostile start URLs, naming file, site and 
       `  ${file}: sites[19998].start_urls[0]: host evil19998.example.com is neither *.gov.cn nor in allowed_hosts (site "s19998")`,
     );
     expect(lines).toContain(
-      `  ${file}: sites[19999].start_urls[0]: only http(s) URLs are allowed (site "s19999")`,
+      `  ${file}: sites[19999].start_urls[0]: file:// URLs are not allowed ("file:///tmp/19999") (site "s19999")`,
     );
     const r = await bounded(() => cli(["sites", "validate", file, "--json"]), 10_000);
     expect(r.code).toBe(2);

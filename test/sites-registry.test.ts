@@ -2,7 +2,6 @@
 // entries spread over provinces, levels and pagination styles, each saying where its evidence came from.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { checkRegistry } from "../cli/commands/sites.ts";
 import { validateRegistry } from "../crawler/sites/load-registry.ts";
 
 const TEXT = readFileSync("sites/sites.json", "utf8");
@@ -11,7 +10,6 @@ const { sites, problems } = validateRegistry(TEXT, "sites/sites.json");
 describe("sites/sites.json", () => {
   it("validates against the schema and the extra checks, with at least 30 sites", () => {
     expect(problems).toEqual([]);
-    expect(checkRegistry(TEXT, "sites/sites.json").problems).toEqual([]);
     expect(sites.length).toBeGreaterThanOrEqual(30);
   });
 

@@ -4,9 +4,8 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { NianbaoError } from "../../core/errors.ts";
-import { type RegistryProblem, validateRegistry, withSiteNames } from "../../crawler/sites/load-registry.ts";
+import { loadRegistry, validateRegistry } from "../../crawler/sites/load-registry.ts";
 import { type Site, siteSchema } from "../../crawler/sites/site-schema.ts";
-import { isAllowedHost } from "../../crawler/url/allowed-host.ts";
 import { databasePath, openDatabaseForReading } from "../../pipeline/open-database.ts";
 import { type SiteHealth, siteHealth, storedSiteEntries } from "../../store/index.ts";
 import type { CliIO, Command } from "../command.ts";
@@ -33,102 +32,6 @@ Options:
 
 // ---------- validate ----------
 
-const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
-
-/** Problems with one URL-valued field: scheme, parse, host. `null` when it is fine. */
-function urlProblem(value: string, allowed: readonly string[]): string | null {
-  if (/^file:/i.test(value)) return `file:// URLs are not allowed ("${value}")`;
-  let u: URL;
-  try {
-    u = new URL(value);
-  } catch {
-    return `not a URL ("${value}")`;
-  }
-  if (u.protocol !== "http:" && u.protocol !== "https:") return `only http(s) URLs are allowed ("${value}")`;
-  // The crawler's own rule (a listed host is exact, "*.x" takes its subdomains): validate must not
-  // pass what a crawl skips.
-  if (!isAllowedHost(u.hostname, allowed))
-    return `host ${u.hostname} is neither *.gov.cn nor in allowed_hosts`;
-  return null;
-}
-
-/**
- * The checks the schema cannot express, run on the raw JSON so they are reported even when the
- * schema rejects the file (an operator fixing one problem should not discover the next one later).
- */
-function extraProblems(json: unknown): RegistryProblem[] {
-  const problems: RegistryProblem[] = [];
-  const sites = (json as { sites?: unknown })?.sites;
-  if (!Array.isArray(sites)) return problems;
-  const slugs = new Map<string, number>();
-  sites.forEach((raw, i) => {
-    if (!raw || typeof raw !== "object") return;
-    const s = raw as Record<string, unknown>;
-    const allowed = Array.isArray(s.allowed_hosts)
-      ? s.allowed_hosts.filter((h): h is string => typeof h === "string")
-      : [];
-    if (typeof s.slug === "string") {
-      const first = slugs.get(s.slug);
-      if (first !== undefined)
-        problems.push({
-          path: `sites[${i}].slug`,
-          message: `duplicate slug "${s.slug}" (first at sites[${first}])`,
-        });
-      else slugs.set(s.slug, i);
-    }
-    if (Array.isArray(s.start_urls)) {
-      s.start_urls.forEach((u, j) => {
-        if (typeof u !== "string") return;
-        const p = urlProblem(u, allowed);
-        if (p) problems.push({ path: `sites[${i}].start_urls[${j}]`, message: p });
-      });
-    }
-    const params = (s.pagination as { params?: unknown } | undefined)?.params;
-    if (params && typeof params === "object") {
-      for (const [k, v] of Object.entries(params)) {
-        if (typeof v !== "string" || !(URL_LIKE.test(v) || /^file:/i.test(v))) continue;
-        const p = urlProblem(v, allowed);
-        if (p) problems.push({ path: `sites[${i}].pagination.params.${k}`, message: p });
-      }
-    }
-    if (s.expect === undefined)
-      problems.push({
-        path: `sites[${i}].expect`,
-        message: 'missing expect (e.g. {"min_reports": 3}): health checks need it',
-      });
-  });
-  return problems;
-}
-
-export interface RegistryCheck {
-  file: string;
-  sites: Site[];
-  problems: RegistryProblem[];
-}
-
-/** Validates registry text: schema (validateRegistry) plus host, scheme and slug checks, de-duplicated. */
-export function checkRegistry(text: string, file: string): RegistryCheck {
-  const { sites, problems } = validateRegistry(text, file);
-  let json: unknown = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    /* validateRegistry already said where */
-  }
-  // Where both speak about the same value, the specific message (file://, missing expect, duplicate
-  // slug, off-list host) replaces the schema's generic one.
-  const extra = withSiteNames(extraProblems(json), json);
-  const covered = new Set(extra.map((p) => p.path));
-  const all = [...extra, ...problems.filter((p) => !covered.has(p.path))];
-  all.sort((a, b) => comparePaths(a.path, b.path));
-  return { file, sites: all.length ? [] : sites, problems: all };
-}
-
-function comparePaths(a: string, b: string): number {
-  const key = (p: string) => p.replace(/\[(\d+)\]/g, (_, n: string) => `[${n.padStart(6, "0")}]`);
-  return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
-}
-
 function readRegistryFile(path: string, shown: string): string {
   try {
     return readFileSync(path, "utf8");
@@ -150,16 +53,7 @@ function readRegistryFile(path: string, shown: string): string {
 
 /** Loads a registry for a command that needs valid sites; every problem goes into one error. */
 export function loadSitesFile(path: string, shown: string): Site[] {
-  const check = checkRegistry(readRegistryFile(path, shown), shown);
-  if (check.problems.length) {
-    const list = check.problems.map((p) => `  ${shown}: ${p.path}: ${p.message}`).join("\n");
-    throw new NianbaoError(
-      "registry_invalid",
-      `${check.problems.length} problem(s) in the sites registry:\n${list}`,
-      `fix ${shown} and run \`nianbao sites validate ${shown}\``,
-    );
-  }
-  return check.sites;
+  return loadRegistry(readRegistryFile(path, shown), shown);
 }
 
 async function runValidate(args: string[], io: CliIO): Promise<number> {
@@ -171,7 +65,7 @@ async function runValidate(args: string[], io: CliIO): Promise<number> {
       "see `nianbao sites --help`",
     );
   const shown = positionals[0] ?? DEFAULT_SITES_FILE;
-  const check = checkRegistry(readRegistryFile(resolve(io.cwd, shown), shown), shown);
+  const check = validateRegistry(readRegistryFile(resolve(io.cwd, shown), shown), shown);
   if (values.json) {
     io.stdout(
       `${JSON.stringify({ file: shown, ok: check.problems.length === 0, sites: check.sites.length, problems: check.problems }, null, 2)}\n`,

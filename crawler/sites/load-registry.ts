@@ -1,7 +1,7 @@
 // Reads and validates a sites registry file; every problem is reported with its place in the file.
 // Pure with respect to the process: takes the file text, returns sites or a NianbaoError.
 import { NianbaoError } from "../../core/errors.ts";
-import { isAllowedHost } from "../url/allowed-host.ts";
+import { ruleProblems } from "./registry-rules.ts";
 import { type Site, sitesFileSchema } from "./site-schema.ts";
 
 export interface RegistryProblem {
@@ -25,33 +25,6 @@ export function withSiteNames(problems: RegistryProblem[], json: unknown): Regis
   });
 }
 
-/**
- * http(s) start URLs whose host the crawler would skip as offsite, found on the raw JSON so they are
- * listed even when the schema refuses something else in the file.
- */
-function offListStartUrls(json: unknown): RegistryProblem[] {
-  const sites = (json as { sites?: unknown } | null)?.sites;
-  if (!Array.isArray(sites)) return [];
-  const problems: RegistryProblem[] = [];
-  sites.forEach((raw, i) => {
-    const s = (raw ?? {}) as { start_urls?: unknown; allowed_hosts?: unknown };
-    const allowed = Array.isArray(s.allowed_hosts)
-      ? s.allowed_hosts.filter((h) => typeof h === "string")
-      : [];
-    if (!Array.isArray(s.start_urls)) return;
-    s.start_urls.forEach((u, j) => {
-      if (typeof u !== "string" || !/^https?:\/\//i.test(u) || !URL.canParse(u)) return;
-      const host = new URL(u).hostname;
-      if (!isAllowedHost(host, allowed))
-        problems.push({
-          path: `sites[${i}].start_urls[${j}]`,
-          message: `host ${host} is neither *.gov.cn nor in allowed_hosts`,
-        });
-    });
-  });
-  return problems;
-}
-
 export function validateRegistry(
   text: string,
   fileName: string,
@@ -69,26 +42,30 @@ export function validateRegistry(
     };
   }
   const parsed = sitesFileSchema.safeParse(json);
-  const problems: RegistryProblem[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const path = issue.path.reduce<string>(
-        (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
-        "",
-      );
-      problems.push({ path: path || "(root)", message: issue.message });
-    }
-    problems.push(...offListStartUrls(json).filter((p) => !problems.some((q) => q.path === p.path)));
-    return { sites: [], problems: withSiteNames(problems, json) };
-  }
-  const seen = new Set<string>();
-  parsed.data.sites.forEach((s, i) => {
-    if (seen.has(s.slug)) problems.push({ path: `sites[${i}].slug`, message: `duplicate slug "${s.slug}"` });
-    seen.add(s.slug);
-  });
-  problems.push(...offListStartUrls(json));
+  const schemaProblems: RegistryProblem[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({
+        path:
+          issue.path.reduce<string>(
+            (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+            "",
+          ) || "(root)",
+        message: issue.message,
+      }));
+  // Where both speak about the same value, the rule's specific message (file://, missing expect,
+  // duplicate slug, off-list host) replaces the schema's generic one.
+  const rules = ruleProblems(json);
+  const covered = new Set(rules.map((p) => p.path));
+  const problems = withSiteNames([...rules, ...schemaProblems.filter((p) => !covered.has(p.path))], json);
+  problems.sort((a, b) => comparePaths(a.path, b.path));
   void fileName;
-  return { sites: parsed.data.sites, problems: withSiteNames(problems, json) };
+  return { sites: parsed.success && !problems.length ? parsed.data.sites : [], problems };
+}
+
+/** sites[2] before sites[10]: indexes compared as numbers. */
+function comparePaths(a: string, b: string): number {
+  const key = (p: string) => p.replace(/\[(\d+)\]/g, (_, n: string) => `[${n.padStart(6, "0")}]`);
+  return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 }
 
 export function loadRegistry(text: string, fileName: string): Site[] {
