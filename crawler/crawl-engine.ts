@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { NianbaoError } from "../core/errors.ts";
 import type { ArchivePort, FetchRecord, PreviousBody } from "./archive-port.ts";
 import { type BrowserOptions, BrowserRenderer, looksLikeSpaShell } from "./browser/browser-renderer.ts";
-import { type CrawlRunSummary, summariseSite } from "./crawl-summary.ts";
+import { type CrawlRunSummary, INCREMENTAL_STOP, summariseSite } from "./crawl-summary.ts";
 import { decodeServed } from "./decode/decode-body.ts";
 import { attachmentLinks } from "./discover/attachment-links.ts";
 import { detectChallenge } from "./fetch/challenge-detect.ts";
@@ -333,7 +333,14 @@ async function processItem(ctx: Ctx, item: FrontierItem): Promise<FrontierItem |
   const next = await ctx.completions.complete(
     runId,
     item.id,
-    { state, outcome: res.outcome, reason: res.reason, fetchId: saved?.fetchId ?? null, change },
+    {
+      state,
+      outcome: res.outcome,
+      // A list page where paging stopped because its reports are all known: the summary says so.
+      reason: stoppedEarly ? INCREMENTAL_STOP : res.reason,
+      fetchId: saved?.fetchId ?? null,
+      change,
+    },
     children,
     leaseNext,
   );

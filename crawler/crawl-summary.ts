@@ -23,6 +23,8 @@ export interface SiteSummary {
   /** From the run's start to the site's last finished page. */
   durationMs: number;
   circuitOpen: boolean;
+  /** Paging stopped at a list page whose reports an earlier run already has (a re-run's normal end). */
+  incrementalStop: boolean;
   healthy: boolean;
   unhealthyReasons: string[];
 }
@@ -51,6 +53,9 @@ export function reasonKey(reason: string | null): string {
   return (reason ?? "unknown").split(/[:(]/)[0]!.trim() || "unknown";
 }
 
+/** The frontier reason of a list page where paging stopped because its reports were all known. */
+export const INCREMENTAL_STOP = "incremental_stop";
+
 export function summariseSite(
   site: Site,
   items: FrontierItem[],
@@ -76,6 +81,9 @@ export function summariseSite(
     pending: 0,
     durationMs: lastDone ? Math.max(0, lastDone - Date.parse(runStartedAt)) : 0,
     circuitOpen: mine.some((i) => openHosts.has(i.host) || i.reason === "circuit_open"),
+    incrementalStop: mine.some(
+      (i) => i.kind === "list" && i.state === "done" && i.reason === INCREMENTAL_STOP,
+    ),
     healthy: true,
     unhealthyReasons: [],
   };
@@ -108,10 +116,9 @@ export function summariseSite(
   }
   const goodReports = s.reportsNew + s.reportsChanged + s.reportsUnchanged;
   // A re-run stops paging at the first list page whose reports are all known (incremental), so it sees
-  // fewer reports than the site has: once it met a known report, the count says nothing. Whether the
-  // site as a whole still meets `expect` is `nianbao sites health`'s question (it counts the database).
-  const stoppedEarlyMaybe = s.reportsUnchanged > 0;
-  if (goodReports < site.expect.min_reports && !stoppedEarlyMaybe) {
+  // fewer reports than the site has: then the count says nothing. Whether the site as a whole still
+  // meets `expect` is `nianbao sites health`'s question (it counts the database).
+  if (goodReports < site.expect.min_reports && !s.incrementalStop) {
     s.unhealthyReasons.push(`expected at least ${site.expect.min_reports} reports, found ${goodReports}`);
   }
   if (s.circuitOpen) s.unhealthyReasons.push("circuit opened after repeated failures");
@@ -142,6 +149,7 @@ export function formatSummary(summary: CrawlRunSummary): string {
     lines.push(
       `  ${s.healthy ? "ok " : "!! "}${s.site}: ${s.pages} pages, reports ${s.reportsFound} (new ${s.reportsNew}, changed ${s.reportsChanged}, unchanged ${s.reportsUnchanged}), attachments ${s.attachments}` +
         (s.notModified || s.sameBytes ? `, unchanged since last run: ${unchangedText(s)}` : "") +
+        (s.incrementalStop ? ", paging stopped at reports already known" : "") +
         (s.blocked ? `, blocked ${s.blocked}` : "") +
         (fails ? `, failed: ${fails}` : "") +
         (skipped ? `, skipped: ${skipped}` : "") +

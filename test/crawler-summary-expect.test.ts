@@ -1,7 +1,7 @@
 // The summary's `expect.min_reports` rule: a first run that finds too few reports makes its site
-// unhealthy; a re-run that met a known report stopped paging early, so its smaller count is no verdict.
+// unhealthy; a re-run that stopped paging at known reports saw fewer, so its count is no verdict.
 import { expect, it } from "vitest";
-import { formatSummary, summariseSite } from "../crawler/crawl-summary.ts";
+import { formatSummary, INCREMENTAL_STOP, summariseSite } from "../crawler/crawl-summary.ts";
 import type { FrontierItem } from "../crawler/frontier/frontier-store.ts";
 import { siteSchema } from "../crawler/sites/site-schema.ts";
 
@@ -56,14 +56,27 @@ it("a run that finds fewer new reports than expected is unhealthy, saying how ma
   expect(s.unhealthyReasons).toEqual(["expected at least 3 reports, found 2"]);
 });
 
-it("a re-run that met a known report (304) is healthy with fewer reports, and counts what it did not fetch again", () => {
+it("a one-page re-run that finds fewer reports than expected is still unhealthy: nothing was left unread", () => {
   const s = summariseSite(
     site,
     [item("list", "not_modified", null), item("report", "not_modified", null)],
     new Set(),
     started,
   );
-  expect([s.reportsUnchanged, s.notModified, s.sameBytes, s.healthy]).toEqual([1, 2, 0, true]);
+  expect([s.incrementalStop, s.healthy]).toEqual([false, false]);
+  expect(s.unhealthyReasons).toEqual(["expected at least 3 reports, found 1"]);
+});
+
+it("a re-run that stopped paging at known reports is healthy with fewer reports, and counts what it did not fetch again", () => {
+  const list = { ...item("list", "not_modified", null), reason: INCREMENTAL_STOP };
+  const s = summariseSite(site, [list, item("report", "not_modified", null)], new Set(), started);
+  expect([s.reportsUnchanged, s.notModified, s.sameBytes, s.incrementalStop, s.healthy]).toEqual([
+    1,
+    2,
+    0,
+    true,
+    true,
+  ]);
   expect(s.unhealthyReasons).toEqual([]);
   const text = formatSummary({
     runId: 2,
@@ -77,7 +90,7 @@ it("a re-run that met a known report (304) is healthy with fewer reports, and co
     totals: { pages: 2, reportsFound: 1, failed: 0, blocked: 0, skipped: 0, pending: 0 },
   });
   expect(text).toContain(
-    `${site.slug}: 2 pages, reports 1 (new 0, changed 0, unchanged 1), attachments 0, unchanged since last run: 2 not modified (304)`,
+    `${site.slug}: 2 pages, reports 1 (new 0, changed 0, unchanged 1), attachments 0, unchanged since last run: 2 not modified (304), paging stopped at reports already known`,
   );
   expect(text).toContain(
     "unchanged since last run: 2 of 2 pages (2 answered 304 Not Modified, 0 fetched again",
