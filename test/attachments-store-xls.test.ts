@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { magicType } from "../crawler/fetch/magic-type.ts";
 import { AttachmentError } from "../extract/attachments/attachment-result.ts";
 import { sniffFormat } from "../extract/attachments/sniff-format.ts";
-import { XLS_SLUG } from "../fixtures/farm/build-attach-host.ts";
+import { XLS_SLUG } from "../fixtures/farm/server/attach-host.ts";
 import { findSoffice } from "../pipeline/convert-libreoffice.ts";
 import { extractAttachment } from "../pipeline/extract-attachment.ts";
 import { importPages } from "../pipeline/import-pages.ts";

@@ -1,7 +1,7 @@
 // A crawl of farm-attach.gov.cn into a real SQLite file: report pages that link their report as a PDF,
 // an OFD and an XLS. Each attachment is a version with its format and linking page; the more complete
 // source is primary, the other kept as second source, and a number they print differently is a failed check.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CrawlResult } from "../crawler/crawl-engine.ts";
 import { siteSchema } from "../crawler/sites/site-schema.ts";
 import { extractReport } from "../extract/index.ts";
-import { ATTACH_HOST, ATTACH_REPORTS } from "../fixtures/farm/build-attach-host.ts";
+import { ATTACH_HOST, ATTACH_REPORTS, attachHostPage } from "../fixtures/farm/server/attach-host.ts";
 import { collectingLogger, farmConnectTo } from "../fixtures/farm/server/farm-connect.ts";
 import { type Farm, startFarm } from "../fixtures/farm/server/farm-server.ts";
 import { findSoffice } from "../pipeline/convert-libreoffice.ts";
@@ -17,7 +17,6 @@ import { crawlIntoStore } from "../pipeline/crawl.ts";
 import { reextractAll } from "../pipeline/reextract.ts";
 import { listChecks, openStore, saveReport, storeStats } from "../store/index.ts";
 
-const ROOT = join(import.meta.dirname, "..");
 const soffice = await findSoffice();
 const inCi = process.env.CI === "true";
 const site = siteSchema.parse({
@@ -327,7 +326,7 @@ describe("attachments crawled into the store", () => {
     expect(query("SELECT COUNT(*) AS n FROM report_versions")[0]).toEqual(before);
     expect(currentOf(pdf.report_id)).toBe(pdf.id);
     // Re-extracting the page (a second source) gives the same version: the PDF stays current.
-    const html = readFileSync(join(ROOT, "fixtures", "farm", "hosts", ATTACH_HOST, junan.page), "utf8");
+    const html = attachHostPage(ATTACH_HOST, new URL(url(junan.page)))!.body.toString("utf8");
     const store = openStore(dbPath);
     try {
       const saved = saveReport(store.db, {
