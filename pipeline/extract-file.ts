@@ -5,6 +5,7 @@ import { NianbaoError } from "../core/errors.ts";
 import { decodeBody } from "../crawler/decode/decode-body.ts";
 import { extractReport } from "../extract/index.ts";
 import type { ReportRecord } from "../extract/schema.ts";
+import { extractAttachmentBytes } from "./attachment-bytes.ts";
 
 export interface LoadedPage {
   /** Path or URL as given. */
@@ -113,12 +114,37 @@ export async function loadPage(source: string, fetchTimeoutMs = 30_000): Promise
   return { source, bytes, contentType, text: decoded.text, encoding: decoded.encoding };
 }
 
+/**
+ * One page or attachment in, its record out. A PDF, Word, WPS, OFD or spreadsheet file goes through
+ * the attachment readers, as `import` does, so every format `import` takes prints the same record.
+ */
 export async function extractFile(source: string): Promise<{ page: LoadedPage; record: ReportRecord }> {
-  const page = await loadPage(source);
+  let page: LoadedPage;
+  try {
+    page = await loadPage(source);
+  } catch (err) {
+    if (!(err instanceof NianbaoError) || err.code !== "input_binary" || /^https?:\/\//i.test(source))
+      throw err;
+    return extractAttachmentFile(source);
+  }
   const record = extractReport({
     content: page.text,
     fileName: source,
     contentType: page.contentType ?? undefined,
   });
   return { page, record };
+}
+
+async function extractAttachmentFile(source: string): Promise<{ page: LoadedPage; record: ReportRecord }> {
+  const bytes = new Uint8Array(await readFile(source));
+  try {
+    const { record, contentType } = await extractAttachmentBytes(bytes, source);
+    return { page: { source, bytes, contentType, text: record.text, encoding: "binary" }, record };
+  } catch (err) {
+    throw new NianbaoError(
+      "input_unreadable",
+      `${source} could not be read as an attachment: ${(err as Error).message}`,
+      "pass a PDF, DOC, DOCX, WPS, OFD, XLS, XLSX or ET report, or the HTML page; WPS, ET and XLS need LibreOffice",
+    );
+  }
 }

@@ -3,6 +3,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { NianbaoError } from "../core/errors.ts";
 import { extractReport, type ReportRecord } from "../extract/index.ts";
+import { extractAttachmentBytes } from "./attachment-bytes.ts";
 import { loadPage } from "./extract-file.ts";
 
 export type PreparedPage =
@@ -15,23 +16,6 @@ export type PreparedPage =
       fetchedAt: string;
     }
   | { ok: false; code: string; message: string };
-
-const ATTACHMENT_TYPES: Record<string, string> = {
-  pdf: "application/pdf",
-  doc: "application/msword",
-  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-};
-
-/** Runs the attachment readers (pdfjs, mammoth, word-extractor, LibreOffice) on stored bytes; loaded on first use. */
-export async function extractAttachmentBytes(
-  bytes: Uint8Array,
-  source: string,
-): Promise<{ record: ReportRecord; contentType: string | null }> {
-  const { extractAttachment } = await import("./extract-attachment.ts");
-  // LibreOffice (when installed) reads what the JS readers cannot: WPS, ET, XLS, OFD the OFD reader fails on.
-  const version = await extractAttachment({ bytes, source }, { timeoutMs: 60_000 });
-  return { record: version.record, contentType: ATTACHMENT_TYPES[version.format] ?? null };
-}
 
 async function prepareAttachment(file: string, fetchedAt: string): Promise<PreparedPage> {
   const bytes = new Uint8Array(await readFile(file));

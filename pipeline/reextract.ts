@@ -15,8 +15,8 @@ import {
   type VersionDigest,
   versionDigest,
 } from "../store/index.ts";
+import { extractAttachmentBytes } from "./attachment-bytes.ts";
 import { looksBinary } from "./extract-file.ts";
-import { extractAttachmentBytes } from "./prepare-page.ts";
 import { fileUnderLinkingPage, settleSources } from "./settle-sources.ts";
 
 export interface ValueChange {

@@ -7,8 +7,9 @@ import type { Command } from "../command.ts";
 
 const HELP = `nianbao extract <file-or-url> [--json] [--with-text]
 
-Extract one report page — saved HTML, a text export (like the seeds), or an http(s) URL —
-and print its record: metadata, headings, every statistics value with the table cell or
+Extract one report — a saved page (HTML, or a text export like the seeds), an http(s) URL,
+or an attachment file (PDF, DOC, DOCX, WPS, OFD, XLS, XLSX, ET; WPS, ET and XLS need
+LibreOffice) — and print its record: metadata, headings, every statistics value with the table cell or
 sentence it came from, the arithmetic checks and any flags. Never writes the database.
 
 Options:
@@ -16,7 +17,7 @@ Options:
   --with-text   include the cleaned report text in the JSON
   -h, --help    this help
 
-Exit codes: 0 a report was read; 2 bad input (missing, binary or empty file) or a page
+Exit codes: 0 a report was read; 2 bad input (missing, unreadable or empty file) or a page
 that is not an annual report (the record is still printed, with the reason).`;
 
 /** A readable summary for people: what was found, then the values, then what to distrust. */
