@@ -64,17 +64,19 @@ function cleanPage(doc: Document): CleanPage {
   return { bodyLines, fieldLines, text: parts.join("\n"), headings, spam };
 }
 
+/**
+ * The template: the table labels first; with no template tables, the year decides for an annual
+ * report (the national forms changed for the 2019 and the 2021 reports), and nothing for other pages.
+ */
 function decideTemplate(
   tableTemplate: "2019" | "2021" | null,
-  keyedTables: boolean,
   year: number | null,
   isReport: boolean,
 ): TemplateId {
   if (tableTemplate) return tableTemplate;
-  if (isReport && year !== null && year <= 2018) return "pre2019";
-  if (keyedTables && year !== null && year >= 2021) return "2021";
-  if (keyedTables && year !== null && year >= 2019) return "2019";
-  return "unknown";
+  if (!isReport || year === null) return "unknown";
+  if (year <= 2018) return "pre2019";
+  return year <= 2020 ? "2019" : "2021";
 }
 
 export function extractReport(input: ExtractInput): ReportRecord {
@@ -103,8 +105,7 @@ export function extractReport(input: ExtractInput): ReportRecord {
     values[f.key] = f.value;
   }
 
-  const keyedTables = tables.cells.some((c) => c.key !== null);
-  const template = decideTemplate(tableTemplate, keyedTables, meta.report_year, meta.is_annual_report);
+  const template = decideTemplate(tableTemplate, meta.report_year, meta.is_annual_report);
   meta.notes.template = {
     basis: tableTemplate ? "read" : template === "unknown" ? "absent" : "inferred",
     detail: tableTemplate
@@ -112,8 +113,10 @@ export function extractReport(input: ExtractInput): ReportRecord {
       : template === "pre2019"
         ? "narrative report with no statistics tables, year ≤ 2018"
         : template === "unknown"
-          ? "no template tables and no year that decides it"
-          : "decided by the report year",
+          ? meta.is_annual_report
+            ? "no template tables and no report year that decides it"
+            : "not an annual report"
+          : `no template tables: the ${template} form is the one for ${meta.report_year} reports`,
   };
 
   return {

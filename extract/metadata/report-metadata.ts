@@ -1,11 +1,13 @@
 // Reads title, agency, report year, publication date and document number, each with where it came
 // from; a field that cannot be read is null with the reason, and an inferred one says so.
 import { matchForm } from "../text/normalize.ts";
+import { agencyFromText } from "./agency-in-text.ts";
+import { AGENCY_SUFFIX, asAgency } from "./agency-names.ts";
+import type { MetaNote } from "./meta-note.ts";
+import { findTitle } from "./report-title.ts";
+import { reportYearFrom } from "./report-year.ts";
 
-export interface MetaNote {
-  basis: "read" | "inferred" | "absent";
-  detail: string;
-}
+export type { MetaNote } from "./meta-note.ts";
 
 export interface ReportMetadata {
   title: string | null;
@@ -25,24 +27,25 @@ export interface MetadataInput {
   meta: Record<string, string>;
 }
 
-const TITLE_WORDS = /(年度报告|年报|工作报告|情况报告|自查报告|报告)$/;
 const ANNUAL =
-  /(政府信息公开|政务公开|信息公开).{0,10}(年度报告|年报)|年度(政府信息公开|政务公开|信息公开).{0,6}报告/;
+  /(政府信息公开|政务公开|信息公开).{0,10}(年度报告|年报)|年度(政府信息公开|政务公开|信息公开).{0,6}报告|\d{4}年度?.{0,30}(政府信息公开|政务公开)(工作)?报告/;
+/** The preface the national template opens with: 本(年度)报告根据《条例》…编制 / 编制本报告 / 全文包括… */
+const TEMPLATE_PREFACE =
+  /(本(?:年度)?报告|本年报)(?:是)?(?:根据|依据|依照|按照).{0,120}(?:编制|制定|要求)|编制(?:了)?本(?:年度)?报告|全文包括.{0,30}(?:总体情况|概述)|本报告由.{0,10}(?:总体情况|概述)/;
 const NOT_ANNUAL =
   /(自查|自检|督查|落实情况|工作要点|实施方案|通知|意见|办法|规定|总结|考核|评估|通报|图解|解读|新闻|发布会|(?:发布|公布|印发)(?:了)?\d{4}年)/;
-const AGENCY_SUFFIX =
-  /(人民政府办公室|人民政府办公厅|人民政府|委员会|管理委员会|管委会|办公室|办公厅|局|厅|委|署|院|中心|处|所|站|队|馆|办|会)$/;
 const DOC_NUMBER = /^[\u4e00-\u9fa5]{1,12}\s*[〔[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,4}\s*号$/;
 const DOC_NUMBER_IN = /[\u4e00-\u9fa5]{1,12}\s*[〔[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,4}\s*号/;
 
 function field(lines: string[], names: string): string | null {
-  const re = new RegExp(`^[-•·\\s]*(?:${names})\\s*[:：]\\s*(.*)$`);
+  // Metadata tables flattened to text separate a field from its value with "|": 标 题 | … | 索引号 | …
+  const re = new RegExp(`^[-•·|\\s]*(?:${names})\\s*[:：|]\\s*(.*)$`);
   for (const line of lines) {
     // 文  号： — field names are often spaced out to align a metadata table.
     const l = line.replace(/(?<=[\u4e00-\u9fa5])\s+(?=[\u4e00-\u9fa5][:：]?)/g, "");
     const m = re.exec(l);
     if (m) {
-      const v = m[1]!.trim();
+      const v = (line.includes("|") ? m[1]!.split("|")[0]! : m[1]!).trim();
       if (v) return v;
     }
   }
@@ -59,49 +62,26 @@ function isoDate(s: string): string | null {
   return `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
 }
 
-function findTitle(input: MetadataInput): { title: string | null; note: MetaNote } {
-  const fromField = field(input.fieldLines, "标题|名称");
-  if (fromField) return { title: fromField, note: { basis: "read", detail: "标题 field" } };
-  const metaTitle = input.meta.ArticleTitle ?? input.meta.articletitle;
-  if (metaTitle && TITLE_WORDS.test(metaTitle.trim()))
-    return { title: metaTitle.trim(), note: { basis: "read", detail: "ArticleTitle meta tag" } };
-  // A line opening with a bullet is a menu item of the portal ("• 政府信息公开年度报告"), not the title;
-  // menus are left out before counting the opening lines, so a long menu does not push the title out.
-  const notMenu = (l: string) => !/^\s*[•·▪●◆■◇○►>*]/.test(l);
-  const candidates = [...input.fieldLines.filter(notMenu), ...input.bodyLines.filter(notMenu).slice(0, 12)];
-  for (const l of candidates) {
-    const t = l.trim();
-    if (t.length >= 8 && t.length <= 80 && TITLE_WORDS.test(t) && !/[。，,；]/.test(t)) {
-      return { title: t, note: { basis: "read", detail: "title line" } };
-    }
-  }
-  const html = input.meta.title;
-  if (html) {
-    const t = html.split(/[_|｜-]/)[0]!.trim();
-    if (TITLE_WORDS.test(t)) return { title: t, note: { basis: "read", detail: "<title>" } };
-  }
-  return {
-    title: null,
-    note: { basis: "absent", detail: "no title line, 标题 field or report-like <title> on the page" },
-  };
-}
-
 /** The agency named at the start of a title: 天水市民政局2019年… / 2019年天水市民政局政府信息公开… */
 export function agencyFromTitle(title: string): string | null {
   // Bullets and numbering before a title (a menu item "• 政府信息公开年度报告") are not part of a name.
   const t = title
     .replace(/\s+/g, "")
+    .replace(/["“”'‘’「」]/g, "")
     .replace(/^[^\u4e00-\u9fa5\d]+/, "")
     .replace(/^\d{1,2}[.、．)）]/, "");
   const byYear =
-    /^(.{2,30}?)(?:关于)?\d{4}年/.exec(t) ??
-    /^\d{4}年度?(.{2,30}?)(?:政府信息公开|政务公开|信息公开)/.exec(t);
-  const m = byYear ?? /^(.{2,30}?)(?:政府信息公开|政务公开|信息公开)/.exec(t);
-  const name = m?.[1]?.replace(/[（(].*$/, "").trim();
+    /^(.{2,40}?)(?:关于)?\d{4}年/.exec(t) ??
+    /^\d{4}年度?(.{2,40}?)(?:政府信息公开|政务公开|信息公开)/.exec(t);
+  const m = byYear ?? /^(.{2,40}?)(?:政府信息公开|政务公开|信息公开)/.exec(t);
+  // A trailing note in brackets (平潭综合实验区（管委会办公室）) is not part of the name; one inside it is.
+  const name = m?.[1]?.replace(/[（(][^）)]*[）)]$/, "").trim();
   if (!name || name.length < 3 || !/^[\u4e00-\u9fa5]/.test(name)) return null;
   // No year to anchor on: the shortest prefix before 信息公开 may cut 政府信息公开 in two
   // ("政府" + "信息公开"), so only a prefix that ends like an agency counts.
-  return byYear || AGENCY_SUFFIX.test(name) ? name : null;
+  if (!byYear && !AGENCY_SUFFIX.test(name)) return null;
+  // 福州市2016年政府信息公开…: a place alone reports as its government.
+  return asAgency(name)?.name ?? (byYear ? name : null);
 }
 
 function agencyFromSignature(bodyLines: string[]): string | null {
@@ -150,54 +130,10 @@ function agencyInferred(docNumber: string | null, text: string): { agency: strin
   };
 }
 
-function reportYearFrom(
-  title: string | null,
-  body: string,
-  publishedAt: string | null,
-): { year: number | null; note: MetaNote } {
-  if (title) {
-    const m = /(\d{4})\s*年度?/.exec(title);
-    if (m) return { year: Number(m[1]), note: { basis: "read", detail: "year in the title" } };
-  }
-  const votes = new Map<number, number>();
-  for (const m of body.matchAll(/(\d{4})\s*年度?\s*(?:的)?(?:政府信息(?:与政务)?公开|政务公开|信息公开)/g)) {
-    const y = Number(m[1]);
-    votes.set(y, (votes.get(y) ?? 0) + 1);
-  }
-  const period = /统计期限自\s*(\d{4})\s*年\s*1\s*月\s*1\s*日/.exec(body);
-  if (period) votes.set(Number(period[1]), (votes.get(Number(period[1])) ?? 0) + 2);
-  if (votes.size) {
-    const sorted = [...votes.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0]);
-    if (sorted.length === 1 || sorted[0]![1] > sorted[1]![1]) {
-      return {
-        year: sorted[0]![0],
-        note: {
-          basis: "read",
-          detail: `body: "${sorted[0]![0]}年…政府信息公开/政务公开" (${sorted[0]![1]}×)`,
-        },
-      };
-    }
-    return {
-      year: null,
-      note: {
-        basis: "absent",
-        detail: `body names several years equally often: ${sorted.map((s) => s[0]).join(", ")}`,
-      },
-    };
-  }
-  if (publishedAt) {
-    return {
-      year: null,
-      note: { basis: "absent", detail: `no year on the page other than the publication date ${publishedAt}` },
-    };
-  }
-  return { year: null, note: { basis: "absent", detail: "no year found" } };
-}
-
 export function readMetadata(input: MetadataInput): ReportMetadata {
   const notes: Record<string, MetaNote> = {};
   const body = input.bodyLines.join("\n");
-  const { title, note: titleNote } = findTitle(input);
+  const { title, note: titleNote } = findTitle({ ...input, field });
   notes.title = titleNote;
 
   // Publication date: 发布时间 field, meta tag, then the signature date at the end of the body.
@@ -244,7 +180,12 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
   const fromTitle = title ? agencyFromTitle(title) : null;
   const issuer = field(input.fieldLines, "发布机构|发文机关|来源|信息来源|文章来源|所属机构");
   const signature = agencyFromSignature(input.bodyLines);
-  if (fromTitle) {
+  const fromText = fromTitle ? null : agencyFromText(input.bodyLines);
+  // A preface that names the body (现公布某某局…年度报告, 由某某局编制) outranks a portal's 来源 field.
+  if (!fromTitle && fromText?.basis === "read" && /preface/.test(fromText.detail)) {
+    agency = fromText.agency;
+    notes.agency = { basis: "read", detail: fromText.detail };
+  } else if (fromTitle) {
     agency = fromTitle;
     notes.agency = { basis: "read", detail: "named in the title" };
   } else if (issuer && AGENCY_SUFFIX.test(issuer) && issuer.length <= 30) {
@@ -253,6 +194,9 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
   } else if (signature) {
     agency = signature;
     notes.agency = { basis: "read", detail: "signature above the date" };
+  } else if (fromText) {
+    agency = fromText.agency;
+    notes.agency = { basis: fromText.basis, detail: fromText.detail };
   } else {
     const inferred = agencyInferred(doc_number, body);
     if (inferred) {
@@ -267,7 +211,7 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
     }
   }
 
-  const { year: report_year, note: yearNote } = reportYearFrom(title, body, published_at);
+  const { year: report_year, note: yearNote } = reportYearFrom(title, input.bodyLines);
   notes.report_year = yearNote;
 
   // Is it an annual report? Title first, then the opening of the body.
@@ -295,6 +239,12 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
     notes.is_annual_report = {
       basis: "inferred",
       detail: "no title; the opening says it reports the year's 政府信息公开 work",
+    };
+  } else if (TEMPLATE_PREFACE.test(opening)) {
+    is_annual_report = true;
+    notes.is_annual_report = {
+      basis: "inferred",
+      detail: "no title; the opening is the annual report's preface (本报告根据《条例》…编制)",
     };
   } else if (body.length < 200) {
     notes.is_annual_report = {

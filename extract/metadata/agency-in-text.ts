@@ -1,0 +1,78 @@
+// Finds the issuing body where a page names it only in its text: the report's own title quoted in a
+// sentence, 现公布/由…编制 in the preface, the subject of the opening sentence, or the contact line.
+// Each pattern is a sentence shape the national template's preface and overview use.
+import { asAgency } from "./agency-names.ts";
+
+export interface AgencyFromText {
+  agency: string;
+  basis: "read" | "inferred";
+  detail: string;
+}
+
+const NAME = "[\\u4e00-\\u9fa5（）()]{3,40}?";
+const YEAR = "\\d{4}\\s*年度?";
+const REPORT = "(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)";
+
+/** Preface shapes that state who reports, strongest first. */
+const PREFACE: { re: RegExp; detail: string }[] = [
+  // 现公布吉林省政务服务和数字化建设管理局2024年政府信息公开工作年度报告 / 特向社会公开某某街道办事处2022年度…
+  {
+    re: new RegExp(`(?:现|特)(?:向社会)?(?:公布|公开|发布)(?:了)?(${NAME})${YEAR}${REPORT}`),
+    detail: "the preface publishes the report under its name (现公布…年度报告)",
+  },
+  // 由上海市杨浦区人民政府办公室编制 / 吉林市卫生健康委编制了…
+  {
+    re: new RegExp(`由(${NAME})(?:结合[^。，,]{0,12})?(?:负责)?(?:综合[^。]{0,30})?(?:编制|编写|汇总编制)`),
+    detail: "the preface says who compiled the report (由…编制)",
+  },
+  // 现将我局2020年度政府信息公开工作情况报告如下 has no name; 现将信访局2021年度… has one.
+  {
+    re: new RegExp(`现将(${NAME})${YEAR}(?:政府信息公开|政务公开|信息公开)`),
+    detail: "the preface reports the year's work under its name (现将…年度…)",
+  },
+];
+
+/** 《双塔区人民政府2022年政府信息公开工作年度报告》 quoted in the preface: the title the page leaves out. */
+const QUOTED_TITLE = new RegExp(`《(${NAME})${YEAR}${REPORT}》`);
+
+/** What follows the subject of the overview's first sentence (2019年，云南省民政厅紧紧围绕…). */
+const AFTER_SUBJECT =
+  "(?:在|坚持|认真|深入|紧紧|紧扣|严格|持续|进一步|全面|按照|围绕|以|聚焦|积极|不断|高度|扎实|始终|继续|切实|共|主动|全年|政府信息公开|政务公开|信息公开|立足|根据|依据|贯彻|着力|大力|强化|加强|推进|结合|对照|依法|注重|着眼|牢固|把|将|通过|落实|重视|扎实|精心|突出|不折不扣)";
+const OPENING_SUBJECT = new RegExp(`^${YEAR}\\s*[,，]?\\s*(${NAME})${AFTER_SUBJECT}`);
+
+/** 请与某某办公室联系 / 联系单位：某某局: the office that answers for the report. */
+const CONTACT = new RegExp(`(?:请与|请联系|联系单位[:：]|联系部门[:：])(${NAME})(?:联系|[（(,，。])`);
+
+export function agencyFromText(bodyLines: string[]): AgencyFromText | null {
+  const opening = bodyLines.slice(0, 12).join("\n");
+  for (const { re, detail } of PREFACE) {
+    const m = re.exec(opening);
+    const a = m ? asAgency(m[1]!) : null;
+    if (a) return { agency: a.name, basis: "read", detail };
+  }
+  const quoted = QUOTED_TITLE.exec(opening);
+  const q = quoted ? asAgency(quoted[1]!) : null;
+  if (q) return { agency: q.name, basis: "read", detail: "the report's title quoted in the preface" };
+  for (const line of bodyLines.slice(0, 16)) {
+    const m = OPENING_SUBJECT.exec(line.trim());
+    const a = m ? asAgency(m[1]!) : null;
+    if (a) {
+      return {
+        agency: a.name,
+        basis: a.fromPlace ? "inferred" : "read",
+        detail: a.fromPlace
+          ? `the overview's first sentence names the place ${m![1]}: its government's report`
+          : "subject of the overview's first sentence",
+      };
+    }
+  }
+  const contact = CONTACT.exec(bodyLines.slice(0, 12).join(""));
+  const c = contact ? asAgency(contact[1]!) : null;
+  if (c && !c.fromPlace)
+    return {
+      agency: c.name,
+      basis: "inferred",
+      detail: "the office the preface names for questions (请与…联系)",
+    };
+  return null;
+}

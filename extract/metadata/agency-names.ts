@@ -1,0 +1,34 @@
+// What an agency's name looks like: how it ends (局, 厅, 人民政府, 街道办事处 …), and what a bare
+// place name (北京市朝阳区) means when a report is titled with it: that place's government.
+
+/** Endings of the name of a government body. */
+export const AGENCY_SUFFIX =
+  /(人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|政府办|政府|委员会|管理委员会|管委会|办公室|办公厅|办事处|局|厅|委|署|院|中心|处|所|站|队|馆|办|会|街道)$/;
+
+/** Endings of a place: a report titled with the place alone (福州市2016年…) is its government's. */
+export const PLACE_SUFFIX = /(省|自治区|市|自治州|州|盟|地区|县|自治县|区|旗|新区|镇|乡)$/;
+
+/** Zones run by a 管委会, not a 人民政府: their name is printed alone and kept so. */
+const ZONE_SUFFIX = /(实验区|试验区|开发区|高新区|新区|经济区|园区|示范区|合作区|功能区|保税区|管理区|片区)$/;
+
+/** Words a place or body name never starts with: collective or self references (全市, 我局, 各级). */
+const NOT_A_NAME_START = /^(全|我|本|各|该|上述|有关|相关|其他|其中|共|主动|依申请|政府信息|政务|信息)/;
+
+/**
+ * A printed name, checked: Chinese, 3–40 characters, ending like a body or a place, not a self reference.
+ * A place alone becomes its government (X区 → X区人民政府); 街道 names stay as printed.
+ */
+export function asAgency(raw: string): { name: string; fromPlace: boolean } | null {
+  const name = raw
+    .replace(/\s+/g, "")
+    .replace(/["“”'‘’「」《》〈〉]/g, "")
+    .replace(/^(?:关于|由|现将|现公布|特公布)/, "");
+  if (name.length < 3 || name.length > 40 || !/^[\u4e00-\u9fa5]/.test(name)) return null;
+  if (!/^[\u4e00-\u9fa5（）()·]+$/.test(name) || NOT_A_NAME_START.test(name)) return null;
+  // 市民政局, 区政府办公室: an abbreviation that names no place identifies no one.
+  if (/^(省|市|区|县|州|镇|乡)[\u4e00-\u9fa5]/.test(name) && !PLACE_SUFFIX.test(name.slice(0, 2)))
+    return null;
+  if (AGENCY_SUFFIX.test(name) || ZONE_SUFFIX.test(name)) return { name, fromPlace: false };
+  if (PLACE_SUFFIX.test(name) && name.length >= 3) return { name: `${name}人民政府`, fromPlace: true };
+  return null;
+}

@@ -1,0 +1,69 @@
+// Finds the report's title: a 标题 field, the ArticleTitle meta tag, a title line near the top (also when
+// the page prints it over two lines, or glued to the first sentence), or the page's <title>.
+import type { MetaNote } from "./meta-note.ts";
+
+export interface TitleInput {
+  fieldLines: string[];
+  bodyLines: string[];
+  meta: Record<string, string>;
+  field: (lines: string[], names: string) => string | null;
+}
+
+const TITLE_WORDS = /(年度报告|年报|工作报告|情况报告|自查报告|报告)$/;
+/** A report title at the start of a line: everything up to 年度报告 / 工作报告 / 年报. */
+const TITLE_AT_START =
+  /^(.{0,50}?(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)(?:[（(][^）)]{1,12}[）)])?)/;
+/** A line that can only be the first half of a title split over two lines: a name, no punctuation. */
+const TITLE_HEAD = /^[\u4e00-\u9fa5（）()]{3,30}$/;
+
+const notMenu = (l: string) => !/^\s*[•·▪●◆■◇○►>*]/.test(l);
+
+/** Cuts what portals print after a title on its line ("/全文", a date, the first sentence). */
+function titleOf(line: string): string | null {
+  const t = line.trim().replace(/["“”]/g, "");
+  const m = TITLE_AT_START.exec(t);
+  if (!m) return null;
+  const title = m[1]!.trim();
+  if (title.length < 8 || /[。，,；;:：]/.test(title)) return null;
+  return title;
+}
+
+export function findTitle(input: TitleInput): { title: string | null; note: MetaNote } {
+  const fromField = input.field(input.fieldLines, "标题|名称");
+  if (fromField)
+    return { title: fromField.replace(/\s*\|.*$/, ""), note: { basis: "read", detail: "标题 field" } };
+  const metaTitle = input.meta.ArticleTitle ?? input.meta.articletitle;
+  if (metaTitle && TITLE_WORDS.test(metaTitle.trim()))
+    return { title: metaTitle.trim(), note: { basis: "read", detail: "ArticleTitle meta tag" } };
+  // A line opening with a bullet is a menu item of the portal ("• 政府信息公开年度报告"), not the title;
+  // menus are left out before counting the opening lines, so a long menu does not push the title out.
+  const candidates = [...input.fieldLines.filter(notMenu), ...input.bodyLines.filter(notMenu).slice(0, 12)];
+  for (let i = 0; i < candidates.length; i++) {
+    const t = candidates[i]!.trim();
+    if (t.length >= 8 && t.length <= 80 && TITLE_WORDS.test(t) && !/[。，,；]/.test(t)) {
+      // 某某县民政局 / 2021年政府信息公开工作年度报告: the name on the line above belongs to the title.
+      const above = candidates[i - 1]?.trim();
+      if (
+        above &&
+        /^\d{4}\s*年/.test(t) &&
+        TITLE_HEAD.test(above) &&
+        /(局|厅|委|办|府|会|室|处|中心|街道|镇|乡)$/.test(above)
+      )
+        return { title: above + t, note: { basis: "read", detail: "title printed over two lines" } };
+      return { title: t, note: { basis: "read", detail: "title line" } };
+    }
+  }
+  for (const l of candidates) {
+    const t = titleOf(l);
+    if (t) return { title: t, note: { basis: "read", detail: "title at the start of a line" } };
+  }
+  const html = input.meta.title;
+  if (html) {
+    const t = html.split(/[_|｜-]/)[0]!.trim();
+    if (TITLE_WORDS.test(t)) return { title: t, note: { basis: "read", detail: "<title>" } };
+  }
+  return {
+    title: null,
+    note: { basis: "absent", detail: "no title line, 标题 field or report-like <title> on the page" },
+  };
+}
