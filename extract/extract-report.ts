@@ -17,6 +17,7 @@ import {
   type TemplateId,
 } from "./schema.ts";
 import { detectTableTemplate, readTables } from "./tables/table-reader.ts";
+import { foldTraditional } from "./text/fold-traditional.ts";
 import { textToDocument } from "./text/text-document.ts";
 
 interface CleanPage {
@@ -82,13 +83,21 @@ function decideTemplate(
 export function extractReport(input: ExtractInput): ReportRecord {
   // NUL is never text: browsers drop it from page bodies (HTML spec), and one inside 政府\0信息 or 1\07
   // must not break a label or a number. Offsets in the record refer to its own text, so nothing shifts.
-  const content = input.content.includes("\0") ? input.content.replaceAll("\0", "") : input.content;
+  const unNul = input.content.includes("\0") ? input.content.replaceAll("\0", "") : input.content;
+  const fold = foldTraditional(unNul);
+  const content = fold.text;
   const doc = looksLikeHtml(content, input.fileName, input.contentType)
     ? htmlToDocument(content)
     : textToDocument(content);
   const page = cleanPage(doc);
   const flags: Flag[] = [];
   for (const s of [...new Set(page.spam)]) flags.push({ id: "spam_injected", detail: s });
+  if (fold.folded)
+    flags.push({
+      id: "traditional_folded",
+      detail: `${fold.folded} Traditional characters: read in Simplified`,
+    });
+  if (fold.glosses) flags.push({ id: "pinyin_removed", detail: `${fold.glosses} pinyin glosses cut out` });
 
   const meta = readMetadata({ fieldLines: page.fieldLines, bodyLines: page.bodyLines, meta: doc.meta });
   const { template: tableTemplate, evidence } = detectTableTemplate(doc.tables);

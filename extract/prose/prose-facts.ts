@@ -1,7 +1,10 @@
 // Reads the numbers that reports state in sentences (the only numbers of pre-2019 reports): items
 // published, applications received, fees, review and litigation counts, staff. Each keeps its sentence.
+// A stated total wins over its breakdown (其中…, a numbered list of channels), a running total
+// (累计…已达) is not the year's count, and applications handled (办理/办结) are not applications received.
 import { CHINESE_DIGIT } from "../../core/chinese-digits.ts";
 import type { Fact } from "../schema.ts";
+import { readStaff } from "./staff-facts.ts";
 
 interface FactPattern {
   key: string;
@@ -12,31 +15,56 @@ interface FactPattern {
   priority: number;
 }
 
-const NUM = "(\\d+(?:\\.\\d+)?|[零一二两三四五六七八九十百千]+)\\s*(余|多|左右)?";
+export const NUM = "(\\d+(?:\\.\\d+)?|[零一二两三四五六七八九十百千]+)\\s*(余|多|左右)?";
 const APPROX_BEFORE = /(近|约|逾|超过|将近|大约)$/;
+/** Words before a number that make it a running total since the system began, not the year's. */
+const RUNNING_TOTAL = /(已达|历年|至今|以来累计|累计已)/;
+/** Object of 公开/发布 that is one kind of document, not 信息 as a whole. */
+const NOT_ITEMS = "(?!规章|规范性文件|行政规范性|文件|任免|预算|决算|通知|公告|解读|政策解读|建议|提案)";
+
+const ITEMS_VERB = "(?<!依申请|不予|申请|部分)(?:主动公开|主动发布|对外公开|公开发布|公开|发布|公布)(?:了)?";
+const ITEMS_OBJ = "(?:各类|各项|相关|有关)?(?:政府|政务|公开|政策类|动态)?(?:信息|资讯)";
+const ITEMS_COUNT = `(?:共|共计|合计|总计|计)?(?:有)?\\s*${NUM}\\s*(?:条|件|篇|项)`;
+
+const APP_VERB = "(?:收到|受理|接收|接到|接受(?:办理)?|受理答复)(?:了)?";
+const APP_OBJ =
+  "(?:各类)?(?:依申请|政府信息依申请|申请)?(?:政府信息公开|信息公开|依申请公开|公开)(?:政府信息)?(?:的)?(?:申请|(?:办理)?事项|信息)?";
 
 const PATTERNS: FactPattern[] = [
   {
     key: "proactive.items_published",
-    re: new RegExp(
-      `主动公开(?:政府|各类|政务)?(?:信息|政策类信息|文件)(?:共|共计|累计|合计)?\\s*${NUM}\\s*[件条篇]`,
-    ),
+    re: new RegExp(`主动公开(?:政府|各类|政务)?(?:信息|政策类信息)${ITEMS_COUNT}`),
+    group: 1,
+    priority: 1,
+  },
+  {
+    // 通过门户网站发布各类信息1812条 / 公开机构设置、…、工作动态等政府信息106条
+    key: "proactive.items_published",
+    re: new RegExp(`${ITEMS_VERB}${NOT_ITEMS}(?:[^。；]{0,40}?等)?${ITEMS_OBJ}${ITEMS_COUNT}`),
+    group: 1,
+    priority: 1,
+  },
+  {
+    // 政务信息公开总计1534条
+    key: "proactive.items_published",
+    re: new RegExp(`(?:政府|政务)?信息(?:主动)?公开(?:共|共计|总计|合计)\\s*${NUM}\\s*(?:条|件)`),
     group: 1,
     priority: 1,
   },
   {
     key: "proactive.items_published",
-    re: new RegExp(`(?:共|累计)?主动公开[^。；，,]{0,12}?(?:共|共计|累计)?\\s*${NUM}\\s*[件条篇]`),
+    re: new RegExp(
+      `(?:共|累计)?主动公开${NOT_ITEMS}[^。；，,]{0,12}?(?:共|共计|累计)?\\s*${NUM}\\s*[件条篇]`,
+    ),
     group: 1,
     priority: 2,
   },
   {
+    // 全年共发布212条，其中…
     key: "proactive.items_published",
-    re: new RegExp(
-      `(?:全年|年内|本年度?)[^。；，,]{0,16}?公开(?:发布)?(?:各类|政府|政务)?信息(?:共|共计|累计)?\\s*${NUM}\\s*[件条篇]`,
-    ),
+    re: new RegExp(`(?:全年|本年度?|\\d{4}\\s*年)(?:共|共计)?(?:主动)?(?:公开|发布)\\s*${NUM}\\s*条`),
     group: 1,
-    priority: 3,
+    priority: 2,
   },
   {
     key: "proactive.items_published",
@@ -46,25 +74,34 @@ const PATTERNS: FactPattern[] = [
   },
   {
     key: "applications.received",
+    re: new RegExp(`${APP_VERB}${APP_OBJ}(?:共|共计)?\\s*${NUM}\\s*(?:件|起|个)`),
+    group: 1,
+    priority: 2,
+  },
+  {
+    // 全年共收到90件申请 / 收到3件依申请公开
+    key: "applications.received",
     re: new RegExp(
-      `(?:收到|受理)(?:了)?(?:各类)?(?:政府信息公开|信息公开|依申请公开)(?:政府信息)?(?:的)?(?:申请)?(?:共|共计)?\\s*${NUM}\\s*件`,
+      `${APP_VERB}\\s*${NUM}\\s*件(?:政府信息公开|信息公开|依申请公开)?(?:的)?(?:申请|依申请公开|政府信息公开申请|信息公开申请)`,
     ),
     group: 1,
     priority: 2,
   },
   {
+    // 受理公民、法人和其他组织提出的政府信息公开申请55件
     key: "applications.received",
-    re: new RegExp(`(?:收到|受理)(?:了)?\\s*${NUM}\\s*件(?:依申请公开|政府信息公开申请|信息公开申请)`),
+    re: new RegExp(
+      `${APP_VERB}(?:(?!复议|诉讼|办结|答复)[^。；，,]){0,30}?(?:政府信息公开|信息公开|依申请公开)(?:的)?申请(?:共|共计)?\\s*${NUM}\\s*(?:件|起)`,
+    ),
     group: 1,
     priority: 2,
   },
   {
+    // 共收到申请政府信息公开26件 / 收到申请公开21条 / 全年共收到申请9695件
     key: "applications.received",
-    re: new RegExp(
-      `收到(?:(?!复议|诉讼)[^。；，,]){0,24}?(?:政府信息公开|信息公开|依申请公开)申请(?:共|共计)?\\s*${NUM}\\s*件`,
-    ),
+    re: new RegExp(`收到申请(?:政府信息公开|公开)?\\s*${NUM}\\s*(?:件|条)`),
     group: 1,
-    priority: 2,
+    priority: 3,
   },
   {
     key: "applications.received",
@@ -75,12 +112,18 @@ const PATTERNS: FactPattern[] = [
   // "没有收到…申请" about disclosure applications — not about review or lawsuits (公开行政复议, 诉讼).
   {
     key: "applications.received",
-    re: /(?:没有|未|并未)收到(?:(?!诉讼|公开行政复议)[^。；]){0,24}?公开(?:(?!诉讼|公开行政复议)[^。；]){0,12}?申请/,
+    // 没有收到…的公开和行政复议申请 names both; 未收到依申请公开行政复议…案件 is about review only.
+    re: /(?:没有|未|并未|尚未)(?:收到|接到|受理|有)(?:(?!诉讼|复议)[^。；]){0,24}?(?:公开(?:(?!诉讼|公开行政复议)[^。；]){0,12}?申请|依申请|申请公开|信息申请)(?![^。；，]{0,4}(?:复议|诉讼))/,
+    priority: 1,
+  },
+  {
+    key: "applications.received",
+    re: /无依申请公开(?:的)?(?:政府)?信息|无(?:政府信息公开|依申请公开)申请/,
     priority: 1,
   },
   {
     key: "fees.collected_yuan",
-    re: /(?:未|没有)(?:向申请人)?收取(?:任何)?(?:信息处理费|费用)|本年度?无收费|无收取信息处理费/,
+    re: /(?:未|没有)[^。；，]{0,20}?收取[^。；]{0,16}?(?:信息处理费|费用)|本年度?无收费|无收取信息处理费/,
     priority: 1,
   },
   {
@@ -94,28 +137,16 @@ const PATTERNS: FactPattern[] = [
     group: 1,
     priority: 2,
   },
-  {
-    key: "staff.count",
-    re: new RegExp(`(?:专职|兼职)(?:信息)?(?:公开)?工作人员\\s*${NUM}\\s*(?:人|名)`),
-    group: 1,
-    priority: 1,
-  },
-  {
-    key: "staff.count",
-    re: new RegExp(`(?:信息)?公开工作人员\\s*${NUM}\\s*(?:人|名)`),
-    group: 1,
-    priority: 2,
-  },
 ];
 
 /** Sentences about review/litigation that say none happened: 未发生/无因…而被提起的行政复议. */
 const NONE_HAPPENED =
-  /(?:未发生|没有发生|未出现|没有出现|未有|未引发|没有引发|无因|无[^。；]{0,16}(?:被提起|提起|引发|申请))[^。；]{0,30}/;
-const COUNT_STATED = new RegExp(`(行政复议|行政诉讼|诉讼)[^。；，,]{0,6}?${NUM}\\s*(?:件|起|宗)`);
+  /(?:未发生|没有发生|未出现|没有出现|未有|未引发|没有引发|未收到|未接到|没有收到|没有|无因|无[^。；]{0,16}(?:被提起|提起|引发|申请))[^。；]{0,30}/;
+const COUNT_STATED = new RegExp(`(行政复议|行政诉讼|诉讼)[^。；，,]{0,6}?${NUM}\\s*(?:件|起|宗)`, "g");
 
 const CN_DIGIT = CHINESE_DIGIT;
 
-function parseNumber(s: string): number | null {
+export function parseNumber(s: string): number | null {
   if (/^\d/.test(s)) return Number(s);
   // Small Chinese numerals only (一件, 十二件); larger ones are written in digits in these reports.
   let total = 0;
@@ -151,80 +182,109 @@ export function splitSentences(text: string): Sentence[] {
   return out;
 }
 
+type Candidate = Fact & { priority: number; order: number };
+
+/** A list item (1. / （1） / ①) under a stated total is one of its parts. */
+const LIST_ITEM = /^(?:\d{1,2}[.、．]|[(（]\d{1,2}[)）]|[①②③④⑤⑥⑦⑧⑨])/;
+
+function reviewAndLitigation(s: Sentence, add: (f: Omit<Candidate, "order">) => void) {
+  const none = NONE_HAPPENED.exec(s.text);
+  const noneText = none?.[0] ?? "";
+  // 未收到…申请 earlier in the sentence is about applications; the negation must reach 复议/诉讼 itself.
+  const noneAbout = (word: string) =>
+    none !== null && noneText.includes(word) && !/\d/.test(noneText.slice(0, noneText.indexOf(word)));
+  if (noneAbout("复议") && !/收到[^。；]{0,20}复议[^。；]{0,6}\d/.test(s.text))
+    add({ key: "review.count", value: 0, approx: false, sentence: s.text, offset: s.offset, priority: 1 });
+  if (noneAbout("诉讼"))
+    add({
+      key: "litigation.count",
+      value: 0,
+      approx: false,
+      sentence: s.text,
+      offset: s.offset,
+      priority: 1,
+    });
+  if (none) return;
+  for (const stated of s.text.matchAll(COUNT_STATED)) {
+    const v = parseNumber(stated[2]!);
+    const key = stated[1] === "行政复议" ? "review.count" : "litigation.count";
+    if (v !== null)
+      add({ key, value: v, approx: Boolean(stated[3]), sentence: s.text, offset: s.offset, priority: 2 });
+  }
+}
+
 /** All prose facts, best candidate per key first; approximate numbers are marked, never exact. */
 export function readProseFacts(sentences: Sentence[]): { facts: Fact[]; conflicts: string[] } {
-  const found = new Map<string, (Fact & { priority: number })[]>();
-  const add = (f: Fact & { priority: number }) => {
+  const found = new Map<string, Candidate[]>();
+  // One set per page, not a scan of the list: a page repeating a sentence stays linear.
+  const seen = new Set<string>();
+  let order = 0;
+  const add = (f: Omit<Candidate, "order">) => {
+    const id = `${f.key}@${f.offset}=${f.value}`;
+    if (seen.has(id)) return;
+    seen.add(id);
     const list = found.get(f.key) ?? [];
-    if (!list.some((x) => x.offset === f.offset && x.value === f.value)) list.push(f);
+    list.push({ ...f, order: order++ });
     found.set(f.key, list);
   };
   for (const s of sentences) {
     // A share of the whole (其中…, …占23%) is not the year's count.
     const partial = /^其中|占\s*\d+(?:\.\d+)?\s*%/.test(s.text);
-    // Clauses: a number belongs to the clause it sits in (，splits 主动公开…；依申请公开… pairs).
+    const breakdownAt = s.text.indexOf("其中");
+    const listItem = LIST_ITEM.test(s.text);
     for (const p of PATTERNS) {
       const m = p.re.exec(s.text);
       if (!m || (partial && p.group)) continue;
       let value = 0;
       let approx = false;
+      let priority = p.priority;
       if (p.group) {
+        const numberAt = m.index + m[0].lastIndexOf(m[p.group]!);
+        // After 其中 in its sentence, a number is a part of the total stated before it.
+        if (breakdownAt >= 0 && numberAt > breakdownAt) continue;
+        const before = s.text.slice(0, numberAt);
+        if (RUNNING_TOTAL.test(before.slice(-24))) continue;
         const v = parseNumber(m[p.group]!);
         if (v === null) continue;
         value = v;
-        approx =
-          Boolean(m[p.group + 1]) || APPROX_BEFORE.test(s.text.slice(0, m.index + m[0].indexOf(m[p.group]!)));
+        approx = Boolean(m[p.group + 1]) || APPROX_BEFORE.test(before);
+        if (listItem) priority += 2;
       }
-      add({ key: p.key, value, approx, sentence: s.text, offset: s.offset, priority: p.priority });
+      add({ key: p.key, value, approx, sentence: s.text, offset: s.offset, priority });
     }
-    if (/行政复议|行政诉讼|诉讼/.test(s.text)) {
-      const none = NONE_HAPPENED.exec(s.text);
-      if (
-        none &&
-        /复议/.test(none[0]) &&
-        !/收到[^。；]{0,20}复议/.test(s.text.slice(0, (none.index ?? 0) + 2))
-      ) {
-        add({
-          key: "review.count",
-          value: 0,
-          approx: false,
-          sentence: s.text,
-          offset: s.offset,
-          priority: 1,
-        });
-      }
-      if (none && /诉讼/.test(none[0])) {
-        add({
-          key: "litigation.count",
-          value: 0,
-          approx: false,
-          sentence: s.text,
-          offset: s.offset,
-          priority: 1,
-        });
-      }
-      const stated = COUNT_STATED.exec(s.text);
-      if (stated && !none) {
-        const v = parseNumber(stated[2]!);
-        const key = stated[1] === "行政复议" ? "review.count" : "litigation.count";
-        if (v !== null)
-          add({ key, value: v, approx: Boolean(stated[3]), sentence: s.text, offset: s.offset, priority: 2 });
-      }
-    }
+    if (/行政复议|行政诉讼|诉讼/.test(s.text)) reviewAndLitigation(s, add);
+    for (const f of readStaff(s)) add(f);
   }
+  return settle(found);
+}
+
+/**
+ * One value per key from the best-ranked sentences. Equal-ranked sentences that disagree are a
+ * conflict (none kept) — except a total stated first and followed by its parts: the first is the
+ * largest, and the parts come after it, as reports write 共公布信息2599条 before the channels.
+ */
+function settle(found: Map<string, Candidate[]>): { facts: Fact[]; conflicts: string[] } {
   const facts: Fact[] = [];
   const conflicts: string[] = [];
   for (const [key, list] of found) {
-    list.sort((a, b) => a.priority - b.priority || a.offset - b.offset);
+    list.sort((a, b) => a.priority - b.priority || a.order - b.order);
     const best = list[0]!;
-    const sameRank = list.filter(
-      (f) => f.priority === best.priority && !f.approx && f.value !== best.value && !best.approx,
-    );
-    if (sameRank.length) conflicts.push(`${key}: ${[best, ...sameRank].map((f) => f.value).join(" vs ")}`);
-    // Weaker candidates (a lower-ranked sentence shape) are not reported: they are not the count.
-    for (const f of list.filter((x) => x.priority === best.priority)) {
-      const { priority, ...fact } = f;
+    let top = list.filter((x) => x.priority === best.priority);
+    const exact = top.filter((f) => !f.approx);
+    const differs = exact.some((f) => f.value !== exact[0]!.value);
+    if (
+      differs &&
+      key === "proactive.items_published" &&
+      exact[0]!.value >= Math.max(...exact.map((f) => f.value))
+    ) {
+      top = top.filter((f) => f.approx || f.value === exact[0]!.value);
+    } else if (differs) {
+      conflicts.push(`${key}: ${[...new Set(exact.map((f) => f.value))].join(" vs ")}`);
+    }
+    for (const f of top) {
+      const { priority, order, ...fact } = f;
       void priority;
+      void order;
       facts.push(fact);
     }
   }

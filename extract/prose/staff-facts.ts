@@ -1,0 +1,60 @@
+// Staff stated in prose: 兼职工作人员5人, 配备1名全职工作人员, 专职人员6名、兼职人员223名. A qualified
+// number has its own key (staff.full_time / staff.part_time); staff.count is the one number when a
+// sentence states only one, or a stated total — never a sum we make.
+import type { Fact } from "../schema.ts";
+
+const KINDS: Record<string, "staff.full_time" | "staff.part_time"> = {
+  专职: "staff.full_time",
+  全职: "staff.full_time",
+  兼职: "staff.part_time",
+};
+const N = "(\\d{1,4}|[一二两三四五六七八九十])";
+const ROLE = "(?:信息公开|政务公开|公开)?(?:工作)?人员";
+// 兼职工作人员5人 / 专职人员6名
+const KIND_THEN_N = new RegExp(`(专职|兼职|全职)${ROLE}\\s*${N}\\s*(?:名|人)(?!次)`, "g");
+// 1名全职工作人员 / 3名兼职工作人员 / 配备1名工作人员
+const N_THEN_KIND = new RegExp(`${N}\\s*名\\s*(专职|兼职|全职)?${ROLE}`, "g");
+// 信息公开工作人员3人 (no kind)
+const ROLE_THEN_N = new RegExp(`公开工作人员\\s*${N}\\s*(?:名|人)(?!次)`, "g");
+const CN: Record<string, number> = {
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+  十: 10,
+};
+
+type StaffFact = Fact & { priority: number };
+
+export function readStaff(s: { text: string; offset: number }): StaffFact[] {
+  // Training audiences (培训…工作人员120人) are not the office's staff.
+  if (!/人员/.test(s.text) || /培训|参训|参加/.test(s.text)) return [];
+  const mentions: { kind: string | null; n: number; at: number }[] = [];
+  const num = (t: string) => (/^\d/.test(t) ? Number(t) : (CN[t] ?? null));
+  for (const m of s.text.matchAll(KIND_THEN_N)) {
+    const n = num(m[2]!);
+    if (n !== null) mentions.push({ kind: m[1]!, n, at: m.index! });
+  }
+  for (const m of s.text.matchAll(N_THEN_KIND)) {
+    const n = num(m[1]!);
+    if (n !== null && !mentions.some((x) => Math.abs(x.at - m.index!) < 4))
+      mentions.push({ kind: m[2] ?? null, n, at: m.index! });
+  }
+  if (mentions.length === 0) {
+    for (const m of s.text.matchAll(ROLE_THEN_N)) {
+      const n = num(m[1]!);
+      if (n !== null) mentions.push({ kind: null, n, at: m.index! });
+    }
+  }
+  const base = { approx: false, sentence: s.text, offset: s.offset, priority: 1 };
+  const out: StaffFact[] = [];
+  for (const m of mentions) if (m.kind) out.push({ ...base, key: KINDS[m.kind]!, value: m.n });
+  if (mentions.length === 1) out.push({ ...base, key: "staff.count", value: mentions[0]!.n });
+  return out;
+}
