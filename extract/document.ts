@@ -7,6 +7,8 @@ export interface GridCell {
   col: number;
   /** Set on the copies a rowspan/colspan makes: which way the origin cell spans into this slot. */
   spannedFrom: "above" | "left" | null;
+  /** A blank the layout prints as a cell of its own (a lone " |" line), not padding to trim. */
+  printedBlank?: boolean;
 }
 
 export interface RawTable {

@@ -86,7 +86,11 @@ export function matchTable2Label(label: string, group: Table2GroupDef | null): T
     }
   }
   for (const g of TABLE2_GROUPS) {
-    if (labelMatches(text, g.labels) && (!ordinal || ordinal.kind === "paren"))
+    // 3.不予公开 under 1.予以公开 / 2.部分公开: some pages number the groups like items.
+    if (
+      labelMatches(text, g.labels) &&
+      (!ordinal || ordinal.kind === "paren" || (ordinal.kind === "item" && g !== group))
+    )
       return { kind: "group", group: g };
   }
   const rows = TABLE2_ROWS.filter((r) => labelMatches(text, r.labels));

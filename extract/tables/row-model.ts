@@ -104,7 +104,12 @@ export function modelRows(table: RawTable): ModelRow[] {
 export function trimValues(row: ModelRow, expected: number): ValueCell[] {
   const vals = [...row.values];
   if (row.source === "text") {
-    while (vals.length && vals[vals.length - 1]!.parsed.kind === "empty") vals.pop();
+    while (
+      vals.length &&
+      vals[vals.length - 1]!.parsed.kind === "empty" &&
+      !vals[vals.length - 1]!.cell.printedBlank
+    )
+      vals.pop();
   } else {
     while (vals.length > expected && vals[vals.length - 1]!.parsed.kind === "empty") vals.pop();
   }

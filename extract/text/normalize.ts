@@ -30,7 +30,10 @@ export function squashSpaces(s: string): string {
 export function matchForm(s: string): string {
   let f = MATCH_FORMS.get(s);
   if (f === undefined) {
-    f = toHalfWidth(s).replace(/[\s"'“”‘’「」『』《》〈〉]/g, "");
+    // 本年（2021）新收…: the year a portal writes into a row label is not part of the label.
+    f = toHalfWidth(s)
+      .replace(/[\s"'“”‘’「」『』《》〈〉]/g, "")
+      .replace(/\(\d{4}年?度?\)/g, "");
     // Labels and cells repeat across rows and pages: a bounded memo keeps matching cheap.
     if (MATCH_FORMS.size > 20_000) MATCH_FORMS.clear();
     MATCH_FORMS.set(s, f);

@@ -2,14 +2,46 @@
 // statistics tables cut out as cell rows, whatever the layout (pipe rows, cell per line, no pipes).
 import type { Document, GridCell, RawTable } from "../document.ts";
 import { readCell } from "../tables/cell-value.ts";
-import { matchForm } from "./normalize.ts";
+import { matchForm, toHalfWidth } from "./normalize.ts";
 
 /** Words that open a statistics table in every template. */
 const TABLE_START =
-  /信息内容|第二十条第|申请人情况|本列数据的勾稽关系|结果维持|本年新收政府信息公开申请|规章|行政规范性文件/;
+  /信息内容|第二十条第|申请人情况|本列数据的勾稽关系|结果维持|本年新收政府信息公开申请|规章|行政规范性文件|复议后起诉|未经复议直接起诉/;
 /** Table-2 row labels look like section headings (一、本年新收…): they belong to the table. */
-const TABLE_ROW_HEADING = /本年新收|上年结转|本年度办理结果|结转下年度/;
+const TABLE_ROW_HEADING =
+  /本年(?:[(（]\d{4}[)）])?新收|上年(?:[(（]\d{4}[)）])?结转|本年度办理结果|结转下年度/;
 const SECTION_HEADING = /^[一二三四五六七八九十]+[、.．]/;
+
+/** A number token of a space-separated row: 0, 12, +2, -3, 5.02. */
+const NUM_TOKEN = /^[+-]?\d+(?:\.\d+)?$/;
+/** Table 1 row labels that print a single number (行政许可 0). */
+const ONE_NUMBER_ROW =
+  /^(?:规章|行政规范性文件|规范性文件|行政许可|行政处罚|行政强制|行政事业性收费|其他对外管理服务事项|政府集中采购)$/;
+
+/**
+ * PDF text and some exports print a table row as its label then numbers separated by spaces
+ * ("四、结转下年度继续办理 0 0 0 0 0 0 0", fifteen numbers under the review header). Such a line
+ * becomes a pipe row: the label, then one cell per number. A label that runs a group into its item
+ * ("（三）不予公开 1．属于国家秘密") is kept as two label cells, so the item names the row.
+ */
+function spacedRow(line: string): string | null {
+  const tokens = line.trim().split(/\s+/);
+  let k = tokens.length;
+  while (k > 0 && NUM_TOKEN.test(toHalfWidth(tokens[k - 1]!))) k--;
+  const numbers = tokens.length - k;
+  const label = tokens.slice(0, k).join("");
+  if (
+    numbers === 0 ||
+    (numbers === 1 && !ONE_NUMBER_ROW.test(label.replace(/^[一二三四五六七八九十（）()、.．\d]+/, "")))
+  )
+    return null;
+  if (label.length > 60 || /[。；;，,:：]/.test(label) || /(年|月|日|第|共|计|约|为)$/.test(label))
+    return null;
+  const labels = label
+    ? label.split(/(?<=[\u4e00-\u9fa5）)])(?=\d{1,2}[.．、]|[（(][一二三四五六七八九十][）)])/)
+    : [];
+  return [...labels, ...tokens.slice(k)].join(" | ");
+}
 
 function isPipeLine(line: string): boolean {
   return line.includes("|");
@@ -40,22 +72,43 @@ function pipeRows(lines: string[]): GridCell[][] {
   });
 }
 
-/** Cell per line ending in " |", each row opened by a lone "|" line. */
+/**
+ * Cell per line ending in " |", each row opened by a lone "|" line. An empty cell prints as " |" too,
+ * so of two lone "|" lines in a row the first is the row's empty last cell and the second opens the
+ * next row: that blank is kept (it is a printed cell, not padding).
+ */
 function cellPerLineRows(lines: string[]): GridCell[][] {
   const rows: GridCell[][] = [];
-  let current: string[] | null = null;
-  for (const line of lines) {
-    const t = line.trim();
+  let current: { text: string; explicit: boolean }[] | null = null;
+  const close = () => {
+    if (!current) return;
+    while (
+      current.length &&
+      current[current.length - 1]!.text === "" &&
+      !current[current.length - 1]!.explicit
+    )
+      current.pop();
+    rows.push(
+      current.map((c, i) =>
+        c.explicit ? { ...cell("", rows.length, i), printedBlank: true } : cell(c.text, rows.length, i),
+      ),
+    );
+  };
+  const trimmed = lines.map((l) => l.trim());
+  trimmed.forEach((t, i) => {
     if (t === "|") {
-      if (current) rows.push(current.map((c, i) => cell(c, rows.length, i)));
+      if (current && current.length > 1 && trimmed[i + 1] === "|") {
+        current.push({ text: "", explicit: true });
+        return;
+      }
+      close();
       current = [];
-      continue;
+      return;
     }
     current ??= [];
-    current.push(t.replace(/\s*\|\s*$/, ""));
-  }
-  if (current) rows.push(current.map((c, i) => cell(c, rows.length, i)));
-  for (const row of rows) while (row.length && row[row.length - 1]!.text === "") row.pop();
+    current.push({ text: t.replace(/\s*\|[\s|]*$/, ""), explicit: false });
+  });
+  close();
   return rows;
 }
 
@@ -68,7 +121,11 @@ function streamRows(lines: string[]): GridCell[][] {
   return [cells.map((c, i) => cell(c, 0, i))];
 }
 
-function tableFromLines(lines: string[], lineIndex: number): RawTable {
+function tableFromLines(lines: string[], lineIndex: number, spacedLines = 0): RawTable {
+  // A space-separated table: its number rows were made pipe rows, its header lines are single cells.
+  if (spacedLines > 0 && spacedLines === lines.filter(isPipeLine).length) {
+    return { source: "text", rows: pipeRows(lines), positional: true, lineIndex };
+  }
   const pipeLines = lines.filter(isPipeLine);
   const lone = lines.filter((l) => l.trim() === "|").length;
   const multiCell = pipeLines.filter((l) => l.split("|").filter((p) => p.trim() !== "").length >= 2).length;
@@ -97,6 +154,15 @@ function holdsTable(lines: string[]): boolean {
 
 export function textToDocument(text: string): Document {
   const raw = text.replace(/\r\n?/g, "\n").split("\n");
+  const spaced = new Set<number>();
+  raw.forEach((line, n) => {
+    if (line.includes("|") || !/\d\s/.test(line)) return;
+    const row = spacedRow(line.replace(/[\u00a0\u3000]/g, " "));
+    if (row) {
+      raw[n] = row;
+      spaced.add(n);
+    }
+  });
   const lines: Document["lines"] = [];
   const tables: RawTable[] = [];
   let i = 0;
@@ -125,7 +191,9 @@ export function textToDocument(text: string): Document {
         j++;
       }
       if (region.length >= 2 && holdsTable(region)) {
-        tables.push(tableFromLines(region, lines.length));
+        let spacedLines = 0;
+        for (let n = i; n < j; n++) if (spaced.has(n)) spacedLines++;
+        tables.push(tableFromLines(region, lines.length, spacedLines));
         lines.push({ table: tables.length - 1 });
         i = j;
         continue;
