@@ -43,7 +43,8 @@ function cleanPage(doc: Document): CleanPage {
   };
   for (const l of doc.outerLines) {
     const t = despam(l);
-    if (t && !isChromeLine(t)) fieldLines.push(t);
+    // A metadata line may share its line with chrome (发布日期：… 字号：大 中 小): it is still read.
+    if (t && (isMetaLine(t) || !isChromeLine(t))) fieldLines.push(t);
   }
   for (const l of doc.lines) {
     if (typeof l !== "string") continue;

@@ -17,7 +17,14 @@ const CHECK_IDS = [
   "litigation.direct.total",
   "litigation.after_review.total",
 ] as const;
-const FLAG_IDS = ["table2_ragged", "table3_ragged", "spam_injected", "amount_converted"] as const;
+const FLAG_IDS = [
+  "table2_ragged",
+  "table3_ragged",
+  "spam_injected",
+  "amount_converted",
+  "traditional_folded",
+  "pinyin_removed",
+] as const;
 const APPLICANTS = ["natural_person", "business", "research", "nonprofit", "legal_services", "other_org"];
 const COLUMNS = [...APPLICANTS, "total"];
 

@@ -22,7 +22,9 @@ const PREFACE: { re: RegExp; detail: string }[] = [
   },
   // 由上海市杨浦区人民政府办公室编制 / 吉林市卫生健康委编制了…
   {
-    re: new RegExp(`由(${NAME})(?:结合[^。，,]{0,12})?(?:负责)?(?:综合[^。]{0,30})?(?:编制|编写|汇总编制)`),
+    re: new RegExp(
+      `由(${NAME})(?:结合[^。，,]{0,12})?(?:负责)?(?:综合[^。]{0,30})?(?:编制|编写|汇总编制)|由(${NAME})(?:根据|依据|按照)[^。]{0,90}?编制`,
+    ),
     detail: "the preface says who compiled the report (由…编制)",
   },
   // 现将我局2020年度政府信息公开工作情况报告如下 has no name; 现将信访局2021年度… has one.
@@ -47,7 +49,7 @@ export function agencyFromText(bodyLines: string[]): AgencyFromText | null {
   const opening = bodyLines.slice(0, 12).join("\n");
   for (const { re, detail } of PREFACE) {
     const m = re.exec(opening);
-    const a = m ? asAgency(m[1]!) : null;
+    const a = m ? asAgency((m[1] ?? m[2])!) : null;
     if (a) return { agency: a.name, basis: "read", detail };
   }
   const quoted = QUOTED_TITLE.exec(opening);

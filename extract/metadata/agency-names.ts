@@ -28,6 +28,8 @@ export function asAgency(raw: string): { name: string; fromPlace: boolean } | nu
   // 市民政局, 区政府办公室: an abbreviation that names no place identifies no one.
   if (/^(省|市|区|县|州|镇|乡)[\u4e00-\u9fa5]/.test(name) && !PLACE_SUFFIX.test(name.slice(0, 2)))
     return null;
+  // 局办公室, 委办: a unit of an unnamed body.
+  if (/^(局|厅|委|办|处|室|科|股|部门|单位|机关)/.test(name)) return null;
   if (AGENCY_SUFFIX.test(name) || ZONE_SUFFIX.test(name)) return { name, fromPlace: false };
   if (PLACE_SUFFIX.test(name) && name.length >= 3) return { name: `${name}人民政府`, fromPlace: true };
   return null;

@@ -4,7 +4,8 @@ import { matchForm } from "../text/normalize.ts";
 import { agencyFromText } from "./agency-in-text.ts";
 import { AGENCY_SUFFIX, asAgency } from "./agency-names.ts";
 import type { MetaNote } from "./meta-note.ts";
-import { findTitle } from "./report-title.ts";
+import { field } from "./page-fields.ts";
+import { countReportTitleLines, findTitle } from "./report-title.ts";
 import { reportYearFrom } from "./report-year.ts";
 
 export type { MetaNote } from "./meta-note.ts";
@@ -37,19 +38,10 @@ const NOT_ANNUAL =
 const DOC_NUMBER = /^[\u4e00-\u9fa5]{1,12}\s*[〔[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,4}\s*号$/;
 const DOC_NUMBER_IN = /[\u4e00-\u9fa5]{1,12}\s*[〔[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,4}\s*号/;
 
-function field(lines: string[], names: string): string | null {
-  // Metadata tables flattened to text separate a field from its value with "|": 标 题 | … | 索引号 | …
-  const re = new RegExp(`^[-•·|\\s]*(?:${names})\\s*[:：|]\\s*(.*)$`);
-  for (const line of lines) {
-    // 文  号： — field names are often spaced out to align a metadata table.
-    const l = line.replace(/(?<=[\u4e00-\u9fa5])\s+(?=[\u4e00-\u9fa5][:：]?)/g, "");
-    const m = re.exec(l);
-    if (m) {
-      const v = (line.includes("|") ? m[1]!.split("|")[0]! : m[1]!).trim();
-      if (v) return v;
-    }
-  }
-  return null;
+/** A byline that opens with the date ("2022-01-25 10:12:40 某某区人民政府办公室 字体：大 中 小"). */
+function bylineDate(lines: string[]): string | null {
+  const line = lines.find((l) => /^\s*\d{4}-\d{1,2}-\d{1,2}(?:\s|$)/.test(l));
+  return line ? isoDate(line) : null;
 }
 
 /** A field may share its line with others ("时间:2018-03-28 10:54 来源:本网"): take the date only. */
@@ -138,7 +130,9 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
 
   // Publication date: 发布时间 field, meta tag, then the signature date at the end of the body.
   let published_at: string | null = null;
-  const pub = field(input.fieldLines, "发布时间|发布日期|时间|日期|成文日期");
+  // Fields print in the metadata block, or (no colon, or a pipe table) in the first lines of the body.
+  const fieldLines = [...input.fieldLines, ...input.bodyLines.slice(0, 10)];
+  const pub = field(fieldLines, "发布时间|发布日期|公开日期|发文日期|时间|日期|成文日期");
   const metaPub =
     input.meta.PubDate ??
     input.meta.pubdate ??
@@ -150,6 +144,9 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
   } else if (metaPub && isoDate(metaPub)) {
     published_at = isoDate(metaPub);
     notes.published_at = { basis: "read", detail: "PubDate meta tag" };
+  } else if (bylineDate(fieldLines.slice(0, 8))) {
+    published_at = bylineDate(fieldLines.slice(0, 8));
+    notes.published_at = { basis: "read", detail: "date in the byline under the title" };
   } else {
     const tail = input.bodyLines.slice(-8).reverse();
     const sig = tail.find(
@@ -164,7 +161,7 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
   }
 
   // Document number: 发文字号 field, else a line that is only a document number near the top.
-  let doc_number = field(input.fieldLines, "发文字号|文号");
+  let doc_number = field(fieldLines, "发文字号|文号");
   doc_number = doc_number ? (DOC_NUMBER_IN.exec(doc_number)?.[0]?.replace(/\s+/g, "") ?? null) : null;
   if (doc_number) notes.doc_number = { basis: "read", detail: "发文字号 field" };
   else {
@@ -178,7 +175,7 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
   // Agency: title, issuer field, signature, then (marked inferred) doc number + body context.
   let agency: string | null = null;
   const fromTitle = title ? agencyFromTitle(title) : null;
-  const issuer = field(input.fieldLines, "发布机构|发文机关|来源|信息来源|文章来源|所属机构");
+  const issuer = field(fieldLines, "发布机构|发文机关|发布单位|公开部门|来源|信息来源|文章来源|所属机构");
   const signature = agencyFromSignature(input.bodyLines);
   const fromText = fromTitle ? null : agencyFromText(input.bodyLines);
   // A preface that names the body (现公布某某局…年度报告, 由某某局编制) outranks a portal's 来源 field.
@@ -217,7 +214,13 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
   // Is it an annual report? Title first, then the opening of the body.
   let is_annual_report = false;
   const opening = input.bodyLines.slice(0, 8).join("");
-  if (title && NOT_ANNUAL.test(title.replace(/工作年度报告|年度报告/g, ""))) {
+  const listed = countReportTitleLines(input.bodyLines.slice(0, 80));
+  if (listed >= 3) {
+    notes.is_annual_report = {
+      basis: "read",
+      detail: `a list page: ${listed} report titles with their dates, not a report`,
+    };
+  } else if (title && NOT_ANNUAL.test(title.replace(/工作年度报告|年度报告/g, ""))) {
     notes.is_annual_report = { basis: "read", detail: `the title names another kind of document: ${title}` };
   } else if (title && ANNUAL.test(matchForm(title))) {
     is_annual_report = true;

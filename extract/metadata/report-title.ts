@@ -14,7 +14,22 @@ const TITLE_WORDS = /(年度报告|年报|工作报告|情况报告|自查报告
 const TITLE_AT_START =
   /^(.{0,50}?(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)(?:[（(][^）)]{1,12}[）)])?)/;
 /** A line that can only be the first half of a title split over two lines: a name, no punctuation. */
+/** Lines of a list page: a report title, then a date (道里区财政局2021年…年度报告 2022-01-20). */
+export function countReportTitleLines(lines: string[]): number {
+  const seen = new Set<string>();
+  for (const l of lines) {
+    const t = l.trim();
+    if (t.length > 90) continue;
+    const m = TITLE_AT_START.exec(t);
+    if (m && /\d{4}\s*年/.test(m[1]!) && /^\s*[(（[]?\d{4}[-/.年]\d{1,2}/.test(t.slice(m[0].length)))
+      seen.add(m[1]!);
+  }
+  return seen.size;
+}
+
 const TITLE_HEAD = /^[\u4e00-\u9fa5（）()]{3,30}$/;
+
+const NOTICE_TITLE = /^关于[^。，,；]{4,70}(通知|意见|方案|办法|规定|公告|通报|函)$/;
 
 const notMenu = (l: string) => !/^\s*[•·▪●◆■◇○►>*]/.test(l);
 
@@ -25,6 +40,11 @@ function titleOf(line: string): string | null {
   if (!m) return null;
   const title = m[1]!.trim();
   if (title.length < 8 || /[。，,；;:：]/.test(title)) return null;
+  // 关于做好2022年政府信息公开工作年度报告编制发布工作的通知: the words run on, so this is not a title;
+  // only a space, a date or the report's first sentence may follow a title on its line.
+  const rest = t.slice(m[0].length);
+  if (/^[\u4e00-\u9fa5]/.test(rest) && !/^(本年度报告|本报告|根据|依据|按照)/.test(rest)) return null;
+  if (/^关于(做好|印发|开展|报送|转发)/.test(title)) return null;
   return title;
 }
 
@@ -38,9 +58,13 @@ export function findTitle(input: TitleInput): { title: string | null; note: Meta
   // A line opening with a bullet is a menu item of the portal ("• 政府信息公开年度报告"), not the title;
   // menus are left out before counting the opening lines, so a long menu does not push the title out.
   const candidates = [...input.fieldLines.filter(notMenu), ...input.bodyLines.filter(notMenu).slice(0, 12)];
-  for (let i = 0; i < candidates.length; i++) {
-    const t = candidates[i]!.trim();
-    if (t.length >= 8 && t.length <= 80 && TITLE_WORDS.test(t) && !/[。，,；]/.test(t)) {
+  // A title line names the year; a line without one (政府信息公开年报, a menu or category name) is a
+  // title only when no line with a year is. Field lines and breadcrumbs are never titles.
+  for (const needYear of [true, false]) {
+    for (let i = 0; i < candidates.length; i++) {
+      const t = candidates[i]!.trim();
+      if (t.length < 8 || t.length > 80 || !TITLE_WORDS.test(t) || /[。，,；:：|]|->|>|»|›/.test(t)) continue;
+      if (needYear && !/\d{4}\s*年/.test(t)) continue;
       // 某某县民政局 / 2021年政府信息公开工作年度报告: the name on the line above belongs to the title.
       const above = candidates[i - 1]?.trim();
       if (
@@ -52,11 +76,21 @@ export function findTitle(input: TitleInput): { title: string | null; note: Meta
         return { title: above + t, note: { basis: "read", detail: "title printed over two lines" } };
       return { title: t, note: { basis: "read", detail: "title line" } };
     }
+    if (needYear) {
+      for (const l of candidates) {
+        const t = titleOf(l);
+        if (t && /\d{4}\s*年/.test(t))
+          return { title: t, note: { basis: "read", detail: "title at the start of a line" } };
+      }
+    }
   }
   for (const l of candidates) {
     const t = titleOf(l);
     if (t) return { title: t, note: { basis: "read", detail: "title at the start of a line" } };
   }
+  // A notice about the reports (关于做好…年度报告编制发布工作的通知) is titled too: its title says what it is.
+  const notice = candidates.find((l) => NOTICE_TITLE.test(l.trim()));
+  if (notice) return { title: notice.trim(), note: { basis: "read", detail: "title line (a notice)" } };
   const html = input.meta.title;
   if (html) {
     const t = html.split(/[_|｜-]/)[0]!.trim();

@@ -12,12 +12,17 @@ const CHROME: RegExp[] = [
 
 /** Fields of the metadata block (索引号, 发布时间 …): read for metadata, kept out of the body text. */
 export const META_FIELD =
-  /^[-•·\s]*(索引号|组配分类|主题分类|体裁分类|发文机关|发布机构|成文日期|发文字号|文号|发布时间|发布日期|生效日期|废止日期|公开方式|公开范围|有效性|标题|名称|来源|信息来源|文章来源|时间|日期|作者|责任编辑|分类|所属机构|主题词)\s*[:：]/;
+  /^[-•·\s]*(索引号|组配分类|主题分类|体裁分类|信息分类|发文机关|发布机构|发布单位|公开部门|成文日期|发文日期|公开日期|发文字号|文号|发布时间|发布日期|生效日期|废止日期|公开方式|公开范围|有效性|标题|名称|来源|信息来源|文章来源|时间|日期|作者|责任编辑|分类|所属机构|主题词)\s*[:：|]/;
 
 export function isChromeLine(line: string): boolean {
   return CHROME.some((re) => re.test(line));
 }
 
+/** A byline that opens with the publication time: 2022-01-25 10:12:40 某某办公室 字体：大 中 小. */
+const DATED_BYLINE = /^\s*\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}/;
+
 export function isMetaLine(line: string): boolean {
-  return META_FIELD.test(line);
+  // 标 题 | … / 索 引 号：…: names spaced out to align a metadata table.
+  const head = line.slice(0, 12).replace(/(?<=[\u4e00-\u9fa5])\s+(?=[\u4e00-\u9fa5])/g, "") + line.slice(12);
+  return META_FIELD.test(head) || DATED_BYLINE.test(line);
 }

@@ -24,7 +24,7 @@ const NOT_ITEMS = "(?!规章|规范性文件|行政规范性|文件|任免|预�
 
 const ITEMS_VERB = "(?<!依申请|不予|申请|部分)(?:主动公开|主动发布|对外公开|公开发布|公开|发布|公布)(?:了)?";
 const ITEMS_OBJ = "(?:各类|各项|相关|有关)?(?:政府|政务|公开|政策类|动态)?(?:信息|资讯)";
-const ITEMS_COUNT = `(?:共|共计|合计|总计|计)?(?:有)?\\s*${NUM}\\s*(?:条|件|篇|项)`;
+const ITEMS_COUNT = `(?:总数|总量)?(?:为|达)?(?:共|共计|合计|总计|计)?(?:有)?\\s*${NUM}\\s*(?:条|件|篇|项)`;
 
 const APP_VERB = "(?:收到|受理|接收|接到|接受(?:办理)?|受理答复)(?:了)?";
 const APP_OBJ =
@@ -243,6 +243,8 @@ export function readProseFacts(sentences: Sentence[]): { facts: Fact[]; conflict
         // After 其中 in its sentence, a number is a part of the total stated before it.
         if (breakdownAt >= 0 && numberAt > breakdownAt) continue;
         const before = s.text.slice(0, numberAt);
+        // 网站公开52条，微博发布541条，…: a list of channel counts; only its first can be a total.
+        if (p.key === "proactive.items_published" && /\d\s*[条件篇项]/.test(before)) continue;
         if (RUNNING_TOTAL.test(before.slice(-24))) continue;
         const v = parseNumber(m[p.group]!);
         if (v === null) continue;

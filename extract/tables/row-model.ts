@@ -107,7 +107,8 @@ export function trimValues(row: ModelRow, expected: number): ValueCell[] {
     while (
       vals.length &&
       vals[vals.length - 1]!.parsed.kind === "empty" &&
-      !vals[vals.length - 1]!.cell.printedBlank
+      // Padding goes; a printed blank (a lone " |" cell) stays unless the row is then too long.
+      (!vals[vals.length - 1]!.cell.printedBlank || vals.length > expected)
     )
       vals.pop();
   } else {

@@ -256,4 +256,6 @@ export const PROSE_KEYS = [
   "review.count",
   "litigation.count",
   "staff.count",
+  "staff.full_time",
+  "staff.part_time",
 ] as const;
