@@ -1,7 +1,7 @@
 // Finds the issuing body where a page names it only in its text: the report's own title quoted in a
 // sentence, 现公布/由…编制 in the preface, the subject of the opening sentence, or the contact line.
 // Each pattern is a sentence shape the national template's preface and overview use.
-import { asAgency } from "./agency-names.ts";
+import { asAgency, parentAgency } from "./agency-names.ts";
 
 export interface AgencyFromText {
   agency: string;
@@ -19,6 +19,16 @@ const PREFACE: { re: RegExp; detail: string }[] = [
   {
     re: new RegExp(`(?:现|特)(?:向社会)?(?:公布|公开|发布)(?:了)?(${NAME})${YEAR}${REPORT}`),
     detail: "the preface publishes the report under its name (现公布…年度报告)",
+  },
+  // 现向社会公布2010年度云南省民政厅政府信息公开年度报告: the year before the name.
+  {
+    re: new RegExp(`(?:现|特)(?:向社会)?(?:公布|公开|发布)(?:了)?${YEAR}(${NAME})${REPORT}`),
+    detail: "the preface publishes the report under its name (现公布…年度报告)",
+  },
+  // 本年度报告由杭州市余杭区教育局根据《…》…: who compiled it, before what it follows.
+  {
+    re: new RegExp(`^本(?:年度)?报告由(${NAME})(?:根据|依据|按照|结合)`),
+    detail: "the preface says who compiled the report (由…编制)",
   },
   // 由上海市杨浦区人民政府办公室编制 / 吉林市卫生健康委编制了…
   {
@@ -50,7 +60,7 @@ export function agencyFromText(bodyLines: string[]): AgencyFromText | null {
   for (const { re, detail } of PREFACE) {
     const m = re.exec(opening);
     const a = m ? asAgency((m[1] ?? m[2])!) : null;
-    if (a) return { agency: a.name, basis: "read", detail };
+    if (a) return { agency: parentAgency(a.name), basis: "read", detail };
   }
   const quoted = QUOTED_TITLE.exec(opening);
   const q = quoted ? asAgency(quoted[1]!) : null;

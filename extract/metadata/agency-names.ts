@@ -6,7 +6,7 @@ export const AGENCY_SUFFIX =
   /(人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|政府办|政府|委员会|管理委员会|管委会|办公室|办公厅|办事处|局|厅|委|署|院|中心|处|所|站|队|馆|办|会|街道)$/;
 
 /** Endings of a place: a report titled with the place alone (福州市2016年…) is its government's. */
-export const PLACE_SUFFIX = /(省|自治区|市|自治州|州|盟|地区|县|自治县|区|旗|新区|镇|乡)$/;
+export const PLACE_SUFFIX = /(省|自治区|市|自治州|州|盟|地区|县|自治县|区|旗|新区|镇|乡|苏木)$/;
 
 /** Zones run by a 管委会, not a 人民政府: their name is printed alone and kept so. */
 const ZONE_SUFFIX = /(实验区|试验区|开发区|高新区|新区|经济区|园区|示范区|合作区|功能区|保税区|管理区|片区)$/;
@@ -22,15 +22,38 @@ export function asAgency(raw: string): { name: string; fromPlace: boolean } | nu
   const name = raw
     .replace(/\s+/g, "")
     .replace(/["“”'‘’「」《》〈〉]/g, "")
-    .replace(/^(?:关于|由|现将|现公布|特公布)/, "");
+    // 【图文】, 每日一报|, 标题: tags and field names portals print before a title are not the name.
+    .replace(/^.*[】|\]｜]/, "")
+    .replace(/^(?:标题|题目|名称)[:：]?/, "")
+    .replace(/^(?:关于|由|现将|现公布|特公布|的)/, "")
+    .replace(/(?:向社会公布|向社会公开|公布|发布)$/, "");
   if (name.length < 3 || name.length > 40 || !/^[\u4e00-\u9fa5]/.test(name)) return null;
   if (!/^[\u4e00-\u9fa5（）()·]+$/.test(name) || NOT_A_NAME_START.test(name)) return null;
   // 市民政局, 区政府办公室: an abbreviation that names no place identifies no one.
   if (/^(省|市|区|县|州|镇|乡)[\u4e00-\u9fa5]/.test(name) && !PLACE_SUFFIX.test(name.slice(0, 2)))
     return null;
-  // 局办公室, 委办: a unit of an unnamed body.
-  if (/^(局|厅|委|办|处|室|科|股|部门|单位|机关)/.test(name)) return null;
+  // 局办公室, 委办, 政府办公室, 党政综合办: a unit of an unnamed body.
+  if (/^(局|厅|委|办|处|室|科|股|部门|单位|机关|政府|人民政府|党政|综合|度)/.test(name)) return null;
   if (AGENCY_SUFFIX.test(name) || ZONE_SUFFIX.test(name)) return { name, fromPlace: false };
   if (PLACE_SUFFIX.test(name) && name.length >= 3) return { name: `${name}人民政府`, fromPlace: true };
   return null;
+}
+
+/**
+ * The office inside a department that compiled its report (某某局办公室, 某某委信息公开领导小组办公室,
+ * 某某镇人民政府党政办公室) is named in prefaces and contact lines; the report is the department's.
+ * A government's own office (某某区人民政府办公室) is an agency in its own right and stays.
+ */
+const SUB_UNIT =
+  /(?:(?:政府信息公开|信息公开|政务公开)(?:工作)?(?:领导小组)?办公室|领导小组办公室|党政(?:综合)?办(?:公室)?|综合督考办公室|综合(?:处|科|股)|政务公开(?:工作)?办|办公室)$/;
+
+export function parentAgency(name: string): string {
+  const m = SUB_UNIT.exec(name);
+  if (!m) return name;
+  const parent = name.slice(0, m.index);
+  if (/人民政府$|政府$/.test(parent) && /^办公室$/.test(m[0])) return name;
+  const ok = asAgency(parent);
+  return ok && !ok.fromPlace && /(局|厅|委员会|委|署|人民政府|政府|办公室|中心)$/.test(parent)
+    ? parent
+    : name;
 }

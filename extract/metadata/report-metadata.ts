@@ -2,7 +2,7 @@
 // from; a field that cannot be read is null with the reason, and an inferred one says so.
 import { matchForm } from "../text/normalize.ts";
 import { agencyFromText } from "./agency-in-text.ts";
-import { AGENCY_SUFFIX, asAgency } from "./agency-names.ts";
+import { AGENCY_SUFFIX, asAgency, parentAgency } from "./agency-names.ts";
 import type { MetaNote } from "./meta-note.ts";
 import { field } from "./page-fields.ts";
 import { countReportTitleLines, findTitle } from "./report-title.ts";
@@ -61,19 +61,41 @@ export function agencyFromTitle(title: string): string | null {
     .replace(/\s+/g, "")
     .replace(/["“”'‘’「」]/g, "")
     .replace(/^[^\u4e00-\u9fa5\d]+/, "")
+    .replace(/^\d{1,3}\s*[-–—]\s*/, "")
     .replace(/^\d{1,2}[.、．)）]/, "");
+  // 海南省旅游和文化广电体育厅2020政府信息公开…: some titles drop the 年 after the year.
   const byYear =
-    /^(.{2,40}?)(?:关于)?\d{4}年/.exec(t) ??
+    /^(.{2,40}?)(?:关于)?\d{4}(?:年|(?=(?:年度|政府信息公开|政务公开|信息公开)))/.exec(t) ??
     /^\d{4}年度?(.{2,40}?)(?:政府信息公开|政务公开|信息公开)/.exec(t);
   const m = byYear ?? /^(.{2,40}?)(?:政府信息公开|政务公开|信息公开)/.exec(t);
   // A trailing note in brackets (平潭综合实验区（管委会办公室）) is not part of the name; one inside it is.
-  const name = m?.[1]?.replace(/[（(][^）)]*[）)]$/, "").trim();
+  // 湖南省人民|政府信息公开: the shortest split cuts 人民政府 in two; the name is 湖南省人民政府.
+  const name = m?.[1]
+    ?.replace(/[（(][^）)]*[）)]$/, "")
+    .replace(/人民$/, "人民政府")
+    .trim();
   if (!name || name.length < 3 || !/^[\u4e00-\u9fa5]/.test(name)) return null;
   // No year to anchor on: the shortest prefix before 信息公开 may cut 政府信息公开 in two
   // ("政府" + "信息公开"), so only a prefix that ends like an agency counts.
   if (!byYear && !AGENCY_SUFFIX.test(name)) return null;
   // 福州市2016年政府信息公开…: a place alone reports as its government.
-  return asAgency(name)?.name ?? (byYear ? name : null);
+  return asAgency(name)?.name ?? null;
+}
+
+/** 盐边县新九镇人民政府 on a line of its own above or below a title that names no one. */
+function nameBesideTitle(title: string | null, lines: string[]): string | null {
+  if (!title) return null;
+  const at = lines.findIndex(
+    (l) => l.trim() === title || (l.trim().length > 6 && title.startsWith(l.trim())),
+  );
+  if (at < 0) return null;
+  for (const l of [lines[at - 1], lines[at + 1], lines[at - 2], lines[at + 2]]) {
+    const t = l?.trim();
+    if (!t || t.length > 30 || /[，。,；:：|\d]/.test(t)) continue;
+    const a = asAgency(t);
+    if (a && !a.fromPlace && t === a.name) return a.name;
+  }
+  return null;
 }
 
 function agencyFromSignature(bodyLines: string[]): string | null {
@@ -177,6 +199,9 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
   const fromTitle = title ? agencyFromTitle(title) : null;
   const issuer = field(fieldLines, "发布机构|发文机关|发布单位|公开部门|来源|信息来源|文章来源|所属机构");
   const signature = agencyFromSignature(input.bodyLines);
+  const nameByTitle = fromTitle
+    ? null
+    : nameBesideTitle(title, [...input.fieldLines, ...input.bodyLines.slice(0, 14)]);
   const fromText = fromTitle ? null : agencyFromText(input.bodyLines);
   // A preface that names the body (现公布某某局…年度报告, 由某某局编制) outranks a portal's 来源 field.
   if (!fromTitle && fromText?.basis === "read" && /preface/.test(fromText.detail)) {
@@ -185,11 +210,14 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
   } else if (fromTitle) {
     agency = fromTitle;
     notes.agency = { basis: "read", detail: "named in the title" };
-  } else if (issuer && AGENCY_SUFFIX.test(issuer) && issuer.length <= 30) {
-    agency = issuer;
+  } else if (issuer && asAgency(issuer) && !asAgency(issuer)!.fromPlace && issuer.length <= 30) {
+    agency = parentAgency(asAgency(issuer)!.name);
     notes.agency = { basis: "read", detail: "发布机构/发文机关/来源 field" };
+  } else if (nameByTitle) {
+    agency = nameByTitle;
+    notes.agency = { basis: "read", detail: "the name printed on its own line beside the title" };
   } else if (signature) {
-    agency = signature;
+    agency = parentAgency(signature);
     notes.agency = { basis: "read", detail: "signature above the date" };
   } else if (fromText) {
     agency = fromText.agency;

@@ -65,6 +65,10 @@ export function findTitle(input: TitleInput): { title: string | null; note: Meta
       const t = candidates[i]!.trim();
       if (t.length < 8 || t.length > 80 || !TITLE_WORDS.test(t) || /[。，,；:：|]|->|>|»|›/.test(t)) continue;
       if (needYear && !/\d{4}\s*年/.test(t)) continue;
+      // 左贡县人民政府2021年度 / 信息公开年度报告: a title broken after its year.
+      const prev = candidates[i - 1]?.trim();
+      if (prev && /^(?:政府)?信息公开|^政务公开/.test(t) && /\d{4}\s*年度?$/.test(prev) && prev.length <= 40)
+        return { title: prev + t, note: { basis: "read", detail: "title printed over two lines" } };
       // 某某县民政局 / 2021年政府信息公开工作年度报告: the name on the line above belongs to the title.
       const above = candidates[i - 1]?.trim();
       if (

@@ -25,7 +25,7 @@ export function reportYearFrom(
   bodyLines: string[],
 ): { year: number | null; note: MetaNote } {
   if (title) {
-    const m = /(\d{4})\s*年度?/.exec(title);
+    const m = /(\d{4})\s*(?:年|(?=政府信息公开|政务公开|信息公开))/.exec(title);
     if (m) return { year: Number(m[1]), note: { basis: "read", detail: "year in the title" } };
   }
   const body = bodyLines.join("\n");
