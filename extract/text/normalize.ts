@@ -33,7 +33,9 @@ export function matchForm(s: string): string {
     // 本年（2021）新收…: the year a portal writes into a row label is not part of the label.
     f = toHalfWidth(s)
       .replace(/[\s"'“”‘’「」『』《》〈〉]/g, "")
-      .replace(/\(\d{4}年?度?\)/g, "");
+      .replace(/\(\d{4}年?度?\)/g, "")
+      // Mirrors in Taiwan vocabulary print 资讯 (資訊) for 信息 in every label.
+      .replace(/资讯/g, "信息");
     // Labels and cells repeat across rows and pages: a bounded memo keeps matching cheap.
     if (MATCH_FORMS.size > 20_000) MATCH_FORMS.clear();
     MATCH_FORMS.set(s, f);

@@ -35,8 +35,9 @@ function spacedRow(line: string): string | null {
     (numbers === 1 && !ONE_NUMBER_ROW.test(label.replace(/^[一二三四五六七八九十（）()、.．\d]+/, "")))
   )
     return null;
-  if (label.length > 60 || /[。；;，,:：]/.test(label) || /(年|月|日|第|共|计|约|为)$/.test(label))
-    return null;
+  // Sentence punctuation outside brackets marks prose; （区分处理的，只计这一情形） is part of a label.
+  const bare = label.replace(/[（(][^）)]*[）)]/g, "");
+  if (label.length > 60 || /[。；;，,:：]/.test(bare) || /(年|月|日|第|共|约|为)$/.test(label)) return null;
   const labels = label
     ? label.split(/(?<=[\u4e00-\u9fa5）)])(?=\d{1,2}[.．、]|[（(][一二三四五六七八九十][）)])/)
     : [];
@@ -116,7 +117,8 @@ function cellPerLineRows(lines: string[]): GridCell[][] {
 function streamRows(lines: string[]): GridCell[][] {
   const cells = lines
     .map((l) => l.trim())
-    .filter((l) => l !== "" && l !== "|")
+    // Stray "|||" lines are separators left by the flattening, never cells.
+    .filter((l) => l !== "" && !/^[|\s]+$/.test(l))
     .map((l) => l.replace(/^\|\s*|\s*\|$/g, "").trim());
   return [cells.map((c, i) => cell(c, 0, i))];
 }
@@ -156,7 +158,7 @@ export function textToDocument(text: string): Document {
   const raw = text.replace(/\r\n?/g, "\n").split("\n");
   const spaced = new Set<number>();
   raw.forEach((line, n) => {
-    if (line.includes("|") || !/\d\s/.test(line)) return;
+    if (line.includes("|") || !/\d/.test(line) || !/\S\s+\S/.test(line)) return;
     const row = spacedRow(line.replace(/[\u00a0\u3000]/g, " "));
     if (row) {
       raw[n] = row;
@@ -171,7 +173,11 @@ export function textToDocument(text: string): Document {
     const t = line.trim();
     // A table region starts at a pipe line or at a table-opening label, and runs while lines stay cell-like.
     const startsRegion =
-      t !== "" && (isPipeLine(t) || (TABLE_START.test(matchForm(t)) && isCellish(t) && t.length <= 30));
+      t !== "" &&
+      (isPipeLine(t) ||
+        (TABLE_START.test(matchForm(t)) &&
+          isCellish(t) &&
+          (t.length <= 30 || /结果维持|复议后起诉/.test(t))));
     if (startsRegion) {
       let j = i;
       const region: string[] = [];
