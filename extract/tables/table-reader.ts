@@ -14,6 +14,7 @@ import {
 import { matchForm } from "../text/normalize.ts";
 import type { CellValue } from "./cell-value.ts";
 import { matchTable1Row, matchTable2Column, matchTable2Label, matchTable3Column } from "./label-match.ts";
+import { isOldStatsTable, readOldStatsTable } from "./old-stats-table.ts";
 import { type ModelRow, modelRows, trimValues, type ValueCell } from "./row-model.ts";
 
 export type TableTemplate = "2019" | "2021";
@@ -468,6 +469,13 @@ export function readTables(tables: RawTable[], template: TableTemplate | null): 
   const result: TablesResult = { cells: [], values: {}, flags: [], seen: new Set() };
   tables.forEach((raw, tableIndex) => {
     const r: Reader = { cells: result.cells, values: result.values, flags: result.flags, tableIndex };
+    if (isOldStatsTable(raw)) {
+      const old = readOldStatsTable(raw, tableIndex);
+      result.cells.push(...old.cells);
+      result.flags.push(...old.flags);
+      for (const [k, v] of Object.entries(old.values)) if (!(k in result.values)) result.values[k] = v;
+      return;
+    }
     const rows = modelRows(raw);
     const kinds = classifyRows(rows);
     let start = 0;
