@@ -81,6 +81,15 @@ function decideTemplate(
   return year <= 2020 ? "2019" : "2021";
 }
 
+/** The address a saved page names for itself; only http(s) addresses count (never javascript: or file:). */
+function pageUrl(meta: Record<string, string>): string | null {
+  for (const k of ["Url", "url", "link:canonical", "og:url"]) {
+    const v = meta[k]?.trim();
+    if (v && /^https?:\/\/[^\s"'<>]+$/i.test(v) && v.length <= 2000) return v;
+  }
+  return null;
+}
+
 export function extractReport(input: ExtractInput): ReportRecord {
   // NUL is never text: browsers drop it from page bodies (HTML spec), and one inside 政府\0信息 or 1\07
   // must not break a label or a number. Offsets in the record refer to its own text, so nothing shifts.
@@ -137,6 +146,7 @@ export function extractReport(input: ExtractInput): ReportRecord {
     published_at: meta.published_at,
     doc_number: meta.doc_number,
     is_annual_report: meta.is_annual_report,
+    page_url: pageUrl(doc.meta),
     template,
     metadata_notes: meta.notes,
     headings: page.headings,

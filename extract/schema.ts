@@ -2,7 +2,7 @@
 // Parsed with zod wherever a record crosses a boundary (stored JSON, expected fixture files).
 import { z } from "zod";
 
-export const EXTRACTOR_VERSION = "0.2.0";
+export const EXTRACTOR_VERSION = "0.3.0";
 
 export const templateIds = ["2021", "2019", "pre2019", "unknown"] as const;
 export type TemplateId = (typeof templateIds)[number];
@@ -61,6 +61,11 @@ export const reportRecordSchema = z.object({
   published_at: z.string().nullable(),
   doc_number: z.string().nullable(),
   is_annual_report: z.boolean(),
+  /**
+   * The page's own address as the page states it (<meta name="Url">, a canonical link, og:url): a
+   * saved page keeps where it was published beside the file it was read from. Null when not stated.
+   */
+  page_url: z.string().nullable().optional(),
   template: z.enum(templateIds),
   /** Per metadata field: where it came from, or why it is null. */
   metadata_notes: z.record(z.string(), z.object({ basis: metaBasisSchema, detail: z.string() })),

@@ -294,6 +294,8 @@ function collectMeta(root: AnyNode, meta: Record<string, string>) {
       const content = attr(n, "content").trim();
       if (key && content) meta[key] = content;
     }
+    if (n.name === "link" && /\bcanonical\b/i.test(attr(n, "rel")) && attr(n, "href").trim())
+      meta["link:canonical"] = attr(n, "href").trim();
     if (n.name === "body") continue; // metadata lives in <head>
     stack.push(...n.children);
   }

@@ -39,7 +39,10 @@ export function readOldStatsTable(
   const unitCol = header.find((c) => /单位/.test(c.text))?.col ?? null;
   const yearCols = header.filter((c) => /\d{4}\s*年|本年|本期|当年/.test(c.text) && !/累计/.test(c.text));
   if (headerAt < 0 || yearCols.length !== 1) {
-    flags.push({ id: "old_table_unread", detail: "an old statistics table whose year column is not one labelled column" });
+    flags.push({
+      id: "old_table_unread",
+      detail: "an old statistics table whose year column is not one labelled column",
+    });
     return { cells, values, flags };
   }
   const yearCol = yearCols[0]!.col;

@@ -8,6 +8,7 @@ import {
   TABLE1_HEADER_MARKERS,
   TABLE2_COLUMNS,
   TABLE3_KEYS,
+  TABLE3_PART_LABELS,
   type Table2GroupDef,
   TEMPLATE_MARKERS,
 } from "../templates/report-templates.ts";
@@ -423,14 +424,9 @@ const T3_HEADER_WORDS =
 
 function readTable3(r: Reader, rows: ModelRow[], raw: RawTable) {
   const labels = TABLE3_KEYS;
-  const byCol =
-    raw.source === "html"
-      ? columnsByLabel(
-          headerPaths(raw, rows[0]?.row ?? 0, firstDataRowIndex(rows)),
-          TABLE3_KEYS,
-          matchTable3Column,
-        )
-      : null;
+  const paths =
+    raw.source === "html" ? headerPaths(raw, rows[0]?.row ?? 0, firstDataRowIndex(rows)) : new Map();
+  const byCol = raw.source === "html" ? columnsByLabel(paths, TABLE3_KEYS, matchTable3Column) : null;
   for (const row of rows) {
     const hasNumbers = row.values.some((v) => v.parsed.kind === "number" || v.parsed.kind === "none");
     if (!hasNumbers) continue;
@@ -446,22 +442,37 @@ function readTable3(r: Reader, rows: ModelRow[], raw: RawTable) {
       emitUnkeyed(r, 3, row);
       continue;
     }
-    if (byCol) {
-      // HTML: a key is a full dotted name here, so place with an empty row key.
-      placeRow(
-        r,
-        3,
-        row,
-        "",
-        labels.map((k) => k),
-        labels,
-        byCol,
-        "table3_ragged",
-      );
-    } else {
-      placeRow(r, 3, row, "", labels, labels, null, "table3_ragged");
+    // Cells carry the labels printed above them: the column's header path on an HTML grid, else the
+    // form's own words; a data row printed without a label takes its column's group (行政复议 / …).
+    const printed = (key: string) => {
+      const col = byCol ? [...byCol].find(([, k]) => k === key)?.[0] : undefined;
+      const path = col === undefined ? undefined : paths.get(col);
+      return path ?? TABLE3_PRINTED[key]!;
+    };
+    const before = r.cells.length;
+    placeRow(r, 3, row, "", labels, labels.map(printed), byCol, "table3_ragged");
+    if (row.labels.length === 0) {
+      for (const c of r.cells.slice(before)) {
+        const group = c.key ? TABLE3_GROUP_OF(c.key) : null;
+        if (group) c.row_label = group;
+      }
     }
   }
+}
+
+/** The form's printed words for each Table 3 key: 行政诉讼 / 复议后起诉 / 结果维持. */
+const TABLE3_PRINTED: Record<string, string> = Object.fromEntries(
+  TABLE3_KEYS.map((k) => {
+    const part = k.split(".").pop() as keyof typeof TABLE3_PART_LABELS;
+    return [k, `${TABLE3_GROUP_OF(k)} / ${TABLE3_PART_LABELS[part][0]}`];
+  }),
+);
+
+function TABLE3_GROUP_OF(key: string): string | null {
+  if (key.startsWith("review.")) return "行政复议";
+  if (key.startsWith("litigation.direct.")) return "行政诉讼 / 未经复议直接起诉";
+  if (key.startsWith("litigation.after_review.")) return "行政诉讼 / 复议后起诉";
+  return null;
 }
 
 /** Reads every table of the page. Values with a conflicting duplicate are removed, not guessed. */
