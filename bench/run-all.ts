@@ -25,6 +25,12 @@ const BENCHES: BenchSpec[] = [
     about: "extraction of every fixture, seed and real page, repeated to 2,000 documents, one thread",
   },
   {
+    name: "extract-linear",
+    script: "bench/extract-linear.ts",
+    args: [],
+    about: "one report page grown to 1 MB and 8 MB by repeating a sentence: seconds per MB at each size",
+  },
+  {
     name: "store",
     script: "bench/store.ts",
     args: ["--reports", "5000", "--view-reports", "50000"],

@@ -3,6 +3,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { NianbaoError } from "../core/errors.ts";
 import { decodeBody } from "../crawler/decode/decode-body.ts";
+import { sniffFormat } from "../extract/attachments/sniff-format.ts";
 import { extractReport } from "../extract/index.ts";
 import type { ReportRecord } from "../extract/schema.ts";
 import { extractAttachmentBytes } from "./attachment-bytes.ts";
@@ -100,7 +101,7 @@ export async function loadPage(source: string, fetchTimeoutMs = 30_000): Promise
     throw new NianbaoError(
       "input_binary",
       `${source} is ${binary}, not a web page or text`,
-      "pass the HTML page or a text export; attachments are read by `nianbao import`",
+      "pass the HTML page, a text export or a report file (PDF, DOC, DOCX, WPS, OFD, XLS, XLSX, ET)",
     );
   }
   const decoded = decodeBody(bytes, contentType);
@@ -125,7 +126,10 @@ export async function extractFile(source: string): Promise<{ page: LoadedPage; r
   } catch (err) {
     if (!(err instanceof NianbaoError) || err.code !== "input_binary" || /^https?:\/\//i.test(source))
       throw err;
-    return extractAttachmentFile(source);
+    const bytes = new Uint8Array(await readFile(source));
+    // Only a document format the attachment readers know goes to them; other binary stays refused.
+    if (!ATTACHMENT_FORMATS.has(sniffFormat(bytes).format)) throw err;
+    return extractAttachmentFile(source, bytes);
   }
   const record = extractReport({
     content: page.text,
@@ -135,8 +139,12 @@ export async function extractFile(source: string): Promise<{ page: LoadedPage; r
   return { page, record };
 }
 
-async function extractAttachmentFile(source: string): Promise<{ page: LoadedPage; record: ReportRecord }> {
-  const bytes = new Uint8Array(await readFile(source));
+const ATTACHMENT_FORMATS = new Set(["pdf", "doc", "docx", "xls", "xlsx", "ofd", "odt", "ole", "rtf", "zip"]);
+
+async function extractAttachmentFile(
+  source: string,
+  bytes: Uint8Array,
+): Promise<{ page: LoadedPage; record: ReportRecord }> {
   try {
     const { record, contentType } = await extractAttachmentBytes(bytes, source);
     return { page: { source, bytes, contentType, text: record.text, encoding: "binary" }, record };
