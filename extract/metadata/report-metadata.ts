@@ -32,11 +32,33 @@ const ANNUAL =
   /(政府信息公开|政务公开|信息公开).{0,10}(年度报告|年报)|年度(政府信息公开|政务公开|信息公开).{0,6}报告|\d{4}年度?.{0,30}(政府信息公开|政务公开)(工作)?报告/;
 /** The preface the national template opens with: 本(年度)报告根据《条例》…编制 / 编制本报告 / 全文包括… */
 const TEMPLATE_PREFACE =
-  /(本(?:年度)?报告|本年报)(?:是)?(?:根据|依据|依照|按照).{0,120}(?:编制|制定|要求)|编制(?:了)?本(?:年度)?报告|全文包括.{0,30}(?:总体情况|概述)|本报告由.{0,10}(?:总体情况|概述)/;
+  /(本(?:年度)?报告|本年报)(?:是)?(?:根据|依据|依照|按照).{0,120}(?:编制|制定|要求)|(?:编制|制作)(?:了)?本(?:年度)?报告|现发布《[^》]{0,40}(?:年度|年报)|全文包括.{0,30}(?:总体情况|概述)|本报告由.{0,10}(?:总体情况|概述)/;
 const NOT_ANNUAL =
   /(自查|自检|督查|落实情况|工作要点|实施方案|通知|意见|办法|规定|总结|考核|评估|通报|图解|解读|新闻|发布会|(?:发布|公布|印发)(?:了)?\d{4}年)/;
 const DOC_NUMBER = /^[\u4e00-\u9fa5]{1,12}\s*[〔[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,4}\s*号$/;
 const DOC_NUMBER_IN = /[\u4e00-\u9fa5]{1,12}\s*[〔[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,4}\s*号/;
+
+/** The national template's six sections (国办公开办函〔2019〕60号, 〔2021〕30号), as headings. */
+const TEMPLATE_SECTIONS = [
+  /^[一二三四五六七八九十]、\s*(?:总体情况|概述)/,
+  /^[一二三四五六七八九十]、\s*主动公开政府信息(?:的)?情况/,
+  /^[一二三四五六七八九十]、\s*收到和处理政府信息公开申请(?:的)?情况/,
+  /^[一二三四五六七八九十]、\s*(?:因)?政府信息公开(?:工作)?(?:被申请)?行政复议/,
+  /^[一二三四五六七八九十]、\s*(?:政府信息公开工作)?存在的主要问题及改进情况/,
+  /^[一二三四五六七八九十]、\s*其他需要报告的事项/,
+];
+
+function templateSections(lines: string[]): number {
+  const found = new Set<number>();
+  for (const l of lines.slice(0, 400)) {
+    const t = l.trim();
+    if (t.length > 40) continue;
+    TEMPLATE_SECTIONS.forEach((re, i) => {
+      if (re.test(t)) found.add(i);
+    });
+  }
+  return found.size;
+}
 
 /** A byline that opens with the date ("2022-01-25 10:12:40 某某区人民政府办公室 字体：大 中 小"). */
 function bylineDate(lines: string[]): string | null {
@@ -270,6 +292,12 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
     notes.is_annual_report = {
       basis: "inferred",
       detail: "no title; the opening says it reports the year's 政府信息公开 work",
+    };
+  } else if (templateSections(input.bodyLines) >= 2) {
+    is_annual_report = true;
+    notes.is_annual_report = {
+      basis: "inferred",
+      detail: `no title; the page has the annual report's sections (${templateSections(input.bodyLines)} of the template's six)`,
     };
   } else if (TEMPLATE_PREFACE.test(opening)) {
     is_annual_report = true;
