@@ -21,6 +21,7 @@ import { adapterFor } from "./pagination/pagination-index.ts";
 import { HostGate } from "./politeness/host-gate.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./politeness/retry-policy.ts";
 import type { Site } from "./sites/site-schema.ts";
+import { isAllowedOrigin, siteAllowList } from "./url/allowed-origin.ts";
 import { canonicalUrl } from "./url/canonical-url.ts";
 
 export const DEFAULT_USER_AGENT =
@@ -139,7 +140,23 @@ async function renderIfNeeded(
   if (!wantRender) return { res, rendered: false };
   try {
     // The browser counts as one request to the host: it goes through the same gate.
-    const page = await gate.run(host, () => browser.render(site.slug, res.finalUrl));
+    const allowList = siteAllowList(site.allowed_hosts, site.start_urls);
+    const page = await gate.run(host, () => browser.render(site.slug, res.finalUrl, allowList));
+    // The interceptor aborts off-site navigations; were one to land anyway, its DOM is not the site's.
+    // (An aborted reload leaves Chromium's chrome-error: page, judged below by its content.)
+    const landedOffsite = /^https?:/i.test(page.finalUrl) && !isAllowedOrigin(page.finalUrl, allowList);
+    if (page.offsiteNavigation || landedOffsite) {
+      return {
+        res: {
+          ...res,
+          outcome: "skipped",
+          reason: `offsite: the rendered page went to ${page.offsiteNavigation ?? page.finalUrl}`,
+          body: null,
+          text: null,
+        },
+        rendered: false,
+      };
+    }
     const challenge = detectChallenge(page.status ?? 200, page.html);
     if (challenge || (page.status ?? 200) >= 400) {
       const why = challenge ? challenge.reason : `HTTP ${page.status}`;
@@ -213,7 +230,7 @@ async function processItem(ctx: Ctx, item: FrontierItem): Promise<FrontierItem |
   const request = {
     url: item.url,
     kind: item.kind,
-    allowedHosts: site.allowed_hosts,
+    allowedHosts: siteAllowList(site.allowed_hosts, site.start_urls),
     validators: conditional ? await opts.archive.previousValidators(item.url) : null,
     legacyTls: site.legacy_tls,
     charset: site.charset,
@@ -313,7 +330,9 @@ async function processItem(ctx: Ctx, item: FrontierItem): Promise<FrontierItem |
         site,
         item,
         "attachment",
-        attachmentLinks(res.text, res.finalUrl, site.allowed_hosts).map((url) => ({ url, title: null })),
+        attachmentLinks(res.text, res.finalUrl, siteAllowList(site.allowed_hosts, site.start_urls)).map(
+          (url) => ({ url, title: null }),
+        ),
         res.finalUrl,
       ),
     );

@@ -1,7 +1,9 @@
 // Runs LibreOffice headless to convert one document (WPS, OFD, XLS, damaged DOC…) in a private temp
-// dir with its own profile, killed with its whole process group when the time budget runs out.
+// dir with its own profile, killed with its whole process group when the time budget runs out. A
+// conversion never reaches the network: the profile loads no linked content, and where the platform
+// allows it soffice runs in a network namespace with loopback only.
 import { spawn } from "node:child_process";
-import { access, constants, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { access, constants, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -24,6 +26,43 @@ export async function findSoffice(): Promise<string | null> {
     } catch {}
   }
   return null;
+}
+
+/**
+ * The profile's settings: links in a document (images, OLE objects, sections) are never updated or
+ * fetched, macros never run. A hostile document must not make the converter call out.
+ */
+const PROFILE_SETTINGS = `<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>2</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>2</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="UseLocking" oor:op="fuse"><value>false</value></prop></item>
+</oor:items>
+`;
+
+const UNSHARE = ["/usr/bin/unshare", "/bin/unshare"];
+let isolation: Promise<string[]> | null = null;
+
+/**
+ * The command prefix that gives soffice a network namespace of its own (loopback only, nothing
+ * routed), or [] where user namespaces are not allowed: then the profile settings alone hold.
+ */
+export function networkIsolation(): Promise<string[]> {
+  isolation ??= (async () => {
+    for (const unshare of UNSHARE) {
+      const works = await new Promise<boolean>((resolve) => {
+        const child = spawn(unshare, ["--user", "--map-root-user", "--net", "true"], { stdio: "ignore" });
+        child.on("error", () => resolve(false));
+        child.on("close", (code) => resolve(code === 0));
+      });
+      if (works) return [unshare, "--user", "--map-root-user", "--net", "--"];
+    }
+    return [];
+  })();
+  return isolation;
 }
 
 export interface SofficeRun {
@@ -50,7 +89,11 @@ export async function runSoffice(run: SofficeRun): Promise<string> {
     );
   }
   const profile = await mkdtemp(join(tmpdir(), "nianbao-lo-profile-"));
+  await mkdir(join(profile, "user"), { recursive: true });
+  await writeFile(join(profile, "user", "registrymodifications.xcu"), PROFILE_SETTINGS);
+  const [command, ...prefix] = [...(await networkIsolation()), soffice];
   const args = [
+    ...prefix,
     "--headless",
     "--norestore",
     "--nologo",
@@ -70,7 +113,7 @@ export async function runSoffice(run: SofficeRun): Promise<string> {
       stderr: string;
       timedOut: boolean;
     }>((resolve, reject) => {
-      const child = spawn(soffice, args, {
+      const child = spawn(command!, args, {
         detached: true, // own process group: the timeout kills soffice.bin and its helpers too
         stdio: ["ignore", "ignore", "pipe"],
         env: {
