@@ -15,7 +15,7 @@ import type { ConnectTo } from "./fetch/http-exchange.ts";
 import { type FetchResult, PageFetcher, type RobotsFetch } from "./fetch/page-fetcher.ts";
 import { CompletionBatch } from "./frontier/completion-batch.ts";
 import { type FrontierItem, FrontierStore, type NewItem } from "./frontier/frontier-store.ts";
-import { RunLock } from "./frontier/run-lock.ts";
+import { type LockTakeover, RunLock } from "./frontier/run-lock.ts";
 import { frontierStorageError } from "./frontier/storage-error.ts";
 import { adapterFor } from "./pagination/pagination-index.ts";
 import { HostGate } from "./politeness/host-gate.ts";
@@ -62,6 +62,10 @@ export interface CrawlOptions {
   onProgress?: (p: CrawlProgress) => void;
   pid?: number;
   isProcessAlive?: (pid: number) => boolean;
+  /** The run lock's lease (default 5 min): a crawl that stops renewing it is taken over after this. */
+  lockLeaseMs?: number;
+  /** The host name written into the lock (default os.hostname()). */
+  hostname?: string;
 }
 
 export interface CrawlProgress {
@@ -400,6 +404,50 @@ export interface CrawlResult {
   exitCode: 0 | 1;
 }
 
+function logTakeover(logger: Logger, t: LockTakeover): void {
+  logger.warn(
+    {
+      event: "lock_takeover",
+      pid: t.pid,
+      hostname: t.hostname,
+      run_id: t.run_id,
+      acquired_at: t.acquired_at,
+      lease_until: t.lease_until === null ? null : new Date(t.lease_until).toISOString(),
+      reason: t.reason,
+    },
+    t.reason === "lease_expired"
+      ? "took over the lock of a crawl whose lease ran out"
+      : "took over the lock of a crawl that is no longer running",
+  );
+}
+
+/** Renews the lease until cleared; a renewal that finds the lock gone stops the crawl. */
+function startHeartbeat(lock: RunLock, logger: Logger, onLost: (err: NianbaoError) => void): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    let held: boolean;
+    try {
+      held = lock.renew();
+    } catch (err) {
+      // A busy or full database: the next beat tries again; the lease has two more beats of margin.
+      logger.warn({ err: (err as Error).message }, "run lock heartbeat failed");
+      return;
+    }
+    if (held) return;
+    clearInterval(timer);
+    logger.error({ event: "lock_lost" }, "the run lock was taken over by another crawl: stopping");
+    onLost(
+      new NianbaoError(
+        "crawl_locked",
+        "another crawl took over this database's run lock (this run's lease was not renewed in time)",
+        "run one crawl at a time; if this machine was suspended or overloaded, raise the lease",
+        1,
+      ),
+    );
+  }, lock.heartbeatMs);
+  timer.unref();
+  return timer;
+}
+
 export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
   const started = Date.now();
   const db = new Database(opts.dbPath);
@@ -409,7 +457,13 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
   db.pragma("synchronous = NORMAL");
   const frontier = new FrontierStore(db);
   const pid = opts.pid ?? process.pid;
-  const lock = new RunLock(db, pid, opts.isProcessAlive);
+  const lock = new RunLock(db, {
+    pid,
+    isAlive: opts.isProcessAlive,
+    leaseMs: opts.lockLeaseMs,
+    hostname: opts.hostname,
+  });
+  let heartbeat: NodeJS.Timeout | undefined;
   let browser: BrowserRenderer | null = null;
   // The crawl stops on the caller's signal (Ctrl-C) or on its own when storage fails (disk full,
   // database locked): every wait and request listens to this one.
@@ -422,12 +476,12 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
   // A holder, not a `let`: it is set inside task callbacks, which TypeScript's narrowing cannot see.
   const failure: { error: NianbaoError | null } = { error: null };
   try {
-    const dead = lock.acquire();
-    if (dead)
-      opts.logger.warn(
-        { pid: dead.pid, run_id: dead.run_id },
-        "took over the lock of a crawl that is no longer running",
-      );
+    const takeover = lock.acquire();
+    if (takeover) logTakeover(opts.logger, takeover);
+    heartbeat = startHeartbeat(lock, opts.logger, (err) => {
+      failure.error ??= err;
+      stop.abort();
+    });
 
     const politeness = opts.politeness ?? true;
     const gate = new HostGate({
@@ -707,7 +761,7 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
     if (failure.error) {
       opts.logger.error(
         { code: failure.error.code, err: failure.error.message },
-        "crawl stopped: storage failed",
+        failure.error.code === "crawl_locked" ? "crawl stopped: lock lost" : "crawl stopped: storage failed",
       );
       throw failure.error;
     }
@@ -724,6 +778,7 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
       durationMs: Date.now() - Date.parse(startedAt),
       interrupted,
       resumed,
+      lockTakeover: takeover,
       sites,
       unhealthy: sites.filter((s) => !s.healthy).map((s) => s.site),
       totals: {
@@ -748,6 +803,7 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
       summary.totals.failed === 0 && summary.totals.blocked === 0 && summary.unhealthy.length === 0;
     return { summary, exitCode: clean ? 0 : 1 };
   } finally {
+    clearInterval(heartbeat);
     opts.signal?.removeEventListener("abort", onCallerAbort);
     if (browser) await browser.close();
     try {

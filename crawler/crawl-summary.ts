@@ -1,6 +1,7 @@
 // The end-of-run summary per site (pages, reports new/changed/unchanged, failures by reason, blocked,
 // duration, health), computed from the frontier so it is right after a resume too.
 import type { FrontierItem } from "./frontier/frontier-store.ts";
+import type { LockTakeover } from "./frontier/run-lock.ts";
 import type { Site } from "./sites/site-schema.ts";
 
 export interface SiteSummary {
@@ -36,6 +37,8 @@ export interface CrawlRunSummary {
   durationMs: number;
   interrupted: boolean;
   resumed: boolean;
+  /** The lock this run took over (an earlier crawl's lease ran out, or its process died), else null. */
+  lockTakeover: LockTakeover | null;
   sites: SiteSummary[];
   unhealthy: string[];
   totals: {
@@ -139,6 +142,16 @@ export function formatSummary(summary: CrawlRunSummary): string {
   const lines = [
     `crawl run ${summary.runId}${summary.resumed ? " (resumed)" : ""}${summary.interrupted ? " — interrupted" : ""}: ${Math.round(summary.durationMs / 100) / 10} s`,
   ];
+  const t = summary.lockTakeover;
+  if (t) {
+    const why =
+      t.reason === "lease_expired"
+        ? `its lease ran out at ${t.lease_until === null ? "?" : new Date(t.lease_until).toISOString()}`
+        : "its process is gone";
+    lines.push(
+      `  took over the lock of pid ${t.pid} on ${t.hostname}${t.run_id === null ? "" : ` (run ${t.run_id})`}, held since ${t.acquired_at}: ${why}`,
+    );
+  }
   for (const s of summary.sites) {
     const fails = Object.entries(s.failures)
       .map(([k, n]) => `${k} ${n}`)
