@@ -5,6 +5,7 @@ import { setMaxListeners } from "node:events";
 import Database from "better-sqlite3";
 import type { Logger } from "pino";
 import { NianbaoError } from "../core/errors.ts";
+import { MAX_ATTACHMENT_BYTES, MAX_CRAWL_PAGE_BYTES } from "../core/size-caps.ts";
 import type { ArchivePort, FetchRecord, PreviousBody } from "./archive-port.ts";
 import { type BrowserOptions, BrowserRenderer, looksLikeSpaShell } from "./browser/browser-renderer.ts";
 import { type CrawlRunSummary, INCREMENTAL_STOP, summariseSite } from "./crawl-summary.ts";
@@ -535,8 +536,8 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
       connectTo: opts.connectTo,
       connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,
       totalTimeoutMs: opts.totalTimeoutMs ?? 60_000,
-      maxHtmlBytes: opts.maxHtmlBytes ?? 20 * 1024 * 1024,
-      maxAttachmentBytes: opts.maxAttachmentBytes ?? 100 * 1024 * 1024,
+      maxHtmlBytes: opts.maxHtmlBytes ?? MAX_CRAWL_PAGE_BYTES,
+      maxAttachmentBytes: opts.maxAttachmentBytes ?? MAX_ATTACHMENT_BYTES,
       maxRedirects: 10,
       maxCrawlDelayMs: 30_000,
       ignoreRobots: !politeness,
