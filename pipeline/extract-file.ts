@@ -88,25 +88,11 @@ export async function loadPage(source: string, fetchTimeoutMs = 30_000): Promise
   let bytes: Uint8Array;
   let contentType: string | null = null;
   if (/^https?:\/\//i.test(source)) {
-    let res: Response;
-    try {
-      res = await fetch(source, { signal: AbortSignal.timeout(fetchTimeoutMs), redirect: "follow" });
-    } catch (err) {
-      throw new NianbaoError(
-        "input_unreadable",
-        `could not fetch ${source}: ${(err as Error).message}`,
-        "check the URL and your network, or save the page and pass the file",
-      );
-    }
-    if (!res.ok) {
-      throw new NianbaoError(
-        "input_unreadable",
-        `${source} answered HTTP ${res.status}`,
-        "check the URL; save the page from a browser and pass the file instead",
-      );
-    }
-    contentType = res.headers.get("content-type");
-    bytes = new Uint8Array(await res.arrayBuffer());
+    // Loaded on first use: import's workers read files only and need none of the crawler.
+    const { fetchOnePage } = await import("./fetch-one-page.ts");
+    const fetched = await fetchOnePage(source, { timeoutMs: fetchTimeoutMs });
+    bytes = fetched.bytes;
+    contentType = fetched.contentType;
   } else {
     bytes = await readPageFile(source);
   }
