@@ -361,7 +361,7 @@ async function processItem(ctx: Ctx, item: FrontierItem): Promise<FrontierItem |
       state,
       outcome: res.outcome,
       // A list page where paging stopped because its reports are all known: the summary says so.
-      reason: stoppedEarly ? INCREMENTAL_STOP : res.reason,
+      reason: stoppedEarly ? INCREMENTAL_STOP : (saved?.extractOutcome ?? res.reason),
       fetchId: saved?.fetchId ?? null,
       change,
     },

@@ -1,5 +1,6 @@
 // The end-of-run summary per site (pages, reports new/changed/unchanged, failures by reason, blocked,
 // duration, health), computed from the frontier so it is right after a resume too.
+import { EXTRACT_TIMEOUT } from "./archive-port.ts";
 import type { FrontierItem } from "./frontier/frontier-store.ts";
 import type { LockTakeover } from "./frontier/run-lock.ts";
 import type { Site } from "./sites/site-schema.ts";
@@ -26,6 +27,8 @@ export interface SiteSummary {
   circuitOpen: boolean;
   /** Paging stopped at a list page whose reports an earlier run already has (a re-run's normal end). */
   incrementalStop: boolean;
+  /** Report pages stored but not extracted within the time budget (`nianbao reextract` retries them). */
+  extractTimeouts: number;
   healthy: boolean;
   unhealthyReasons: string[];
 }
@@ -87,6 +90,7 @@ export function summariseSite(
     incrementalStop: mine.some(
       (i) => i.kind === "list" && i.state === "done" && i.reason === INCREMENTAL_STOP,
     ),
+    extractTimeouts: mine.filter((i) => i.reason === EXTRACT_TIMEOUT).length,
     healthy: true,
     unhealthyReasons: [],
   };
@@ -164,6 +168,7 @@ export function formatSummary(summary: CrawlRunSummary): string {
         (s.notModified || s.sameBytes ? `, unchanged since last run: ${unchangedText(s)}` : "") +
         (s.incrementalStop ? ", paging stopped at reports already known" : "") +
         (s.blocked ? `, blocked ${s.blocked}` : "") +
+        (s.extractTimeouts ? `, not extracted in time ${s.extractTimeouts} (run reextract)` : "") +
         (fails ? `, failed: ${fails}` : "") +
         (skipped ? `, skipped: ${skipped}` : "") +
         (s.pending ? `, pending ${s.pending}` : "") +

@@ -139,7 +139,7 @@ function fetchesWithoutReport(store: Store): UnreportedFetch[] {
   // The frontier has no index on url and report_versions none on fetch_id: they are matched through
   // uncorrelated subqueries (read once each) rather than per fetch, which grew as fetches × rows.
   const crawled = hasFrontier
-    ? `OR (f.outcome IN ('ok', 'blocked') AND f.url IN (SELECT url FROM crawl_frontier WHERE kind IN ('report', 'attachment')))`
+    ? `OR (f.outcome IN ('ok', 'blocked', 'extract_timeout') AND f.url IN (SELECT url FROM crawl_frontier WHERE kind IN ('report', 'attachment')))`
     : "";
   const hasParent =
     hasFrontier &&
