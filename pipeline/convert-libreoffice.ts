@@ -65,6 +65,48 @@ export function networkIsolation(): Promise<string[]> {
   return isolation;
 }
 
+/** Temp dirs are named nianbao-lo-<pid>-…: a dir whose process is gone was left by a kill -9. */
+const TEMP_PREFIX = "nianbao-lo-";
+let swept = false;
+
+function pidIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Removes, once per process, the temp dirs of conversions whose process died mid-way. */
+export async function sweepStaleTempDirs(): Promise<string[]> {
+  if (swept) return [];
+  swept = true;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(tmpdir());
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = new RegExp(`^${TEMP_PREFIX}(\\d+)-`).exec(name);
+    if (!m || Number(m[1]) === process.pid || pidIsAlive(Number(m[1]))) continue;
+    await rm(join(tmpdir(), name), { recursive: true, force: true }).catch(() => {});
+    removed.push(name);
+  }
+  return removed;
+}
+
+/**
+ * soffice runs in a process group of its own (so a timeout kills its helpers too), which also means
+ * it would outlive us after a kill -9. A watcher in the group holds the read end of a pipe from this
+ * process: when the pipe closes (we exit, however we exit) it kills the whole group.
+ */
+// (A background job's stdin is /dev/null unless redirected: the pipe is handed over as fd 3.)
+const WATCHED =
+  'trap "" HUP INT TERM; exec 3<&0; (cat <&3 >/dev/null; kill -KILL 0) 2>/dev/null & exec 3<&-; exec "$@"';
+
 export interface SofficeRun {
   /** Input file path. */
   input: string;
@@ -88,12 +130,16 @@ export async function runSoffice(run: SofficeRun): Promise<string> {
       "install libreoffice-core and libreoffice-writer",
     );
   }
-  const profile = await mkdtemp(join(tmpdir(), "nianbao-lo-profile-"));
+  await sweepStaleTempDirs();
+  const profile = await mkdtemp(join(tmpdir(), `${TEMP_PREFIX}${process.pid}-profile-`));
   await mkdir(join(profile, "user"), { recursive: true });
   await writeFile(join(profile, "user", "registrymodifications.xcu"), PROFILE_SETTINGS);
-  const [command, ...prefix] = [...(await networkIsolation()), soffice];
   const args = [
-    ...prefix,
+    "-c",
+    WATCHED,
+    "nianbao-soffice",
+    ...(await networkIsolation()),
+    soffice,
     "--headless",
     "--norestore",
     "--nologo",
@@ -113,9 +159,9 @@ export async function runSoffice(run: SofficeRun): Promise<string> {
       stderr: string;
       timedOut: boolean;
     }>((resolve, reject) => {
-      const child = spawn(command!, args, {
+      const child = spawn("/bin/sh", args, {
         detached: true, // own process group: the timeout kills soffice.bin and its helpers too
-        stdio: ["ignore", "ignore", "pipe"],
+        stdio: ["pipe", "ignore", "pipe"],
         env: {
           PATH: "/usr/bin:/bin:/usr/local/bin",
           HOME: profile,
@@ -140,8 +186,11 @@ export async function runSoffice(run: SofficeRun): Promise<string> {
       });
       child.on("close", (code) => {
         clearTimeout(timer);
+        child.stdin?.destroy(); // the watcher ends with the pipe, taking any stray helper with it
         resolve({ code, stderr, timedOut });
       });
+      // The pipe's other end: nothing is written; it only has to close when this process ends.
+      child.stdin?.on("error", () => {});
     });
     if (timedOut) {
       throw new AttachmentError(
@@ -190,7 +239,7 @@ export async function convertWithLibreOffice(
   format: AttachmentFormat,
   timeoutMs: number,
 ): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "nianbao-lo-"));
+  const dir = await mkdtemp(join(tmpdir(), `${TEMP_PREFIX}${process.pid}-`));
   try {
     // LibreOffice picks its import filter partly by extension: name the file for what the bytes are.
     const input = join(dir, `attachment.${EXTENSION[format] ?? "bin"}`);
