@@ -14,6 +14,7 @@ import { command as reextract } from "./commands/reextract.ts";
 import { command as search } from "./commands/search.ts";
 import { command as sites } from "./commands/sites.ts";
 import { command as stats } from "./commands/stats.ts";
+import { terminalSafe } from "./terminal-text.ts";
 
 export const COMMANDS: Command[] = [
   extract,
@@ -83,8 +84,18 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     return await cmd.run(rest, io);
   } catch (err) {
     if (err instanceof NianbaoError) {
-      io.stderr(`nianbao ${name}: ${err.message}\n  → ${err.hint}\n`);
+      // Messages may quote file names and page text: escaped like all terminal output.
+      io.stderr(`${terminalSafe(`nianbao ${name}: ${err.message}`)}\n  → ${terminalSafe(err.hint)}\n`);
       return err.exitCode;
+    }
+    const path = (err as { path?: unknown }).path;
+    const errno = (err as { code?: unknown }).code;
+    if (typeof path === "string" && typeof errno === "string") {
+      // A file-system error nobody mapped yet is still the user's path: one line naming it, no stack.
+      io.stderr(
+        `${terminalSafe(`nianbao ${name}: cannot use ${path} (${errno})`)}\n  → check the path and its permissions\n`,
+      );
+      return 2;
     }
     throw err;
   }

@@ -42,6 +42,16 @@ export interface PreviousBody {
 
 export type ContentChange = "new" | "changed" | "unchanged";
 
+export interface SavedFetchResult {
+  fetchId: number;
+  change: ContentChange | null;
+  /** Set when the page was stored but not extracted in its budget: the frontier and summary say so. */
+  extractOutcome?: typeof EXTRACT_TIMEOUT;
+}
+
+/** A fetched page whose extraction ran over its time budget (kept for `nianbao reextract`). */
+export const EXTRACT_TIMEOUT = "extract_timeout";
+
 type MaybePromise<T> = T | Promise<T>;
 
 export interface ArchivePort {
@@ -49,7 +59,7 @@ export interface ArchivePort {
   startRun(info: { startedAt: string; options: Record<string, unknown> }): MaybePromise<number>;
   finishRun(runId: number, summary: CrawlRunSummary): MaybePromise<void>;
   /** Stores the exchange (and its body, once per sha256); says whether the content is new for this URL. */
-  saveFetch(record: FetchRecord): MaybePromise<{ fetchId: number; change: ContentChange | null }>;
+  saveFetch(record: FetchRecord): MaybePromise<SavedFetchResult>;
   /** ETag / Last-Modified of the last good fetch of this URL, for a conditional GET. */
   previousValidators(url: string): MaybePromise<Validators | null>;
   /**

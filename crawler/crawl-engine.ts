@@ -5,6 +5,7 @@ import { setMaxListeners } from "node:events";
 import Database from "better-sqlite3";
 import type { Logger } from "pino";
 import { NianbaoError } from "../core/errors.ts";
+import { MAX_ATTACHMENT_BYTES, MAX_CRAWL_PAGE_BYTES } from "../core/size-caps.ts";
 import type { ArchivePort, FetchRecord, PreviousBody } from "./archive-port.ts";
 import { type BrowserOptions, BrowserRenderer, looksLikeSpaShell } from "./browser/browser-renderer.ts";
 import { type CrawlRunSummary, INCREMENTAL_STOP, summariseSite } from "./crawl-summary.ts";
@@ -15,12 +16,13 @@ import type { ConnectTo } from "./fetch/http-exchange.ts";
 import { type FetchResult, PageFetcher, type RobotsFetch } from "./fetch/page-fetcher.ts";
 import { CompletionBatch } from "./frontier/completion-batch.ts";
 import { type FrontierItem, FrontierStore, type NewItem } from "./frontier/frontier-store.ts";
-import { RunLock } from "./frontier/run-lock.ts";
+import { type LockTakeover, RunLock } from "./frontier/run-lock.ts";
 import { frontierStorageError } from "./frontier/storage-error.ts";
 import { adapterFor } from "./pagination/pagination-index.ts";
 import { HostGate } from "./politeness/host-gate.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./politeness/retry-policy.ts";
 import type { Site } from "./sites/site-schema.ts";
+import { isAllowedOrigin, siteAllowList } from "./url/allowed-origin.ts";
 import { canonicalUrl } from "./url/canonical-url.ts";
 
 export const DEFAULT_USER_AGENT =
@@ -61,6 +63,10 @@ export interface CrawlOptions {
   onProgress?: (p: CrawlProgress) => void;
   pid?: number;
   isProcessAlive?: (pid: number) => boolean;
+  /** The run lock's lease (default 5 min): a crawl that stops renewing it is taken over after this. */
+  lockLeaseMs?: number;
+  /** The host name written into the lock (default os.hostname()). */
+  hostname?: string;
 }
 
 export interface CrawlProgress {
@@ -139,7 +145,23 @@ async function renderIfNeeded(
   if (!wantRender) return { res, rendered: false };
   try {
     // The browser counts as one request to the host: it goes through the same gate.
-    const page = await gate.run(host, () => browser.render(site.slug, res.finalUrl));
+    const allowList = siteAllowList(site.allowed_hosts, site.start_urls);
+    const page = await gate.run(host, () => browser.render(site.slug, res.finalUrl, allowList));
+    // The interceptor aborts off-site navigations; were one to land anyway, its DOM is not the site's.
+    // (An aborted reload leaves Chromium's chrome-error: page, judged below by its content.)
+    const landedOffsite = /^https?:/i.test(page.finalUrl) && !isAllowedOrigin(page.finalUrl, allowList);
+    if (page.offsiteNavigation || landedOffsite) {
+      return {
+        res: {
+          ...res,
+          outcome: "skipped",
+          reason: `offsite: the rendered page went to ${page.offsiteNavigation ?? page.finalUrl}`,
+          body: null,
+          text: null,
+        },
+        rendered: false,
+      };
+    }
     const challenge = detectChallenge(page.status ?? 200, page.html);
     if (challenge || (page.status ?? 200) >= 400) {
       const why = challenge ? challenge.reason : `HTTP ${page.status}`;
@@ -213,7 +235,7 @@ async function processItem(ctx: Ctx, item: FrontierItem): Promise<FrontierItem |
   const request = {
     url: item.url,
     kind: item.kind,
-    allowedHosts: site.allowed_hosts,
+    allowedHosts: siteAllowList(site.allowed_hosts, site.start_urls),
     validators: conditional ? await opts.archive.previousValidators(item.url) : null,
     legacyTls: site.legacy_tls,
     charset: site.charset,
@@ -313,7 +335,9 @@ async function processItem(ctx: Ctx, item: FrontierItem): Promise<FrontierItem |
         site,
         item,
         "attachment",
-        attachmentLinks(res.text, res.finalUrl, site.allowed_hosts).map((url) => ({ url, title: null })),
+        attachmentLinks(res.text, res.finalUrl, siteAllowList(site.allowed_hosts, site.start_urls)).map(
+          (url) => ({ url, title: null }),
+        ),
         res.finalUrl,
       ),
     );
@@ -337,7 +361,7 @@ async function processItem(ctx: Ctx, item: FrontierItem): Promise<FrontierItem |
       state,
       outcome: res.outcome,
       // A list page where paging stopped because its reports are all known: the summary says so.
-      reason: stoppedEarly ? INCREMENTAL_STOP : res.reason,
+      reason: stoppedEarly ? INCREMENTAL_STOP : (saved?.extractOutcome ?? res.reason),
       fetchId: saved?.fetchId ?? null,
       change,
     },
@@ -381,6 +405,50 @@ export interface CrawlResult {
   exitCode: 0 | 1;
 }
 
+function logTakeover(logger: Logger, t: LockTakeover): void {
+  logger.warn(
+    {
+      event: "lock_takeover",
+      pid: t.pid,
+      hostname: t.hostname,
+      run_id: t.run_id,
+      acquired_at: t.acquired_at,
+      lease_until: t.lease_until === null ? null : new Date(t.lease_until).toISOString(),
+      reason: t.reason,
+    },
+    t.reason === "lease_expired"
+      ? "took over the lock of a crawl whose lease ran out"
+      : "took over the lock of a crawl that is no longer running",
+  );
+}
+
+/** Renews the lease until cleared; a renewal that finds the lock gone stops the crawl. */
+function startHeartbeat(lock: RunLock, logger: Logger, onLost: (err: NianbaoError) => void): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    let held: boolean;
+    try {
+      held = lock.renew();
+    } catch (err) {
+      // A busy or full database: the next beat tries again; the lease has two more beats of margin.
+      logger.warn({ err: (err as Error).message }, "run lock heartbeat failed");
+      return;
+    }
+    if (held) return;
+    clearInterval(timer);
+    logger.error({ event: "lock_lost" }, "the run lock was taken over by another crawl: stopping");
+    onLost(
+      new NianbaoError(
+        "crawl_locked",
+        "another crawl took over this database's run lock (this run's lease was not renewed in time)",
+        "run one crawl at a time; if this machine was suspended or overloaded, raise the lease",
+        1,
+      ),
+    );
+  }, lock.heartbeatMs);
+  timer.unref();
+  return timer;
+}
+
 export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
   const started = Date.now();
   const db = new Database(opts.dbPath);
@@ -390,7 +458,13 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
   db.pragma("synchronous = NORMAL");
   const frontier = new FrontierStore(db);
   const pid = opts.pid ?? process.pid;
-  const lock = new RunLock(db, pid, opts.isProcessAlive);
+  const lock = new RunLock(db, {
+    pid,
+    isAlive: opts.isProcessAlive,
+    leaseMs: opts.lockLeaseMs,
+    hostname: opts.hostname,
+  });
+  let heartbeat: NodeJS.Timeout | undefined;
   let browser: BrowserRenderer | null = null;
   // The crawl stops on the caller's signal (Ctrl-C) or on its own when storage fails (disk full,
   // database locked): every wait and request listens to this one.
@@ -403,12 +477,12 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
   // A holder, not a `let`: it is set inside task callbacks, which TypeScript's narrowing cannot see.
   const failure: { error: NianbaoError | null } = { error: null };
   try {
-    const dead = lock.acquire();
-    if (dead)
-      opts.logger.warn(
-        { pid: dead.pid, run_id: dead.run_id },
-        "took over the lock of a crawl that is no longer running",
-      );
+    const takeover = lock.acquire();
+    if (takeover) logTakeover(opts.logger, takeover);
+    heartbeat = startHeartbeat(lock, opts.logger, (err) => {
+      failure.error ??= err;
+      stop.abort();
+    });
 
     const politeness = opts.politeness ?? true;
     const gate = new HostGate({
@@ -462,8 +536,8 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
       connectTo: opts.connectTo,
       connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,
       totalTimeoutMs: opts.totalTimeoutMs ?? 60_000,
-      maxHtmlBytes: opts.maxHtmlBytes ?? 20 * 1024 * 1024,
-      maxAttachmentBytes: opts.maxAttachmentBytes ?? 100 * 1024 * 1024,
+      maxHtmlBytes: opts.maxHtmlBytes ?? MAX_CRAWL_PAGE_BYTES,
+      maxAttachmentBytes: opts.maxAttachmentBytes ?? MAX_ATTACHMENT_BYTES,
       maxRedirects: 10,
       maxCrawlDelayMs: 30_000,
       ignoreRobots: !politeness,
@@ -688,7 +762,7 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
     if (failure.error) {
       opts.logger.error(
         { code: failure.error.code, err: failure.error.message },
-        "crawl stopped: storage failed",
+        failure.error.code === "crawl_locked" ? "crawl stopped: lock lost" : "crawl stopped: storage failed",
       );
       throw failure.error;
     }
@@ -705,6 +779,7 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
       durationMs: Date.now() - Date.parse(startedAt),
       interrupted,
       resumed,
+      lockTakeover: takeover,
       sites,
       unhealthy: sites.filter((s) => !s.healthy).map((s) => s.site),
       totals: {
@@ -729,6 +804,7 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
       summary.totals.failed === 0 && summary.totals.blocked === 0 && summary.unhealthy.length === 0;
     return { summary, exitCode: clean ? 0 : 1 };
   } finally {
+    clearInterval(heartbeat);
     opts.signal?.removeEventListener("abort", onCallerAbort);
     if (browser) await browser.close();
     try {

@@ -1,6 +1,8 @@
 // The end-of-run summary per site (pages, reports new/changed/unchanged, failures by reason, blocked,
 // duration, health), computed from the frontier so it is right after a resume too.
+import { EXTRACT_TIMEOUT } from "./archive-port.ts";
 import type { FrontierItem } from "./frontier/frontier-store.ts";
+import type { LockTakeover } from "./frontier/run-lock.ts";
 import type { Site } from "./sites/site-schema.ts";
 
 export interface SiteSummary {
@@ -25,6 +27,8 @@ export interface SiteSummary {
   circuitOpen: boolean;
   /** Paging stopped at a list page whose reports an earlier run already has (a re-run's normal end). */
   incrementalStop: boolean;
+  /** Report pages stored but not extracted within the time budget (`nianbao reextract` retries them). */
+  extractTimeouts: number;
   healthy: boolean;
   unhealthyReasons: string[];
 }
@@ -36,6 +40,8 @@ export interface CrawlRunSummary {
   durationMs: number;
   interrupted: boolean;
   resumed: boolean;
+  /** The lock this run took over (an earlier crawl's lease ran out, or its process died), else null. */
+  lockTakeover: LockTakeover | null;
   sites: SiteSummary[];
   unhealthy: string[];
   totals: {
@@ -84,6 +90,7 @@ export function summariseSite(
     incrementalStop: mine.some(
       (i) => i.kind === "list" && i.state === "done" && i.reason === INCREMENTAL_STOP,
     ),
+    extractTimeouts: mine.filter((i) => i.reason === EXTRACT_TIMEOUT).length,
     healthy: true,
     unhealthyReasons: [],
   };
@@ -139,6 +146,16 @@ export function formatSummary(summary: CrawlRunSummary): string {
   const lines = [
     `crawl run ${summary.runId}${summary.resumed ? " (resumed)" : ""}${summary.interrupted ? " — interrupted" : ""}: ${Math.round(summary.durationMs / 100) / 10} s`,
   ];
+  const t = summary.lockTakeover;
+  if (t) {
+    const why =
+      t.reason === "lease_expired"
+        ? `its lease ran out at ${t.lease_until === null ? "?" : new Date(t.lease_until).toISOString()}`
+        : "its process is gone";
+    lines.push(
+      `  took over the lock of pid ${t.pid} on ${t.hostname}${t.run_id === null ? "" : ` (run ${t.run_id})`}, held since ${t.acquired_at}: ${why}`,
+    );
+  }
   for (const s of summary.sites) {
     const fails = Object.entries(s.failures)
       .map(([k, n]) => `${k} ${n}`)
@@ -151,6 +168,7 @@ export function formatSummary(summary: CrawlRunSummary): string {
         (s.notModified || s.sameBytes ? `, unchanged since last run: ${unchangedText(s)}` : "") +
         (s.incrementalStop ? ", paging stopped at reports already known" : "") +
         (s.blocked ? `, blocked ${s.blocked}` : "") +
+        (s.extractTimeouts ? `, not extracted in time ${s.extractTimeouts} (run reextract)` : "") +
         (fails ? `, failed: ${fails}` : "") +
         (skipped ? `, skipped: ${skipped}` : "") +
         (s.pending ? `, pending ${s.pending}` : "") +

@@ -1,7 +1,7 @@
 // `crawl`: wires the crawler to the store through the crawler's archive port, and extracts each
 // fetched report (page or attachment) into the store as it arrives. The only module that knows both sides.
 import type { Logger } from "pino";
-import type { ArchivePort, FetchRecord } from "../crawler/archive-port.ts";
+import { type ArchivePort, EXTRACT_TIMEOUT, type FetchRecord } from "../crawler/archive-port.ts";
 import { type CrawlOptions, type CrawlResult, runCrawl } from "../crawler/crawl-engine.ts";
 import { decodeBody } from "../crawler/decode/decode-body.ts";
 import { ATTACHMENT_TYPES } from "../crawler/fetch/magic-type.ts";
@@ -12,6 +12,7 @@ import {
   getBody,
   type LatestFetch,
   latestFetchFor,
+  markFetchOutcome,
   type OpenStoreOptions,
   type SourceFormat,
   type Store,
@@ -21,6 +22,7 @@ import {
   startRun,
   withStoreErrors,
 } from "../store/index.ts";
+import { ExtractThread, ExtractTimeoutError } from "./extract-thread.ts";
 import { openDatabase } from "./open-database.ts";
 import { fileUnderLinkingPage, settleSources } from "./settle-sources.ts";
 
@@ -32,6 +34,8 @@ export interface CrawlIntoStoreOptions extends Omit<CrawlOptions, "archive" | "d
   store?: Omit<OpenStoreOptions, "readonly">;
   /** How attachments are read (LibreOffice, time budget). */
   attachments?: AttachmentReading;
+  /** Time budget for extracting one report page, in its worker thread (default 30 s). */
+  extractBudgetMs?: number;
 }
 
 /** How attachments are read during a crawl. */
@@ -46,9 +50,16 @@ interface ExtractContext {
   store: Store;
   logger: Logger;
   reading: AttachmentReading;
+  /** Report pages are extracted here, off the crawl's event loop; null: on it (tests of the store side). */
+  thread: ExtractThread | null;
 }
 
-async function extractFetched(ctx: ExtractContext, rec: FetchRecord, fetchId: number): Promise<void> {
+/** Extracts a fetched report or attachment into the store; says when the page ran over its budget. */
+async function extractFetched(
+  ctx: ExtractContext,
+  rec: FetchRecord,
+  fetchId: number,
+): Promise<typeof EXTRACT_TIMEOUT | undefined> {
   const { store, logger } = ctx;
   if (rec.outcome !== "ok" || !rec.body) return;
   let record: ReportRecord | null = null;
@@ -57,11 +68,8 @@ async function extractFetched(ctx: ExtractContext, rec: FetchRecord, fetchId: nu
   try {
     if (rec.kind === "report" && rec.fileType === "html") {
       const text = decodeBody(rec.body, rec.contentType).text;
-      record = extractReport({
-        content: text,
-        fileName: rec.finalUrl,
-        contentType: rec.contentType ?? undefined,
-      });
+      const input = { content: text, fileName: rec.finalUrl, contentType: rec.contentType ?? undefined };
+      record = ctx.thread ? await ctx.thread.extract(input) : extractReport(input);
     } else if (
       (rec.kind === "attachment" || rec.kind === "report") &&
       rec.fileType &&
@@ -80,6 +88,15 @@ async function extractFetched(ctx: ExtractContext, rec: FetchRecord, fetchId: nu
       record = withStoreErrors(store.path, () => fileUnderLinkingPage(store.db, read, linkedFrom));
     }
   } catch (err) {
+    if (err instanceof ExtractTimeoutError) {
+      const reason = `${err.message}; run \`nianbao reextract\` to try again`;
+      withStoreErrors(store.path, () => markFetchOutcome(store.db, fetchId, EXTRACT_TIMEOUT, reason));
+      logger.warn(
+        { url: rec.url, budget_ms: err.budgetMs },
+        "extraction over its time budget; archived for reextract",
+      );
+      return EXTRACT_TIMEOUT;
+    }
     logger.warn(
       { url: rec.url, err: (err as Error).message },
       "extraction failed; the body is archived for reextract",
@@ -113,9 +130,10 @@ export function storeArchive(
   logger: Logger,
   extract: boolean,
   reading: AttachmentReading = {},
+  thread: ExtractThread | null = null,
 ): ArchivePort {
   const { db } = store;
-  const ctx: ExtractContext = { store, logger, reading };
+  const ctx: ExtractContext = { store, logger, reading, thread };
   // Store failures (disk full, locked) become NianbaoErrors: the crawler stops on those at once.
   const guarded = <T>(fn: () => T): T => withStoreErrors(store.path, fn);
   // A URL fetched earlier in this same run is fetched again only when the run was cut off (kill -9) after
@@ -157,8 +175,11 @@ export function storeArchive(
               ? "unchanged"
               : "changed";
       const again = cutOff(previous, rec.runId);
-      if (extract && (change !== "unchanged" || again)) await extractFetched(ctx, rec, saved.fetchId);
-      return { fetchId: saved.fetchId, change };
+      const extractOutcome =
+        extract && (change !== "unchanged" || again)
+          ? await extractFetched(ctx, rec, saved.fetchId)
+          : undefined;
+      return { fetchId: saved.fetchId, change, extractOutcome };
     },
     previousValidators(url) {
       const last = guarded(() => latestFetchFor(db, url));
@@ -179,11 +200,15 @@ export function storeArchive(
 
 export async function crawlIntoStore(opts: CrawlIntoStoreOptions): Promise<CrawlResult> {
   const store = openDatabase(opts.dbPath, opts.store);
+  let thread: ExtractThread | null = null;
   try {
     withStoreErrors(store.path, () => saveSites(store.db, opts.sites));
-    const archive = storeArchive(store, opts.logger, opts.extract ?? true, opts.attachments);
+    const extract = opts.extract ?? true;
+    thread = extract ? new ExtractThread(opts.extractBudgetMs ?? 30_000) : null;
+    const archive = storeArchive(store, opts.logger, extract, opts.attachments, thread);
     return await runCrawl({ ...opts, archive });
   } finally {
+    await thread?.close();
     store.close();
   }
 }

@@ -1,12 +1,14 @@
 // Reads one saved page (or fetches one URL), decodes it and runs the extractor: the `extract` command's work.
 // Bad input (missing, binary, empty) becomes a NianbaoError that names the file and what to do.
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { NianbaoError } from "../core/errors.ts";
+import { MAX_ATTACHMENT_BYTES, MAX_FILE_PAGE_BYTES } from "../core/size-caps.ts";
 import { decodeBody } from "../crawler/decode/decode-body.ts";
 import { sniffFormat } from "../extract/attachments/sniff-format.ts";
 import { extractReport } from "../extract/index.ts";
 import type { ReportRecord } from "../extract/schema.ts";
 import { extractAttachmentBytes } from "./attachment-bytes.ts";
+import { nonRegularKind, readUserFile } from "./read-user-file.ts";
 
 export interface LoadedPage {
   /** Path or URL as given. */
@@ -17,7 +19,54 @@ export interface LoadedPage {
   encoding: string;
 }
 
-const MAX_PAGE_BYTES = 50 * 1024 * 1024;
+const FILE_HINT =
+  "pass one saved page (.html or .txt), a report attachment or an http(s) URL; to store many pages use `nianbao import DIR`";
+
+/** Attachment signatures: an oversize file with one of these is an attachment, read under its own cap. */
+const ATTACHMENT_MAGIC: number[][] = [
+  [0x25, 0x50, 0x44, 0x46],
+  [0x50, 0x4b, 0x03, 0x04],
+  [0xd0, 0xcf, 0x11, 0xe0],
+];
+
+/** A regular file only (a FIFO would hang, /dev/zero never ends), never read past its cap. */
+async function readPageFile(source: string): Promise<Uint8Array> {
+  let st: Awaited<ReturnType<typeof stat>>;
+  try {
+    st = await stat(source);
+  } catch {
+    throw new NianbaoError(
+      "input_missing",
+      `no such file: ${source}`,
+      "check the path; pass a saved page (.html, .txt) or an http(s) URL",
+    );
+  }
+  if (st.isDirectory()) {
+    throw new NianbaoError(
+      "input_unreadable",
+      `${source} is a directory`,
+      "pass one saved page (.html or .txt); to store many pages use `nianbao import DIR`",
+    );
+  }
+  const kind = nonRegularKind(st);
+  if (kind) throw new NianbaoError("input_unreadable", `${source} is ${kind}, not a regular file`, FILE_HINT);
+  if (st.size > MAX_FILE_PAGE_BYTES) {
+    // Judged by the first bytes, without reading the rest: an attachment has a cap of its own.
+    const head = (
+      await readUserFile(source, { maxBytes: MAX_ATTACHMENT_BYTES, hint: FILE_HINT, headBytes: 8 })
+    ).subarray(0, 8);
+    const isAttachment = ATTACHMENT_MAGIC.some((sig) => sig.every((b, i) => head[i] === b));
+    if (!isAttachment || st.size > MAX_ATTACHMENT_BYTES) {
+      const limit = isAttachment ? MAX_ATTACHMENT_BYTES : MAX_FILE_PAGE_BYTES;
+      throw new NianbaoError(
+        "input_unreadable",
+        `${source} is ${st.size} bytes, over the ${limit}-byte ${isAttachment ? "attachment" : "page"} limit`,
+        "pass the report page itself, not an archive",
+      );
+    }
+  }
+  return readUserFile(source, { maxBytes: MAX_ATTACHMENT_BYTES, hint: FILE_HINT });
+}
 
 /** True when the bytes look like a binary file (PDF, Office, image…) rather than a page. */
 export function looksBinary(bytes: Uint8Array): string | null {
@@ -41,53 +90,13 @@ export async function loadPage(source: string, fetchTimeoutMs = 30_000): Promise
   let bytes: Uint8Array;
   let contentType: string | null = null;
   if (/^https?:\/\//i.test(source)) {
-    let res: Response;
-    try {
-      res = await fetch(source, { signal: AbortSignal.timeout(fetchTimeoutMs), redirect: "follow" });
-    } catch (err) {
-      throw new NianbaoError(
-        "input_unreadable",
-        `could not fetch ${source}: ${(err as Error).message}`,
-        "check the URL and your network, or save the page and pass the file",
-      );
-    }
-    if (!res.ok) {
-      throw new NianbaoError(
-        "input_unreadable",
-        `${source} answered HTTP ${res.status}`,
-        "check the URL; save the page from a browser and pass the file instead",
-      );
-    }
-    contentType = res.headers.get("content-type");
-    bytes = new Uint8Array(await res.arrayBuffer());
+    // Loaded on first use: import's workers read files only and need none of the crawler.
+    const { fetchOnePage } = await import("./fetch-one-page.ts");
+    const fetched = await fetchOnePage(source, { timeoutMs: fetchTimeoutMs });
+    bytes = fetched.bytes;
+    contentType = fetched.contentType;
   } else {
-    let size: number;
-    try {
-      const st = await stat(source);
-      if (st.isDirectory()) {
-        throw new NianbaoError(
-          "input_unreadable",
-          `${source} is a directory`,
-          "pass one saved page (.html or .txt); to store many pages use `nianbao import DIR`",
-        );
-      }
-      size = st.size;
-    } catch (err) {
-      if (err instanceof NianbaoError) throw err;
-      throw new NianbaoError(
-        "input_missing",
-        `no such file: ${source}`,
-        "check the path; pass a saved page (.html, .txt) or an http(s) URL",
-      );
-    }
-    if (size > MAX_PAGE_BYTES) {
-      throw new NianbaoError(
-        "input_unreadable",
-        `${source} is ${size} bytes, over the ${MAX_PAGE_BYTES}-byte page limit`,
-        "pass the report page itself, not an archive",
-      );
-    }
-    bytes = await readFile(source);
+    bytes = await readPageFile(source);
   }
   if (bytes.length === 0) {
     throw new NianbaoError(
@@ -102,6 +111,14 @@ export async function loadPage(source: string, fetchTimeoutMs = 30_000): Promise
       "input_binary",
       `${source} is ${binary}, not a web page or text`,
       "pass the HTML page, a text export or a report file (PDF, DOC, DOCX, WPS, OFD, XLS, XLSX, ET)",
+    );
+  }
+  if (bytes.length > MAX_FILE_PAGE_BYTES) {
+    // It grew past the page limit after it was measured.
+    throw new NianbaoError(
+      "input_unreadable",
+      `${source} is over the ${MAX_FILE_PAGE_BYTES}-byte page limit`,
+      "pass the report page itself, not an archive",
     );
   }
   const decoded = decodeBody(bytes, contentType);
@@ -126,7 +143,7 @@ export async function extractFile(source: string): Promise<{ page: LoadedPage; r
   } catch (err) {
     if (!(err instanceof NianbaoError) || err.code !== "input_binary" || /^https?:\/\//i.test(source))
       throw err;
-    const bytes = new Uint8Array(await readFile(source));
+    const bytes = new Uint8Array(await readPageFile(source));
     // Only a document format the attachment readers know goes to them; other binary stays refused.
     if (!ATTACHMENT_FORMATS.has(sniffFormat(bytes).format)) throw err;
     return extractAttachmentFile(source, bytes);

@@ -16,6 +16,7 @@ import {
 } from "../store/index.ts";
 import { ExtractPool } from "./extract-pool.ts";
 import { type PackedPage, preparePackedPage } from "./packed-page.ts";
+import { nonRegularKind } from "./read-user-file.ts";
 import { settleSources } from "./settle-sources.ts";
 
 /** Extensions taken when a folder is imported (pages and report attachments); files named one by one are always tried. */
@@ -53,14 +54,24 @@ export interface ImportSummary {
   /** Of the stored files, those the extractor did not take for an annual report. */
   notReports: number;
   failed: ImportedFile[];
-  /** Files in the folders that are neither pages nor report attachments (images, notes…), left alone. */
-  skipped: string[];
+  /** Entries in the folders left alone, each with why: neither a page nor an attachment, a symlink, a FIFO… */
+  skipped: SkippedEntry[];
 }
 
-/** Expands folders (recursively, sorted) into page files; explicit files pass through. */
-export async function listPageFiles(inputs: string[]): Promise<{ files: string[]; skipped: string[] }> {
+export interface SkippedEntry {
+  file: string;
+  reason: string;
+}
+
+/**
+ * Expands folders (recursively, sorted) into page files; explicit files pass through. Inside a folder
+ * only regular files are read: symlinks are not followed (they may point anywhere) and FIFOs or devices
+ * would hang or never end; each is listed with its reason. A named input that is neither a file nor a
+ * folder is refused outright.
+ */
+export async function listPageFiles(inputs: string[]): Promise<{ files: string[]; skipped: SkippedEntry[] }> {
   const files: string[] = [];
-  const skipped: string[] = [];
+  const skipped: SkippedEntry[] = [];
   async function walk(dir: string): Promise<void> {
     const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
       a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
@@ -68,7 +79,11 @@ export async function listPageFiles(inputs: string[]): Promise<{ files: string[]
     for (const e of entries) {
       const p = join(dir, e.name);
       if (e.isDirectory()) await walk(p);
-      else if (e.isFile()) (PAGE_EXTENSIONS.has(extname(e.name).toLowerCase()) ? files : skipped).push(p);
+      else if (e.isSymbolicLink()) skipped.push({ file: p, reason: "a symbolic link (not followed)" });
+      else if (!e.isFile())
+        skipped.push({ file: p, reason: `${nonRegularKind(e) ?? "not a regular file"}, not a regular file` });
+      else if (PAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) files.push(p);
+      else skipped.push({ file: p, reason: "neither a page nor a report attachment (by its extension)" });
     }
   }
   for (const input of inputs) {
@@ -83,7 +98,13 @@ export async function listPageFiles(inputs: string[]): Promise<{ files: string[]
       );
     }
     if (st.isDirectory()) await walk(input);
-    else files.push(input);
+    else if (st.isFile()) files.push(input);
+    else
+      throw new NianbaoError(
+        "input_unreadable",
+        `${input} is ${nonRegularKind(st)}, not a regular file`,
+        "pass saved pages, report attachments or folders holding them",
+      );
   }
   return { files, skipped };
 }

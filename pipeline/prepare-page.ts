@@ -1,10 +1,12 @@
 // Reads one saved page or attachment (PDF, Word, WPS, OFD, spreadsheet) and extracts it, turning every
 // failure into data: the CPU-heavy half of an import, run in worker threads (plain data crosses threads).
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { NianbaoError } from "../core/errors.ts";
+import { MAX_ATTACHMENT_BYTES } from "../core/size-caps.ts";
 import { extractReport, type ReportRecord } from "../extract/index.ts";
 import { extractAttachmentBytes } from "./attachment-bytes.ts";
 import { loadPage } from "./extract-file.ts";
+import { readUserFile } from "./read-user-file.ts";
 
 export type PreparedPage =
   | {
@@ -18,7 +20,16 @@ export type PreparedPage =
   | { ok: false; code: string; message: string };
 
 async function prepareAttachment(file: string, fetchedAt: string): Promise<PreparedPage> {
-  const bytes = new Uint8Array(await readFile(file));
+  let bytes: Uint8Array;
+  try {
+    // The crawl's attachment cap: an attachment it would accept is accepted here too.
+    bytes = new Uint8Array(
+      await readUserFile(file, { maxBytes: MAX_ATTACHMENT_BYTES, hint: "pass the attachment itself" }),
+    );
+  } catch (err) {
+    if (err instanceof NianbaoError) return { ok: false, code: err.code, message: err.message };
+    throw err;
+  }
   try {
     const { record, contentType } = await extractAttachmentBytes(bytes, file);
     return { ok: true, bytes, contentType, encoding: null, record, fetchedAt };

@@ -2,6 +2,7 @@
 // report version where the output changed, returning what changed per report.
 import { fileURLToPath } from "node:url";
 import { decodeBody } from "../crawler/decode/decode-body.ts";
+import { detectChallenge } from "../crawler/fetch/challenge-detect.ts";
 import { extractReport, type ReportRecord } from "../extract/index.ts";
 import {
   getBody,
@@ -43,6 +44,8 @@ export interface ReextractSummary {
   /** Report pages and attachments archived without a report (crawled with --no-extract, or an older
    * extractor failed on or rejected them), extracted now; those still not a report are counted here. */
   notReports: number;
+  /** Pages the crawl classed as an anti-bot challenge that the current detector still takes for one. */
+  stillBlocked: number;
   changed: number;
   unchanged: number;
   /** Pages whose stored body is missing (should not happen; listed rather than fatal). */
@@ -118,6 +121,9 @@ interface UnreportedFetch {
   siteSlug: string | null;
   /** For an attachment the crawl fetched: the report page that linked to it (crawl_frontier.parent_url). */
   linkedFrom?: string | null;
+  /** 'blocked' for a page the crawl took for a challenge: judged again before it is extracted. */
+  outcome?: string;
+  status?: number | null;
 }
 
 /**
@@ -133,7 +139,7 @@ function fetchesWithoutReport(store: Store): UnreportedFetch[] {
   // The frontier has no index on url and report_versions none on fetch_id: they are matched through
   // uncorrelated subqueries (read once each) rather than per fetch, which grew as fetches × rows.
   const crawled = hasFrontier
-    ? `OR (f.outcome = 'ok' AND f.url IN (SELECT url FROM crawl_frontier WHERE kind IN ('report', 'attachment')))`
+    ? `OR (f.outcome IN ('ok', 'blocked', 'extract_timeout') AND f.url IN (SELECT url FROM crawl_frontier WHERE kind IN ('report', 'attachment')))`
     : "";
   const hasParent =
     hasFrontier &&
@@ -148,6 +154,7 @@ function fetchesWithoutReport(store: Store): UnreportedFetch[] {
     .prepare(
       `SELECT NULL AS versionId, f.id AS fetchId, f.sha256 AS sha256,
               COALESCE(f.final_url, f.url) AS sourceUrl, f.content_type AS contentType, f.site_slug AS siteSlug,
+              f.outcome AS outcome, f.status AS status,
               ${hasParent ? "p.parent_url" : "NULL"} AS linkedFrom
        FROM fetches f ${parents}
        WHERE f.sha256 IS NOT NULL
@@ -170,6 +177,7 @@ export async function reextractAll(
   const summary: ReextractSummary = {
     pages: pages.length,
     notReports: 0,
+    stillBlocked: 0,
     changed: 0,
     unchanged: 0,
     missing: [],
@@ -184,6 +192,14 @@ export async function reextractAll(
     if (!bytes) {
       summary.missing.push(p.sourceUrl);
       continue;
+    }
+    // A page classed blocked stays archived so that a better detector can judge it again here.
+    if ("outcome" in p && p.outcome === "blocked") {
+      const text = decodeBody(bytes, p.contentType).text;
+      if (detectChallenge(p.status ?? 200, text)) {
+        summary.stillBlocked++;
+        continue;
+      }
     }
     let record: ReportRecord;
     try {

@@ -149,6 +149,14 @@ export function latestFetchFor(db: StoreDb, url: string): LatestFetch | null {
   };
 }
 
+/**
+ * Re-labels an archived exchange once the pipeline knows more (a page whose extraction ran over its
+ * budget is `extract_timeout`): reextract picks such fetches up again.
+ */
+export function markFetchOutcome(db: StoreDb, fetchId: number, outcome: string, reason: string): void {
+  statement(db, "UPDATE fetches SET outcome = ?, reason = ? WHERE id = ?").run(outcome, reason, fetchId);
+}
+
 /** Starts a crawl run; returns its id. */
 export function startRun(db: StoreDb, options: unknown = {}, startedAt = new Date().toISOString()): number {
   const info = statement(db, "INSERT INTO crawl_runs (started_at, options_json) VALUES (?, ?)").run(

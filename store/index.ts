@@ -9,6 +9,7 @@ export {
   getBody,
   type LatestFetch,
   latestFetchFor,
+  markFetchOutcome,
   type SavedFetch,
   saveBody,
   saveFetch,

@@ -1,6 +1,7 @@
 // Opens (or creates) a nianbao SQLite file: refuses foreign or newer files, applies migrations,
 // turns on WAL and foreign keys. Every other store module takes the handle this returns.
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { NianbaoError } from "../core/errors.ts";
 import { MIGRATIONS, NIANBAO_APPLICATION_ID, SCHEMA_VERSION } from "./schema-migrations.ts";
@@ -55,6 +56,15 @@ function checkFile(path: string, mustExist: boolean): void {
         "input_missing",
         `no database at ${path}`,
         "run `nianbao import <dir>` or `nianbao crawl` first, or pass --db FILE (or set NIANBAO_DB)",
+      );
+    }
+    // SQLite would fail with a bare "directory does not exist": say which folder, and what to do.
+    const folder = dirname(path);
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+      throw new NianbaoError(
+        "input_missing",
+        `cannot create ${path}: the folder ${folder} does not exist`,
+        "create the folder first (mkdir -p) or pass another --db path",
       );
     }
     return;

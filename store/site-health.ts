@@ -28,6 +28,29 @@ export interface SiteHealth {
 
 const SUCCESS_OUTCOMES = ["ok", "not_modified"];
 
+interface RunSiteSummary {
+  site: string;
+  skipped?: Record<string, number>;
+  failures?: Record<string, number>;
+}
+
+/** The per-site summaries of the last few finished runs, newest first (crawl_runs.summary_json). */
+function lastRunSummaries(db: StoreDb): { runId: number; sites: RunSiteSummary[] }[] {
+  const rows = db
+    .prepare(
+      "SELECT id, summary_json FROM crawl_runs WHERE summary_json IS NOT NULL ORDER BY id DESC LIMIT 5",
+    )
+    .all() as { id: number; summary_json: string }[];
+  return rows.flatMap((r) => {
+    try {
+      const parsed = JSON.parse(r.summary_json) as { sites?: unknown };
+      return Array.isArray(parsed.sites) ? [{ runId: r.id, sites: parsed.sites as RunSiteSummary[] }] : [];
+    } catch {
+      return []; // a summary written by something else: ignored, as if absent
+    }
+  });
+}
+
 /**
  * Health of each registry site from the database (plain SQL over `fetches` and `reports`).
  * `expect` is met when at least `min_reports` current reports exist and, if `min_year` is set,
@@ -52,6 +75,7 @@ export function siteHealth(db: StoreDb, sites: readonly HealthSite[]): SiteHealt
     `SELECT count(*) AS n FROM fetches WHERE site_slug = ? AND run_id IS ? AND outcome IN (${ok})`,
   );
 
+  const runs = lastRunSummaries(db);
   const out = sites.map((site): SiteHealth => {
     const ls = lastSuccess.get(site.slug) as { t: string | null };
     const lf = lastFetch.get(site.slug) as { t: string | null; run: number | null };
@@ -59,12 +83,22 @@ export function siteHealth(db: StoreDb, sites: readonly HealthSite[]): SiteHealt
     const failures: Record<string, number> = {};
     for (const row of failuresInRun.all(site.slug, lf.run) as { why: string; n: number }[])
       failures[row.why] = row.n;
+    // Nothing archived is not "never crawled" when a run tried the site: pages skipped before any
+    // request (robots.txt unreachable or answering 5xx) or failed without a body leave no fetch row.
+    if (lf.t === null && rp.n === 0) {
+      const tried = runs.find((r) => r.sites.some((x) => x.site === site.slug));
+      const mine = tried?.sites.find((x) => x.site === site.slug);
+      if (tried && mine) {
+        for (const [why, n] of Object.entries({ ...mine.skipped, ...mine.failures })) failures[why] = n;
+        lf.run = tried.runId;
+      }
+    }
     const expectMet =
       rp.n >= site.expect.min_reports &&
       (site.expect.min_year === undefined || (rp.newest ?? 0) >= site.expect.min_year);
     const runSucceeded = (successInRun.get(site.slug, lf.run) as { n: number }).n > 0;
     const status: SiteHealth["status"] =
-      lf.t === null && rp.n === 0
+      lf.t === null && rp.n === 0 && !Object.keys(failures).length
         ? "never_crawled"
         : !runSucceeded && Object.keys(failures).length
           ? "failing"

@@ -71,7 +71,7 @@ describe("import", () => {
     const summary = JSON.parse(again.stdout);
     // Five seeds, four saved HTML pages and three PDF reports; the folder's README.md is not a page.
     expect(summary).toMatchObject({ files: 12, new: 0, changed: 0, unchanged: 12, failed: [] });
-    expect(summary.skipped.map((f: string) => f.split("/").pop())).toEqual(["README.md"]);
+    expect(summary.skipped.map((f: { file: string }) => f.file.split("/").pop())).toEqual(["README.md"]);
   });
 
   it("lists an unreadable file, stores the rest, and exits 1", async () => {

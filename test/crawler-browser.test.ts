@@ -84,12 +84,12 @@ describe.skipIf(!existsSync(CHROMIUM))("browser rendering with the system Chromi
     });
     try {
       farm.reset();
-      const page = await renderer.render("farm-spa", "http://farm-spa.gov.cn/ndbg/index.html");
+      const page = await renderer.render("farm-spa", "http://farm-spa.gov.cn/ndbg/index.html", []);
       expect(page.html).toContain("示例市统计局2023年政府信息公开工作年度报告");
       expect(renderer.contextPages("farm-spa")).toBe(1);
-      await renderer.render("farm-spa", "http://farm-spa.gov.cn/ndbg/9001.html");
+      await renderer.render("farm-spa", "http://farm-spa.gov.cn/ndbg/9001.html", []);
       expect(renderer.contextPages("farm-spa")).toBe(2);
-      await renderer.render("farm-spa", "http://farm-spa.gov.cn/ndbg/9002.html");
+      await renderer.render("farm-spa", "http://farm-spa.gov.cn/ndbg/9002.html", []);
       expect(renderer.contextPages("farm-spa")).toBe(1); // a fresh context
       expect(farm.log.some((r) => /\.(png|jpe?g|gif|woff2?|ttf)$/.test(r.path))).toBe(false);
     } finally {

@@ -95,9 +95,9 @@ describe("run lock", () => {
     new FrontierStore(db);
     const alive = new Set([1001]);
     const isAlive = (pid: number) => alive.has(pid);
-    const a = new RunLock(db, 1001, isAlive);
+    const a = new RunLock(db, { pid: 1001, isAlive });
     expect(a.acquire()).toBeNull();
-    const b = new RunLock(db, 1002, isAlive);
+    const b = new RunLock(db, { pid: 1002, isAlive });
     expect(() => b.acquire()).toThrow(/another crawl \(pid 1001/);
     try {
       b.acquire();

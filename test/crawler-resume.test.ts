@@ -127,14 +127,14 @@ describe("crawl resume and locking (child processes)", () => {
   });
 
   it("a second crawl on a locked database exits 1; SIGINT releases leases and exits 130; the next run resumes", async () => {
-    const sites = writeSites("sites-slow.json", 300);
+    const sites = writeSites("sites-slow.json", 1000);
     const db = join(dir, "locked.sqlite");
     farm.reset();
     const first = crawl(sites, db);
     await waitForRequests(4);
     const second = crawl(sites, db);
     const s = await second.done;
-    expect(s.code).toBe(1);
+    expect(s.code, s.stderr + s.stdout).toBe(1);
     expect(s.stderr).toMatch(/another crawl \(pid \d+/);
     first.child.kill("SIGINT");
     const a = await first.done;

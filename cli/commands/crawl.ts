@@ -1,7 +1,7 @@
 // `nianbao crawl`: crawls the registry's portals into the database, politely and resumably.
 // Parses flags, builds the logger and the Ctrl-C handling, prints the per-site summary, maps the exit code.
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import pino from "pino";
 import { NianbaoError } from "../../core/errors.ts";
 import { DEFAULT_USER_AGENT } from "../../crawler/crawl-engine.ts";
@@ -50,6 +50,28 @@ function positiveInt(flag: string, v: string | boolean | undefined): number | un
       "see `nianbao crawl --help`",
     );
   return Number(v);
+}
+
+/** The --log file, opened for appending before the crawl starts: a bad path is a usage error, not a crash. */
+function openLogFile(path: string, shown: string): number {
+  const fail = (why: string, hint: string) => new NianbaoError("bad_usage", `--log ${shown}: ${why}`, hint);
+  if (existsSync(path) && statSync(path).isDirectory())
+    throw fail("is a folder", `name a file, e.g. --log ${join(shown, "crawl.log")}`);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    const fd = openSync(path, "a");
+    if (!fstatSync(fd).isFile()) {
+      closeSync(fd);
+      throw fail("is not a regular file", "name a log file");
+    }
+    return fd;
+  } catch (err) {
+    if (err instanceof NianbaoError) throw err;
+    throw fail(
+      `cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      "pass a --log path in a folder you can write",
+    );
+  }
 }
 
 export const command: Command = {
@@ -104,7 +126,7 @@ export const command: Command = {
     const userAgent = values["user-agent"] ?? DEFAULT_USER_AGENT;
 
     const logTo = values.log
-      ? pino.destination({ dest: resolve(io.cwd, values.log), sync: true, mkdir: true })
+      ? pino.destination({ fd: openLogFile(resolve(io.cwd, values.log), values.log), sync: true })
       : pino.destination({ fd: 2, sync: true });
     // On a terminal, stderr shows warnings and a progress line; the full JSON log goes to --log.
     const logger = pino({ level: !values.log && io.isTTY ? "warn" : "info" }, logTo);

@@ -1,6 +1,14 @@
 // `nianbao export csv|json [--view NAME] [--out FILE] [--bom]`: one view as a file for spreadsheets
 // and scripts, with datapackage.json beside it. Files are written whole or not at all (temp + rename).
-import { existsSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { NianbaoError } from "../../core/errors.ts";
 import { processIsAlive } from "../../crawler/frontier/run-lock.ts";
@@ -50,6 +58,13 @@ function removeStaleTemps(path: string): void {
 }
 
 function writeWhole(path: string, content: string): void {
+  // Checked first: a rename onto a folder fails with a message naming our temp file, not the user's path.
+  if (existsSync(path) && statSync(path).isDirectory())
+    throw new NianbaoError(
+      "bad_usage",
+      `--out ${path} is a folder`,
+      `name a file, e.g. --out ${join(path, "disclosure-counts.csv")}`,
+    );
   removeStaleTemps(path);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {

@@ -4,6 +4,7 @@ import { NianbaoError } from "../../core/errors.ts";
 import type { ReportRecord } from "../../extract/schema.ts";
 import { extractFile } from "../../pipeline/extract-file.ts";
 import type { Command } from "../command.ts";
+import { terminalSafe } from "../terminal-text.ts";
 
 const HELP = `nianbao extract <file-or-url> [--json] [--with-text]
 
@@ -94,11 +95,12 @@ export const command: Command = {
       const shown = parsed.values["with-text"] ? record : rest;
       io.stdout(`${JSON.stringify(shown, null, 2)}\n`);
     } else {
-      io.stdout(formatRecord(record, source));
+      // Titles, headings and sentences are page text: escaped, so they cannot drive the terminal.
+      io.stdout(terminalSafe(formatRecord(record, source)));
     }
     if (!record.is_annual_report) {
       io.stderr(
-        `nianbao extract: ${source} is not an annual report: ${record.metadata_notes.is_annual_report?.detail ?? "no reason recorded"}\n`,
+        `${terminalSafe(`nianbao extract: ${source} is not an annual report: ${record.metadata_notes.is_annual_report?.detail ?? "no reason recorded"}`)}\n`,
       );
       return 2;
     }

@@ -7,6 +7,7 @@ import { importPages } from "../../pipeline/import-pages.ts";
 import { openDatabase } from "../../pipeline/open-database.ts";
 import type { Command } from "../command.ts";
 import { DB_HELP, dbPathFrom, parseStoreArgs } from "../store-command-options.ts";
+import { terminalSafe } from "../terminal-text.ts";
 
 const HELP = `nianbao import <dir-or-files…> [--db FILE] [--json] [--verbose]
 
@@ -24,6 +25,9 @@ ${DB_HELP}
 
 Exit codes: 0 all files stored; 1 some files could not be read (listed); 2 bad usage or a
 database problem (not a nianbao file, locked, read-only, disk full); 130 interrupted.`;
+
+/** Skipped entries listed one per line; the rest are counted (all are in --json). */
+const SKIPPED_LISTED = 20;
 
 export const command: Command = {
   name: "import",
@@ -81,10 +85,13 @@ export const command: Command = {
           `${summary.files} file(s) into ${path}: ${summary.new} new report(s), ${summary.changed} changed, ${summary.unchanged} unchanged, ${summary.failed.length} failed${summary.notReports ? `; ${summary.notReports} of the stored file(s) not an annual report (kept, is_annual_report = 0)` : ""}\n`,
         );
       }
-      if (summary.skipped.length)
+      if (summary.skipped.length) {
+        // Each entry with its reason: a silently skipped symlink or FIFO looks like a lost report.
+        const shown = summary.skipped.slice(0, SKIPPED_LISTED);
         io.stderr(
-          `skipped ${summary.skipped.length} file(s) that are not pages (e.g. ${summary.skipped[0]})\n`,
+          `skipped ${summary.skipped.length} entr${summary.skipped.length === 1 ? "y" : "ies"}:\n${shown.map((e) => `  ${terminalSafe(e.file)}: ${e.reason}\n`).join("")}${summary.skipped.length > shown.length ? `  … and ${summary.skipped.length - shown.length} more (--json lists them all)\n` : ""}`,
         );
+      }
       for (const f of summary.failed) io.stderr(`failed: ${f.error?.message}\n`);
       if (abort.signal.aborted) {
         io.stderr("interrupted: files stored so far are kept; run the same command again to finish\n");

@@ -62,7 +62,7 @@ export const command: Command = {
       } else {
         for (const c of summary.changes) io.stdout(`${describeChange(c)}\n`);
         io.stdout(
-          `${summary.pages} stored page(s): ${summary.changed} changed, ${summary.unchanged} unchanged${summary.notReports ? `, ${summary.notReports} not a report` : ""}\n`,
+          `${summary.pages} stored page(s): ${summary.changed} changed, ${summary.unchanged} unchanged${summary.notReports ? `, ${summary.notReports} not a report` : ""}${summary.stillBlocked ? `, ${summary.stillBlocked} still an anti-bot challenge` : ""}\n`,
         );
       }
       for (const m of summary.missing) io.stderr(`missing body for ${m}\n`);

@@ -4,6 +4,7 @@ import { openDatabaseForReading } from "../../pipeline/open-database.ts";
 import { searchText } from "../../store/index.ts";
 import type { Command } from "../command.ts";
 import { DB_HELP, dbPathFrom, parseStoreArgs } from "../store-command-options.ts";
+import { terminalSafe } from "../terminal-text.ts";
 
 const HELP = `nianbao search <words…> [--limit N] [--json] [--db FILE]
 
@@ -47,8 +48,11 @@ export const command: Command = {
         io.stdout(`${JSON.stringify(hits, null, 2)}\n`);
       } else {
         for (const h of hits) {
+          // Page text: its control characters are escaped, never sent to the terminal as is.
           io.stdout(
-            `${h.agency ?? "(agency unknown)"} ${h.report_year ?? "?"} · ${`${h.section_label}${h.section_title}` || "(opening text)"}\n  ${h.snippet}\n`,
+            terminalSafe(
+              `${h.agency ?? "(agency unknown)"} ${h.report_year ?? "?"} · ${`${h.section_label}${h.section_title}` || "(opening text)"}`,
+            ) + `\n  ${terminalSafe(h.snippet)}\n`,
           );
         }
         io.stderr(

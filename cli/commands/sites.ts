@@ -1,12 +1,13 @@
 // The `sites` command: `validate` checks the registry file (schema, hosts, slugs) and lists every
 // problem with its path; `health` reads the database and says, per site, whether it is doing its job.
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { NianbaoError } from "../../core/errors.ts";
 import { loadRegistry, validateRegistry } from "../../crawler/sites/load-registry.ts";
 import { type Site, siteSchema } from "../../crawler/sites/site-schema.ts";
 import { databasePath, openDatabaseForReading } from "../../pipeline/open-database.ts";
+import { nonRegularKind } from "../../pipeline/read-user-file.ts";
 import { type SiteHealth, siteHealth, storedSiteEntries } from "../../store/index.ts";
 import type { CliIO, Command } from "../command.ts";
 
@@ -32,10 +33,29 @@ Options:
 
 // ---------- validate ----------
 
+/** A registry is a few hundred KB; far past that it is the wrong file. */
+const MAX_REGISTRY_BYTES = 16 * 1024 * 1024;
+
 function readRegistryFile(path: string, shown: string): string {
   try {
+    const st = statSync(path);
+    // A folder, a FIFO (a read would wait forever) or a device (/dev/zero never ends) is refused unread.
+    const kind = nonRegularKind(st);
+    if (kind)
+      throw new NianbaoError(
+        "input_unreadable",
+        `${shown} is ${kind}, not a registry file`,
+        `pass the registry file, e.g. --sites ${DEFAULT_SITES_FILE}`,
+      );
+    if (st.size > MAX_REGISTRY_BYTES)
+      throw new NianbaoError(
+        "input_unreadable",
+        `${shown} is ${st.size} bytes, too large for a sites registry`,
+        `pass the registry file, e.g. --sites ${DEFAULT_SITES_FILE}`,
+      );
     return readFileSync(path, "utf8");
   } catch (err) {
+    if (err instanceof NianbaoError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT")
       throw new NianbaoError(

@@ -1,6 +1,8 @@
 // Renders pages in the system Chromium (playwright-core) for render:true sites, SPA shells and one
-// challenge retry. One context per site, recycled after N pages; images, fonts and analytics never load.
-import { type Browser, type BrowserContext, chromium } from "playwright-core";
+// challenge retry. One context per site, recycled after N pages; images, fonts and analytics never load,
+// and no request leaves the site's allowed origins (every one passes an interceptor that aborts the rest).
+import { type Browser, type BrowserContext, chromium, type Route } from "playwright-core";
+import { isAllowedOrigin } from "../url/allowed-origin.ts";
 
 export interface BrowserOptions {
   executablePath: string;
@@ -17,6 +19,8 @@ export interface RenderedPage {
   status: number | null;
   finalUrl: string;
   html: string;
+  /** A main-frame navigation off the allowed origins that was aborted (a script sending the page away). */
+  offsiteNavigation: string | null;
 }
 
 /** Main-frame navigations allowed per render (the page plus one self-reload, as a cookie shell does). */
@@ -24,6 +28,40 @@ const MAX_NAVIGATIONS = 2;
 const BLOCKED_TYPES = new Set(["image", "font", "media"]);
 const ANALYTICS =
   /(hm\.baidu\.com|cnzz\.com|google-analytics\.com|googletagmanager\.com|51\.la|umeng\.com|zhuge\.io)/;
+/** Schemes that never reach the network: a page may use them freely. */
+const LOCAL_SCHEME = /^(data|blob|about):/i;
+
+/**
+ * Chromium's own traffic (update checks, safe browsing, field trials, metrics, translation, WebRTC
+ * probes) is no part of a render and goes nowhere: the interceptor only sees the pages' requests.
+ */
+const QUIET_ARGS = [
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-default-apps",
+  "--disable-extensions",
+  "--disable-client-side-phishing-detection",
+  "--safebrowsing-disable-auto-update",
+  "--disable-domain-reliability",
+  "--disable-breakpad",
+  "--metrics-recording-only",
+  "--no-pings",
+  "--no-first-run",
+  "--no-default-browser-check",
+  "--no-service-autorun",
+  "--dns-prefetch-disable",
+  "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+  "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+  "--disable-features=OptimizationHints,OptimizationGuideModelDownloading,MediaRouter,DialMediaRouteProvider,Translate,AutofillServerCommunication,CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions,NetworkPrediction,NetworkTimeServiceQuerying,HttpsUpgrades",
+];
+/**
+ * Some builds still call home (component updates, network time) whatever the flags say: their
+ * service hosts resolve to nothing. First match wins, so these go before any caller's rules.
+ */
+const SILENT_HOSTS = ["*.google.com", "*.googleapis.com", "*.gvt1.com", "*.gvt2.com", "*.gstatic.com"]
+  .map((h) => `MAP ${h} ~NOTFOUND`)
+  .join(", ");
 
 export class BrowserRenderer {
   private browser: Browser | null = null;
@@ -33,18 +71,11 @@ export class BrowserRenderer {
 
   private async launch(): Promise<Browser> {
     if (!this.browser) {
-      const args = [
-        "--no-sandbox",
-        "--headless",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-features=OptimizationHints,MediaRouter,Translate",
-        "--disable-domain-reliability",
-      ];
-      if (this.opts.hostResolverRules) args.push(`--host-resolver-rules=${this.opts.hostResolverRules}`);
+      const args = ["--no-sandbox", "--headless", "--disable-gpu", ...QUIET_ARGS];
+      const rules = this.opts.hostResolverRules
+        ? `${SILENT_HOSTS}, ${this.opts.hostResolverRules}`
+        : SILENT_HOSTS;
+      args.push(`--host-resolver-rules=${rules}`);
       this.browser = await chromium.launch({
         executablePath: this.opts.executablePath,
         args,
@@ -54,7 +85,7 @@ export class BrowserRenderer {
     return this.browser;
   }
 
-  private async contextFor(siteSlug: string): Promise<BrowserContext> {
+  private async contextFor(siteSlug: string, allowList: readonly string[]): Promise<BrowserContext> {
     const limit = this.opts.pagesPerContext ?? 100;
     const existing = this.contexts.get(siteSlug);
     if (existing && existing.pages < limit) {
@@ -67,7 +98,13 @@ export class BrowserRenderer {
       userAgent: this.opts.userAgent,
       locale: "zh-CN",
       javaScriptEnabled: true,
+      // A service worker's fetches would bypass the interceptor.
+      serviceWorkers: "block",
     });
+    // Every request of every page, frame and popup of the context, before it is sent.
+    await context.route("**/*", (route) => guardRequest(route, allowList));
+    // WebSockets are not routed like requests, and no report needs one.
+    await context.routeWebSocket(/.*/, (ws) => ws.close({ code: 1008, reason: "not allowed" }));
     this.contexts.set(siteSlug, { context, pages: 1 });
     return context;
   }
@@ -77,20 +114,25 @@ export class BrowserRenderer {
     return this.contexts.get(siteSlug)?.pages ?? 0;
   }
 
-  async render(siteSlug: string, url: string): Promise<RenderedPage> {
-    const context = await this.contextFor(siteSlug);
+  /** `allowList` as `siteAllowList` builds it: what the page may load; everything else is aborted. */
+  async render(siteSlug: string, url: string, allowList: readonly string[]): Promise<RenderedPage> {
+    const context = await this.contextFor(siteSlug, allowList);
     const page = await context.newPage();
     let navigations = 0;
     let status: number | null = null;
+    let offsiteNavigation: string | null = null;
     // Shells like 加速乐 reload themselves forever when their cookie does not stick: cap the reloads
     // so one render stays one or two requests to the host, never a flood.
+    // The page's own route runs first and falls back to the context's origin guard.
     await page.route("**/*", (route) => {
       const req = route.request();
-      if (BLOCKED_TYPES.has(req.resourceType()) || ANALYTICS.test(req.url())) return route.abort();
-      if (req.isNavigationRequest() && req.frame() === page.mainFrame() && ++navigations > MAX_NAVIGATIONS) {
-        return route.abort();
+      if (!req.isNavigationRequest() || req.frame() !== page.mainFrame()) return route.fallback();
+      if (!LOCAL_SCHEME.test(req.url()) && !isAllowedOrigin(req.url(), allowList)) {
+        offsiteNavigation ??= req.url();
+        return route.abort("blockedbyclient");
       }
-      return route.continue();
+      if (++navigations > MAX_NAVIGATIONS) return route.abort();
+      return route.fallback();
     });
     page.on("response", (res) => {
       if (res.request().isNavigationRequest() && res.frame() === page.mainFrame()) status = res.status();
@@ -104,7 +146,7 @@ export class BrowserRenderer {
       await page.waitForLoadState("networkidle", { timeout: 2_000 }).catch(() => {});
       if (this.opts.settleMs) await page.waitForTimeout(this.opts.settleMs);
       const html = await page.content().catch(() => "");
-      return { status, finalUrl: page.url(), html };
+      return { status, finalUrl: page.url(), html, offsiteNavigation };
     } finally {
       await page.close().catch(() => {});
     }
@@ -116,6 +158,15 @@ export class BrowserRenderer {
     if (this.browser) await this.browser.close().catch(() => {});
     this.browser = null;
   }
+}
+
+function guardRequest(route: Route, allowList: readonly string[]): Promise<void> {
+  const req = route.request();
+  const url = req.url();
+  if (LOCAL_SCHEME.test(url)) return route.continue();
+  if (!isAllowedOrigin(url, allowList)) return route.abort("blockedbyclient");
+  if (BLOCKED_TYPES.has(req.resourceType()) || ANALYTICS.test(url)) return route.abort();
+  return route.continue();
 }
 
 /** An SPA shell: a page with scripts, an app root and almost no text or links of its own. */

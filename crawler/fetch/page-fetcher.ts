@@ -16,7 +16,7 @@ import {
   parseRobots,
   type RobotsPolicy,
 } from "../robots/robots-txt.ts";
-import { isAllowedHost } from "../url/allowed-host.ts";
+import { isAllowedOrigin } from "../url/allowed-origin.ts";
 import { canonicalUrl } from "../url/canonical-url.ts";
 import { type Challenge, detectChallenge } from "./challenge-detect.ts";
 import { type ConnectTo, ExchangeError, exchange, type RawResponse } from "./http-exchange.ts";
@@ -34,6 +34,7 @@ export interface Validators {
 export interface FetchRequest {
   url: string;
   kind: FetchKind;
+  /** The site's allow list (`siteAllowList`): hosts, and `host:port` for a non-default port. */
   allowedHosts: readonly string[];
   validators?: Validators | null;
   legacyTls?: boolean;
@@ -101,22 +102,35 @@ export class PageFetcher {
 
   constructor(private readonly opts: FetcherOptions) {}
 
-  /** The robots policy per origin, fetched once per run. */
-  robotsFor(url: URL, legacyTls = false): Promise<RobotsPolicy> {
+  /** The robots policy per origin, fetched once per run; its redirects stay inside `allowList`. */
+  robotsFor(url: URL, legacyTls = false, allowList: readonly string[] = []): Promise<RobotsPolicy> {
     if (this.opts.ignoreRobots) return Promise.resolve(ALLOW_ALL);
     let p = this.robots.get(url.origin);
     if (!p) {
-      p = this.loadRobots(url, legacyTls);
+      p = this.loadRobots(url, legacyTls, allowList);
       this.robots.set(url.origin, p);
     }
     return p;
   }
 
-  private async loadRobots(url: URL, legacyTls: boolean): Promise<RobotsPolicy> {
+  private async loadRobots(
+    url: URL,
+    legacyTls: boolean,
+    allowList: readonly string[],
+  ): Promise<RobotsPolicy> {
     const first = `${url.origin}/robots.txt`;
     let target = first;
     for (let hop = 0; hop <= 5; hop++) {
       const host = new URL(target).hostname;
+      // A hop off the allowed origins is never sent: like a redirect chain too long to follow (RFC
+      // 9309 §2.3.1.2), the file counts as unavailable.
+      if (hop > 0 && !isAllowedOrigin(target, allowList)) {
+        this.opts.logger.warn(
+          { url: first, redirect: target },
+          "robots.txt redirects off the allowed origins: not followed, read as unavailable",
+        );
+        return ALLOW_ALL;
+      }
       const fetchedAt = new Date().toISOString();
       let res: RawResponse;
       try {
@@ -316,10 +330,10 @@ export class PageFetcher {
 
     for (;;) {
       const u = new URL(current);
-      if (!isAllowedHost(u.hostname, req.allowedHosts)) {
-        return result({ outcome: "skipped", reason: `offsite: ${u.hostname} is not an allowed host` });
+      if (!isAllowedOrigin(u, req.allowedHosts)) {
+        return result({ outcome: "skipped", reason: `offsite: ${u.host} is not an allowed origin` });
       }
-      const robots = await this.robotsFor(u, req.legacyTls ?? false);
+      const robots = await this.robotsFor(u, req.legacyTls ?? false, req.allowedHosts);
       if (!isAllowedByRobots(robots, `${u.pathname}${u.search}`)) {
         return result({ outcome: "skipped", reason: robots.disallowAllReason ?? "robots_disallowed" });
       }
