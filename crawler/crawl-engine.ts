@@ -18,13 +18,22 @@ import { type FrontierItem, FrontierStore, type NewItem } from "./frontier/front
 import { RunLock } from "./frontier/run-lock.ts";
 import { frontierStorageError } from "./frontier/storage-error.ts";
 import { adapterFor } from "./pagination/pagination-index.ts";
-import { HostGate } from "./politeness/host-gate.ts";
+import { type GlobalConcurrency, HostGate } from "./politeness/host-gate.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./politeness/retry-policy.ts";
 import type { Site } from "./sites/site-schema.ts";
 import { canonicalUrl } from "./url/canonical-url.ts";
 
 export const DEFAULT_USER_AGENT =
   "nianbao/0.1 (+https://github.com/nianbao/nianbao; research crawler for annual OGI reports)";
+
+/** Per registrable domain: a city's portals often share one server behind many host names. */
+export const DEFAULT_PER_DOMAIN_CONCURRENCY = 2;
+/**
+ * Each per-host gap is the delay plus 0.5–2.5 %: upward only, enough to break lockstep between hosts
+ * and to keep the gap the server sees at or above the delay, small enough to keep ~0.98 of the bound.
+ */
+export const DEFAULT_JITTER_RATIO = 0.025;
+export const DEFAULT_JITTER_FLOOR_RATIO = 0.005;
 
 /** Finished runs whose frontier rows are kept (the fetches table keeps everything). */
 const FRONTIER_RUNS_KEPT = 5;
@@ -43,10 +52,14 @@ export interface CrawlOptions {
   connectTo?: ConnectTo;
   /** false only for benchmarks against generated hosts: no per-host delay or serialising, no robots. */
   politeness?: boolean;
-  globalConcurrency?: number;
+  /** Requests in flight overall: "auto" (default) follows the hosts with work, up to maxGlobalConcurrency. */
+  globalConcurrency?: GlobalConcurrency;
+  maxGlobalConcurrency?: number;
   perDomainConcurrency?: number;
   defaultDelayMs?: number;
+  /** Per-host gaps are delay × (1 + U[jitterFloorRatio, jitterRatio]), start to start. */
   jitterRatio?: number;
+  jitterFloorRatio?: number;
   maxPages?: number;
   retry?: Partial<RetryPolicy>;
   connectTimeoutMs?: number;
@@ -413,10 +426,12 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
     const politeness = opts.politeness ?? true;
     const gate = new HostGate({
       politeness,
-      globalConcurrency: opts.globalConcurrency ?? 8,
-      perDomainConcurrency: opts.perDomainConcurrency ?? 2,
+      globalConcurrency: opts.globalConcurrency ?? "auto",
+      maxGlobalConcurrency: opts.maxGlobalConcurrency,
+      perDomainConcurrency: opts.perDomainConcurrency ?? DEFAULT_PER_DOMAIN_CONCURRENCY,
       defaultDelayMs: opts.defaultDelayMs ?? 1000,
-      jitterRatio: opts.jitterRatio ?? 0.25,
+      jitterRatio: opts.jitterRatio ?? DEFAULT_JITTER_RATIO,
+      jitterFloorRatio: opts.jitterFloorRatio ?? DEFAULT_JITTER_FLOOR_RATIO,
       maxDelayMs: 60_000,
       circuitThreshold: 5,
       signal: stop.signal,
@@ -542,7 +557,9 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
     const hostLimit = (item: FrontierItem) =>
       politeness ? (ctx.sites.get(item.site_slug)?.rate.concurrency ?? 1) : Infinity;
     // Waiting tasks are cheap (a timer each): allow many so 200 hosts can all be waiting out their delay.
-    const maxTasks = politeness ? 1024 : (opts.globalConcurrency ?? 8) * 4;
+    const maxTasks = politeness
+      ? 4096
+      : (typeof opts.globalConcurrency === "number" ? opts.globalConcurrency : 8) * 4;
     // One wake-up promise, resolved when any task ends or the crawl is interrupted: the loop then claims more.
     let wake: () => void = () => {};
     let woken = new Promise<void>((r) => {
