@@ -218,6 +218,7 @@ async function processItem(ctx: Ctx, item: FrontierItem): Promise<FrontierItem |
     ctx.hostDelaysSet.add(host);
     gate.initDelay(host, site.rate.delay_ms ?? opts.defaultDelayMs ?? 1000);
     gate.initConcurrency(host, site.rate.concurrency ?? 1);
+    if (site.rate.per_domain !== undefined) gate.initDomainConcurrency(host, site.rate.per_domain);
   }
   // A list page is asked conditionally only when its archived body can stand in for a 304 (its links
   // are needed; validators come only from fetches that kept a body) and the site is not rendered (a
