@@ -90,6 +90,17 @@ describe("per-host spacing, start to start", () => {
     expect(sends).toEqual([250, 1250, 2250]);
   });
 
+  it("counts the gap after robots.txt from its answer, and page gaps from their starts", async () => {
+    const { clock, gate, request, log } = setup();
+    await clock.run(
+      (async () => {
+        await gate.run("r.gov.cn", () => clock.sleep(400), { countFromEnd: true }); // robots.txt, 0 → 400
+        await Promise.all(times(2).map(() => request("r.gov.cn", 300)));
+      })(),
+    );
+    expect(log.map((e) => e.start)).toEqual([1400, 2400]);
+  });
+
   it("adds jitter only upward, between the floor and the ratio", async () => {
     const { clock, request, gaps } = setup({ jitterRatio: 0.025, jitterFloorRatio: 0.005 });
     await clock.run(Promise.all(times(200).map(() => request("j.gov.cn", 50))));

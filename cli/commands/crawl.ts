@@ -21,7 +21,7 @@ const HELP = `nianbao crawl [--sites FILE] [--site SLUG…] [--db FILE] [--max-p
 Crawl the portals in the sites registry into the database: list pages through their
 pagination, report pages and their attachments (pdf, doc, docx, wps, xls, et, ofd). Polite by
 default: robots.txt and its Crawl-delay, one request at a time per host, starts ≥ the delay apart
-(1 s or the site's delay_ms, plus 0.5–2.5 % jitter; a slower answer is followed at once), at most
+(1 s or the site's delay_ms, plus 1–3 % jitter; a slower answer is followed at once), at most
 2 in flight per registrable domain, Retry-After honoured and the host's delay doubled on 429/503,
 a failing host's circuit opens after 5 failures. Overall, one request in flight per host with
 work (at least ${AUTO_MIN_GLOBAL}, at most ${DEFAULT_MAX_GLOBAL_CONCURRENCY}), so politeness, not a cap, bounds the crawl: 200 hosts at a

@@ -120,8 +120,10 @@ export class PageFetcher {
       const fetchedAt = new Date().toISOString();
       let res: RawResponse;
       try {
-        res = await this.opts.gate.run(host, (sent) =>
-          this.send(target, this.baseHeaders(), 512 * 1024, legacyTls, sent),
+        res = await this.opts.gate.run(
+          host,
+          (sent) => this.send(target, this.baseHeaders(), 512 * 1024, legacyTls, sent),
+          { countFromEnd: true },
         );
       } catch (err) {
         const why = err instanceof ExchangeError ? err.reason : (err as Error).message;

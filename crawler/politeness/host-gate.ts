@@ -221,8 +221,14 @@ export class HostGate {
    * Runs `fn` (one HTTP exchange) when the host, its domain and the global cap all allow it. `fn` may
    * call `sent()` once the request has left (a new connection or TLS handshake comes first): the next
    * start is then counted from there, so the gap the server sees is not shortened by this one's connect.
+   * `countFromEnd`: the next request waits the delay from this one's answer instead (robots.txt: every
+   * host's comes in one burst at the start, which a server stamps late, and the first page needs it anyway).
    */
-  async run<T>(host: string, fn: (sent: () => void) => Promise<T>): Promise<T> {
+  async run<T>(
+    host: string,
+    fn: (sent: () => void) => Promise<T>,
+    how: { countFromEnd?: boolean } = {},
+  ): Promise<T> {
     if (!this.opts.politeness) {
       await this.global.acquire();
       try {
@@ -244,6 +250,7 @@ export class HostGate {
         try {
           return await fn(sent);
         } finally {
+          if (how.countFromEnd) sent();
           this.global.release();
           caps.release();
         }
