@@ -63,6 +63,8 @@ const { values } = parseArgs({
     source: { type: "string", default: join(ROOT, "..", "shared", "crawl-bench") },
     "timeout-s": { type: "string", default: "300" },
     "no-write": { type: "boolean" },
+    /** Summarise the runs saved under bench/.crawl-bench/out/vs-<stamp> again instead of running. */
+    from: { type: "string" },
   },
 });
 const caseNames = values.cases.split(",").map((c) => c.trim());
@@ -200,7 +202,10 @@ function section(results: RunResult[], startedAt: Date): string {
     "## Crawl: nianbao and Crawlee side by side",
     "",
     `Written by \`npm run bench:crawl-vs-crawlee -- --cases ${caseNames.join(",")} --reps ${reps}\` (bench/crawl-vs-crawlee.ts) on ` +
-      `${startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC; load average at the end ${load} on ${os.cpus().length} cores. ` +
+      `${startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC` +
+      (values.from
+        ? ` from the runs saved in \`bench/.crawl-bench/${values.from}\` (folder named for their start, UTC). `
+        : `; load average at the end ${load} on ${os.cpus().length} cores. `) +
       "The shared loopback farm (`../shared/crawl-bench`, `--report-like`), a fresh farm per run, runs alternating " +
       "Crawlee 3.18.1 (autoscaled 1–32) → nianbao (`nianbao crawl`, default politeness) within each case. " +
       '"other load" = cores of 2 the rest of the machine kept busy during the run (crawler and farm excluded): above ' +
@@ -242,6 +247,14 @@ function section(results: RunResult[], startedAt: Date): string {
     }
     const polite = nb.every((x) => x.r.maxSameHostInFlight <= 1 && x.r.farmHtml200 === x.r.farmHtmlUnique);
     parts.push(polite ? "1 in flight per host, every page once" : "POLITENESS OR DUPLICATE CHECK FAILED");
+    // As the farm stamps arrivals: a farm starved of CPU stamps some requests late, which shortens the next gap.
+    const under = nb.reduce((a, x) => a + x.r.sameHostGapsBelowD_all, 0);
+    const minGap = Math.min(...nb.map((x) => x.r.minSameHostGapMs_all ?? Number.POSITIVE_INFINITY));
+    parts.push(
+      under
+        ? `${under} gaps under D as the farm stamped them (min ${minGap.toFixed(1)} ms)`
+        : "no gap under D",
+    );
     lines.push(`- ${parts.join("; ")}.`);
   }
   lines.push("", END);
@@ -259,11 +272,26 @@ function writeResults(text: string): void {
   writeFileSync(RESULTS, next);
 }
 
+/** The runs saved by an earlier invocation (its out/vs-<stamp> folder), in case and run order. */
+function savedResults(dir: string): RunResult[] {
+  const out: RunResult[] = [];
+  for (const caseName of caseNames)
+    for (let rep = 1; rep <= reps; rep++)
+      for (const crawler of ["crawlee", "nianbao"] as const) {
+        const runDir = join(dir, caseName, `${crawler}-${rep}`);
+        if (!existsSync(runDir)) continue;
+        const file = readdirSync(runDir).find((f) => f.startsWith("result-") && f.endsWith(".json"));
+        if (file)
+          out.push({ crawler, caseName, rep, r: JSON.parse(readFileSync(join(runDir, file), "utf8")) });
+      }
+  return out;
+}
+
 const startedAt = new Date();
-prepare(resolve(values.source));
+const results: RunResult[] = values.from ? savedResults(resolve(WORK, values.from)) : [];
+if (!values.from) prepare(resolve(values.source));
 const stamp = startedAt.toISOString().replace(/[-:]/g, "").slice(0, 15);
-const results: RunResult[] = [];
-for (const name of caseNames)
+for (const name of values.from ? [] : caseNames)
   for (let rep = 1; rep <= reps; rep++) {
     if (CASES[name]!.crawlee) {
       const c = runOnce("crawlee", name, rep, stamp);

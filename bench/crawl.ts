@@ -16,6 +16,8 @@ const { values } = parseArgs({
   options: {
     hosts: { type: "string", default: "200" },
     "delay-ms": { type: "string", default: "200" },
+    /** The polite run's global cap: "auto" (the default) or a number. */
+    global: { type: "string", default: "auto" },
     /** Serve with the test farm's 1 s keep-alive (a new connection per request) instead of 5 s. */
     "short-keep-alive": { type: "boolean" },
   },
@@ -81,7 +83,7 @@ async function run(
       browser: null,
       extract: false,
       politeness,
-      globalConcurrency: politeness ? "auto" : 16,
+      globalConcurrency: politeness ? (values.global === "auto" ? "auto" : Number(values.global)) : 16,
     });
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
