@@ -45,6 +45,46 @@ describe("nianbao crawl", () => {
     expect(c.err.join("")).toMatch(/no registry/);
   });
 
+  it("takes --concurrency and --per-domain only within their ranges, naming the flag", async () => {
+    for (const [flag, value, why] of [
+      ["--concurrency", "0", /--concurrency must be between 1 and 1024, not 0/],
+      ["--concurrency", "5000", /--concurrency must be between 1 and 1024/],
+      ["--per-domain", "17", /--per-domain must be between 1 and 16/],
+      ["--per-domain", "two", /--per-domain needs a whole number, not "two"/],
+    ] as const) {
+      const t = fakeIO(false);
+      expect(await main(["crawl", "--sites", sitesFile, flag, value], t.io)).toBe(2);
+      expect(t.err.join("")).toMatch(why);
+    }
+  });
+
+  it("holds the global cap from --concurrency, and from the registry's crawl.concurrency", async () => {
+    const slugs = ["farm-trs", "farm-jhtml", "farm-next", "farm-none", "farm-hanweb", "farm-gkmlpt"];
+    const wide = join(dir, "sites-wide.json");
+    const sites = farmSites({ delayMs: 20, only: slugs });
+    writeFileSync(wide, JSON.stringify({ sites }));
+    const capped = join(dir, "sites-capped.json");
+    writeFileSync(capped, JSON.stringify({ crawl: { concurrency: 2 }, sites }));
+    const peakOf = async (file: string, db: string, extra: string[]) => {
+      farm.reset();
+      const args = ["crawl", "--sites", file, "--db", db, "--connect-to", `127.0.0.1:${farm.port}`];
+      await main([...args, "--no-browser", "--no-extract", "--log", `${db}.log`, ...extra], fakeIO(false).io);
+      const events = farm.log
+        .flatMap((r) => [[r.startMs, 1] as const, [r.endMs, -1] as const])
+        .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      let now = 0;
+      let peak = 0;
+      for (const [, d] of events) peak = Math.max(peak, (now += d));
+      return { peak, requests: farm.log.length };
+    };
+    const one = await peakOf(wide, "one.sqlite", ["--concurrency", "1"]);
+    expect(one.requests).toBeGreaterThan(20);
+    expect(one.peak).toBe(1);
+    const two = await peakOf(capped, "two.sqlite", []);
+    expect(two.requests).toBeGreaterThan(20);
+    expect(two.peak).toBeLessThanOrEqual(2);
+  });
+
   it("draws progress only on a terminal and prints the summary on stdout", async () => {
     const tty = fakeIO(true);
     const args = [

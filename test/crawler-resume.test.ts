@@ -127,7 +127,7 @@ describe("crawl resume and locking (child processes)", () => {
   });
 
   it("a second crawl on a locked database exits 1; SIGINT releases leases and exits 130; the next run resumes", async () => {
-    const sites = writeSites("sites-slow.json", 1000);
+    const sites = writeSites("sites-slow.json", 1000); // slow enough to outlast the second process start-up
     const db = join(dir, "locked.sqlite");
     farm.reset();
     const first = crawl(sites, db);

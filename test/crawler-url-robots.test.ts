@@ -103,6 +103,40 @@ describe("report titles", () => {
     expect(isReportTitle("示例市2023年国民经济和社会发展统计公报")).toBe(false);
     expect(titleYear("二〇二〇年政府信息公开工作年报")).toBe(2020);
   });
+
+  // Link texts as portals print them: a space between a name ending in a digit and the year, full-width
+  // digits and spaces, 年度 or 年, 工作年报, 信息公开年报, the year after the phrase.
+  it.each([
+    ["某某局 2024年政府信息公开工作年度报告", 2024],
+    ["站点1 2024年政府信息公开工作年度报告", 2024],
+    ["第3中学 2023年度政务公开工作年度报告", 2023],
+    ["某某县人民政府２０２３年政府信息公开工作年度报告", 2023],
+    ["某某县人民政府　２０２２年度政府信息公开工作年度报告", 2022],
+    ["某某市 2021 年政府信息公开工作年度报告", 2021],
+    ["某某区2023年度政府信息公开工作年报", 2023],
+    ["某某局2022年政府信息公开工作年报", 2022],
+    ["某某局2023年度信息公开年报", 2023],
+    ["某某局2023年信息公开工作年度报告", 2023],
+    ["某某市人民政府办公室2023年度政府信息公开工作报告", 2023],
+    ["政府信息公开工作年度报告（2024年）", 2024],
+    ["政府信息公开工作年度报告(２０２４)", 2024],
+    ["某某镇二0二三年政府信息公开工作年度报告", 2023],
+    ["某某局二〇二三年度政务公开 工作年度报告", 2023],
+    ["某政发〔2024〕3号 某某局2023年政府信息公开工作年度报告", 2023],
+  ])("recognises %s as the %i report", (title, year) => {
+    expect(isReportTitle(title)).toBe(true);
+    expect(titleYear(title)).toBe(year);
+  });
+
+  it.each([
+    "某某局2024年工作总结",
+    "某某公司2023年度环境信息公开年度报告",
+    "政府信息公开年度报告",
+    "站点12024年政府信息公开工作年度报告", // a digit fused to the year: no year can be read
+    "关于印发2024年政务公开工作要点的通知",
+  ])("does not take %s for a report", (title) => {
+    expect(isReportTitle(title)).toBe(false);
+  });
 });
 
 describe("retry policy", () => {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../cli/main.ts";
 import { NianbaoError } from "../core/errors.ts";
-import { loadRegistry } from "../crawler/sites/load-registry.ts";
+import { loadRegistry, loadRegistryFile } from "../crawler/sites/load-registry.ts";
 import { bounded } from "./support/bounded.ts";
 
 let dir: string;
@@ -104,6 +104,30 @@ describe("the registry loader refuses hostile start URLs, naming file, site and 
     const err = await bounded(() => loaderError(text, file), 5_000);
     expect(err.message.split("\n").filter((l) => l.includes(file))).toEqual([
       `  ${file}: sites[2].start_urls[0]: host cdn.mirror.example.org is neither *.gov.cn nor in allowed_hosts (site "sub")`,
+    ]);
+  });
+
+  it("reads crawl-wide caps and a site's per-domain cap, and refuses them out of range by path", () => {
+    const good = JSON.stringify({
+      crawl: { concurrency: 64, per_domain: 3 },
+      sites: [entry("capped", { rate: { per_domain: 4 } })],
+    });
+    const read = loadRegistryFile(good, "good.json");
+    expect(read.crawl).toEqual({ concurrency: 64, per_domain: 3 });
+    expect(read.sites[0]!.rate.per_domain).toBe(4);
+    expect(loadRegistryFile(JSON.stringify({ sites: [entry("plain")] }), "plain.json").crawl).toEqual({});
+    const bad = JSON.stringify({
+      crawl: { concurrency: 0, per_domain: 99, threads: 8 },
+      sites: [entry("capped", { rate: { per_domain: 0 } })],
+    });
+    const lines = loaderError(bad, "bad.json")
+      .message.split("\n")
+      .filter((l) => l.includes("bad.json:"));
+    expect(lines.map((l) => l.split(": ")[1])).toEqual([
+      "crawl",
+      "crawl.concurrency",
+      "crawl.per_domain",
+      "sites[0].rate.per_domain",
     ]);
   });
 

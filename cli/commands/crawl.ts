@@ -6,11 +6,13 @@ import pino from "pino";
 import { NianbaoError } from "../../core/errors.ts";
 import { DEFAULT_USER_AGENT } from "../../crawler/crawl-engine.ts";
 import { formatSummary } from "../../crawler/crawl-summary.ts";
+import { AUTO_MIN_GLOBAL, DEFAULT_MAX_GLOBAL_CONCURRENCY } from "../../crawler/politeness/host-gate.ts";
+import { MAX_CONCURRENCY, MAX_PER_DOMAIN } from "../../crawler/sites/site-schema.ts";
 import { crawlIntoStore } from "../../pipeline/crawl.ts";
 import type { Command } from "../command.ts";
 import { catchInterrupts } from "../interrupt-signals.ts";
 import { DB_HELP, dbPathFrom, parseStoreArgs } from "../store-command-options.ts";
-import { DEFAULT_SITES_FILE, loadSitesFile } from "./sites.ts";
+import { DEFAULT_SITES_FILE, loadSitesFileWithSettings } from "./sites.ts";
 
 const SYSTEM_CHROMIUM = "/usr/bin/chromium";
 
@@ -18,16 +20,24 @@ const HELP = `nianbao crawl [--sites FILE] [--site SLUG…] [--db FILE] [--max-p
 
 Crawl the portals in the sites registry into the database: list pages through their
 pagination, report pages and their attachments (pdf, doc, docx, wps, xls, et, ofd). Polite by
-default: robots.txt, one request at a time per host with a delay (1 s or the site's delay_ms),
-at most 2 per domain and 8 overall, Retry-After honoured, a failing host's circuit opens after 5
-failures. Resumable: after a crash or kill, run the same command again and it continues.
+default: robots.txt and its Crawl-delay, one request at a time per host, starts ≥ the delay apart
+(1 s or the site's delay_ms, plus 1–3 % jitter; a slower answer is followed at once), at most
+2 in flight per registrable domain, Retry-After honoured and the host's delay doubled on 429/503,
+a failing host's circuit opens after 5 failures. Overall, one request in flight per host with
+work (at least ${AUTO_MIN_GLOBAL}, at most ${DEFAULT_MAX_GLOBAL_CONCURRENCY}), so politeness, not a cap, bounds the crawl: 200 hosts at a
+1 s delay fetch up to 200 pages/s. Resumable: after a crash or kill, run the same command again
+and it continues.
 
 Options:
   --sites FILE        the registry (default ${DEFAULT_SITES_FILE})
   --site SLUG         crawl only this site (repeatable)
 ${DB_HELP}
   --max-pages N       list pages per site (default: the site's max_pages)
-  --delay-ms N        default delay between requests to one host (default 1000)
+  --delay-ms N        default delay between request starts to one host (default 1000)
+  --concurrency N     at most N requests in flight overall, 1–${MAX_CONCURRENCY} (default: one per host
+                      with work, ${AUTO_MIN_GLOBAL}–${DEFAULT_MAX_GLOBAL_CONCURRENCY}; the registry's crawl.concurrency)
+  --per-domain N      at most N in flight per registrable domain, 1–${MAX_PER_DOMAIN} (default 2; the
+                      registry's crawl.per_domain; a site's rate.per_domain wins for its domain)
   --log FILE          write the JSON log lines to FILE instead of stderr
   --json              print the run summary as JSON on stdout
   --user-agent TEXT   the User-Agent (default: nianbao with a contact URL)
@@ -40,6 +50,24 @@ ${DB_HELP}
 Exit codes: 0 clean run; 1 finished with failures, blocked pages or unhealthy sites, or another
 crawl holds the database; 2 could not start (bad flags, bad registry); 130 interrupted (Ctrl-C):
 leases are released and the next run resumes.`;
+
+/** A whole number flag within [min, max]; undefined when not given. */
+function boundedInt(
+  flag: string,
+  v: string | boolean | undefined,
+  min: number,
+  max: number,
+): number | undefined {
+  const n = positiveInt(flag, v);
+  if (n === undefined) return undefined;
+  if (n < min || n > max)
+    throw new NianbaoError(
+      "bad_usage",
+      `${flag} must be between ${min} and ${max}, not ${n}`,
+      "see `nianbao crawl --help`",
+    );
+  return n;
+}
 
 function positiveInt(flag: string, v: string | boolean | undefined): number | undefined {
   if (v === undefined || typeof v === "boolean") return undefined;
@@ -84,6 +112,8 @@ export const command: Command = {
       site: { type: "string", multiple: true },
       "max-pages": { type: "string" },
       "delay-ms": { type: "string" },
+      concurrency: { type: "string" },
+      "per-domain": { type: "string" },
       log: { type: "string" },
       json: { type: "boolean" },
       "user-agent": { type: "string" },
@@ -99,7 +129,10 @@ export const command: Command = {
         "see `nianbao crawl --help`",
       );
     const sitesShown = values.sites ?? DEFAULT_SITES_FILE;
-    let sites = loadSitesFile(resolve(io.cwd, sitesShown), sitesShown);
+    const concurrency = boundedInt("--concurrency", values.concurrency, 1, MAX_CONCURRENCY);
+    const perDomain = boundedInt("--per-domain", values["per-domain"], 1, MAX_PER_DOMAIN);
+    const registry = loadSitesFileWithSettings(resolve(io.cwd, sitesShown), sitesShown);
+    let sites = registry.sites;
     if (values.site?.length) {
       const unknown = values.site.filter((s) => !sites.some((x) => x.slug === s));
       if (unknown.length) {
@@ -141,6 +174,8 @@ export const command: Command = {
         userAgent,
         maxPages: positiveInt("--max-pages", values["max-pages"]),
         defaultDelayMs: positiveInt("--delay-ms", values["delay-ms"]),
+        globalConcurrency: concurrency ?? registry.crawl.concurrency ?? "auto",
+        perDomainConcurrency: perDomain ?? registry.crawl.per_domain,
         connectTo: connectTo ? () => ({ host: connectTo.host, port: connectTo.port, tls: false }) : undefined,
         browser:
           values["no-browser"] || !chromium

@@ -4,8 +4,8 @@ import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { NianbaoError } from "../../core/errors.ts";
-import { loadRegistry, validateRegistry } from "../../crawler/sites/load-registry.ts";
-import { type Site, siteSchema } from "../../crawler/sites/site-schema.ts";
+import { loadRegistry, loadRegistryFile, validateRegistry } from "../../crawler/sites/load-registry.ts";
+import { type CrawlSettings, type Site, siteSchema } from "../../crawler/sites/site-schema.ts";
 import { databasePath, openDatabaseForReading } from "../../pipeline/open-database.ts";
 import { nonRegularKind } from "../../pipeline/read-user-file.ts";
 import { type SiteHealth, siteHealth, storedSiteEntries } from "../../store/index.ts";
@@ -74,6 +74,14 @@ function readRegistryFile(path: string, shown: string): string {
 /** Loads a registry for a command that needs valid sites; every problem goes into one error. */
 export function loadSitesFile(path: string, shown: string): Site[] {
   return loadRegistry(readRegistryFile(path, shown), shown);
+}
+
+/** The sites and the registry's crawl-wide settings (`crawl.concurrency`, `crawl.per_domain`). */
+export function loadSitesFileWithSettings(
+  path: string,
+  shown: string,
+): { sites: Site[]; crawl: CrawlSettings } {
+  return loadRegistryFile(readRegistryFile(path, shown), shown);
 }
 
 async function runValidate(args: string[], io: CliIO): Promise<number> {

@@ -44,6 +44,8 @@ export interface ExchangeOptions {
   legacyTls?: boolean;
   connectTo?: ConnectTo;
   signal?: AbortSignal;
+  /** Called once the request is written to the socket (after any connect and handshake). */
+  onSent?: () => void;
 }
 
 export interface RawResponse {
@@ -55,8 +57,11 @@ export interface RawResponse {
   ms: number;
 }
 
-const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 64 });
-const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64 });
+// The politeness gate bounds what is in flight (per host, per domain, overall); the agents must not
+// be a second, hidden cap: with --connect-to every host shares one pool.
+const MAX_SOCKETS = 1024;
+const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS });
+const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: MAX_SOCKETS });
 const legacyAgent = new HttpsAgent({
   keepAlive: true,
   maxSockets: 16,
@@ -129,13 +134,29 @@ export function exchange(url: string, opts: ExchangeOptions): Promise<RawRespons
       opts.totalTimeoutMs,
     );
     let connectTimer: NodeJS.Timeout | undefined;
+    // "Sent" is when the request is written and its connection is up (TLS included): a request
+    // written while the socket still connects only waits in the socket's buffer.
+    let written = false;
+    let connected = true;
+    const maybeSent = () => {
+      if (written && connected) opts.onSent?.();
+    };
     req.on("socket", (socket) => {
       if (!(socket as { connecting?: boolean }).connecting) return; // reused keep-alive socket
+      connected = false;
       connectTimer = setTimeout(
         () => fail(new ExchangeError("connect_timeout", `no connection within ${opts.connectTimeoutMs} ms`)),
         opts.connectTimeoutMs,
       );
       socket.once("connect", () => clearTimeout(connectTimer));
+      socket.once(target.tls ? "secureConnect" : "connect", () => {
+        connected = true;
+        maybeSent();
+      });
+    });
+    req.once("finish", () => {
+      written = true;
+      maybeSent();
     });
     // The error listener goes on first: fail() destroys the request, which may emit "error" at once.
     req.on("error", (err: NodeJS.ErrnoException) =>

@@ -134,8 +134,10 @@ export class PageFetcher {
       const fetchedAt = new Date().toISOString();
       let res: RawResponse;
       try {
-        res = await this.opts.gate.run(host, () =>
-          this.send(target, this.baseHeaders(), 512 * 1024, legacyTls),
+        res = await this.opts.gate.run(
+          host,
+          (sent) => this.send(target, this.baseHeaders(), 512 * 1024, legacyTls, sent),
+          { countFromEnd: true },
         );
       } catch (err) {
         const why = err instanceof ExchangeError ? err.reason : (err as Error).message;
@@ -196,8 +198,10 @@ export class PageFetcher {
     headers: Record<string, string>,
     maxBodyBytes: number,
     legacyTls = false,
+    onSent?: () => void,
   ): Promise<RawResponse> {
     return exchange(url, {
+      onSent,
       headers,
       connectTimeoutMs: this.opts.connectTimeoutMs,
       totalTimeoutMs: this.opts.totalTimeoutMs,
@@ -233,7 +237,7 @@ export class PageFetcher {
       attempts++;
       let res: RawResponse;
       try {
-        res = await gate.run(host, () => this.send(url, headers, maxBodyBytes, legacyTls));
+        res = await gate.run(host, (sent) => this.send(url, headers, maxBodyBytes, legacyTls, sent));
       } catch (err) {
         if (err instanceof CircuitOpenError) return { failure: "circuit_open", attempts };
         if (err instanceof GateAbortedError) return { failure: "aborted", attempts };

@@ -2,7 +2,7 @@
 // Pure with respect to the process: takes the file text, returns sites or a NianbaoError.
 import { NianbaoError } from "../../core/errors.ts";
 import { ruleProblems } from "./registry-rules.ts";
-import { type Site, sitesFileSchema } from "./site-schema.ts";
+import { type CrawlSettings, type Site, sitesFileSchema } from "./site-schema.ts";
 
 export interface RegistryProblem {
   /** JSON path of the offending value, e.g. sites[3].start_urls[0]. */
@@ -28,7 +28,7 @@ export function withSiteNames(problems: RegistryProblem[], json: unknown): Regis
 export function validateRegistry(
   text: string,
   fileName: string,
-): { sites: Site[]; problems: RegistryProblem[] } {
+): { sites: Site[]; crawl: CrawlSettings; problems: RegistryProblem[] } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -38,6 +38,7 @@ export function validateRegistry(
     const line = pos ? text.slice(0, Number(pos[1])).split("\n").length : null;
     return {
       sites: [],
+      crawl: {},
       problems: [{ path: line ? `line ${line}` : "(file)", message: `not valid JSON: ${msg}` }],
     };
   }
@@ -59,7 +60,8 @@ export function validateRegistry(
   const problems = withSiteNames([...rules, ...schemaProblems.filter((p) => !covered.has(p.path))], json);
   problems.sort((a, b) => comparePaths(a.path, b.path));
   void fileName;
-  return { sites: parsed.success && !problems.length ? parsed.data.sites : [], problems };
+  const ok = parsed.success && !problems.length;
+  return { sites: ok ? parsed.data.sites : [], crawl: ok ? parsed.data.crawl : {}, problems };
 }
 
 /** sites[2] before sites[10]: indexes compared as numbers. */
@@ -69,7 +71,12 @@ function comparePaths(a: string, b: string): number {
 }
 
 export function loadRegistry(text: string, fileName: string): Site[] {
-  const { sites, problems } = validateRegistry(text, fileName);
+  return loadRegistryFile(text, fileName).sites;
+}
+
+/** The sites and the registry's crawl-wide settings, or a NianbaoError listing every problem. */
+export function loadRegistryFile(text: string, fileName: string): { sites: Site[]; crawl: CrawlSettings } {
+  const { sites, crawl, problems } = validateRegistry(text, fileName);
   if (problems.length) {
     const list = problems.map((p) => `  ${fileName}: ${p.path}: ${p.message}`).join("\n");
     throw new NianbaoError(
@@ -78,5 +85,5 @@ export function loadRegistry(text: string, fileName: string): Site[] {
       `fix ${fileName} and run \`nianbao sites validate ${fileName}\``,
     );
   }
-  return sites;
+  return { sites, crawl };
 }

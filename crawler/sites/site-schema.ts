@@ -12,6 +12,11 @@ export const paginationStyles = [
   "none", // one list page only
 ] as const;
 
+/** The highest global cap one may ask for: sockets and buffers one process should hold at once. */
+export const MAX_CONCURRENCY = 1024;
+/** The most requests to one registrable domain at once one may ask for. */
+export const MAX_PER_DOMAIN = 16;
+
 const httpUrl = z
   .string()
   .url()
@@ -42,6 +47,8 @@ export const siteSchema = z
       .object({
         delay_ms: z.number().int().min(0).optional(),
         concurrency: z.number().int().min(1).max(4).optional(),
+        /** In flight to this site's registrable domain at once (default 2, or the registry's crawl.per_domain). */
+        per_domain: z.number().int().min(1).max(MAX_PER_DOMAIN).optional(),
       })
       .strict()
       .default({}),
@@ -53,5 +60,19 @@ export const siteSchema = z
   .strict();
 
 export type Site = z.infer<typeof siteSchema>;
-export const sitesFileSchema = z.object({ sites: z.array(siteSchema) }).strict();
+
+/** The crawl-wide settings a registry may carry; the command line overrides them. */
+export const crawlSettingsSchema = z
+  .object({
+    /** Requests in flight overall (default: one per host with work, 8 … 256). */
+    concurrency: z.number().int().min(1).max(MAX_CONCURRENCY).optional(),
+    /** Requests in flight per registrable domain unless a site's rate.per_domain says otherwise (default 2). */
+    per_domain: z.number().int().min(1).max(MAX_PER_DOMAIN).optional(),
+  })
+  .strict();
+export type CrawlSettings = z.infer<typeof crawlSettingsSchema>;
+
+export const sitesFileSchema = z
+  .object({ crawl: crawlSettingsSchema.default({}), sites: z.array(siteSchema) })
+  .strict();
 export type SitesFile = z.infer<typeof sitesFileSchema>;
