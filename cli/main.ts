@@ -2,6 +2,7 @@
 // The only module (with cli/commands/*) that reads argv, env and the terminal.
 
 import { NianbaoError } from "../core/errors.ts";
+import { packageInfo } from "../core/package-info.ts";
 import type { CliIO, Command } from "./command.ts";
 import { command as checks } from "./commands/checks.ts";
 import { command as compare } from "./commands/compare.ts";
@@ -40,6 +41,8 @@ function usage(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     "",
     "Database: ./nianbao.sqlite unless --db FILE or NIANBAO_DB is given.",
+    "Every --json prints snake_case keys, as the database names its columns.",
+    "nianbao --version prints the package version and the extractor version beside it.",
     "Exit codes: 0 ok, 1 finished with failures, 2 bad usage or bad input, 130 interrupted.",
   ].join("\n");
 }
@@ -67,7 +70,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   }
   if (name === "--version" || name === "-V") {
     const { EXTRACTOR_VERSION } = await import("../extract/schema.ts");
-    io.stdout(`nianbao ${EXTRACTOR_VERSION}\n`);
+    io.stdout(`nianbao ${packageInfo().version} (extractor ${EXTRACTOR_VERSION})\n`);
     return 0;
   }
   const cmd = COMMANDS.find((c) => c.name === name);

@@ -227,6 +227,17 @@ print(json.dumps({"header": got[0] == cols, "rows": got[1:] == want, "n": len(wa
     expect(pkg.resources.map((r: { path: string }) => r.path).sort()).toEqual(["checks.csv", "counts.csv"]);
   });
 
+  it("two files of one view in one folder get distinct resource names in datapackage.json", async () => {
+    const folder = join(dir, "two-of-one");
+    mkdirSync(folder);
+    for (const name of ["a.csv", "b.csv", "a.csv"])
+      expect((await cli(["export", "csv", "--out", join(folder, name), "--db", db])).code).toBe(0);
+    const pkg = JSON.parse(readFileSync(join(folder, "datapackage.json"), "utf8"));
+    const names = pkg.resources.map((r: { name: string; path: string }) => `${r.path}=${r.name}`).sort();
+    // Re-exporting a.csv replaces its own entry and keeps its name; b.csv, added second, took -2.
+    expect(names).toEqual(["a.csv=disclosure-counts", "b.csv=disclosure-counts-2"]);
+  });
+
   it("--bom starts the file with a UTF-8 byte order mark that Python's utf-8-sig reads", async () => {
     const out = join(dir, "bom.csv");
     expect((await cli(["export", "csv", "--bom", "--out", out, "--db", db])).code).toBe(0);
@@ -247,6 +258,38 @@ print(json.dumps({"header": got[0] == cols, "rows": got[1:] == want, "n": len(wa
 });
 
 describe("reading commands", () => {
+  it("--version prints the package version and the extractor version", async () => {
+    const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
+    const { EXTRACTOR_VERSION } = await import("../extract/schema.ts");
+    const r = await cli(["--version"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`nianbao ${pkg.version} (extractor ${EXTRACTOR_VERSION})\n`);
+  });
+
+  it("every --json prints snake_case keys only", async () => {
+    const runs = [
+      ["stats", "--json", "--db", db],
+      ["checks", "--json", "--db", db],
+      ["search", "行政复议", "--json", "--db", db],
+      ["import", SEEDS, "--json", "--db", db],
+      ["reextract", "--json", "--db", db],
+    ];
+    const camel: string[] = [];
+    const walk = (v: unknown, at: string): void => {
+      if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${at}[${i}]`));
+      else if (v && typeof v === "object")
+        for (const [k, x] of Object.entries(v)) {
+          if (/^[a-z]+[A-Z]/.test(k)) camel.push(`${at}.${k}`);
+          walk(x, `${at}.${k}`);
+        }
+    };
+    for (const args of runs) {
+      const r = await cli(args);
+      walk(JSON.parse(r.stdout), args[0] as string);
+    }
+    expect(camel).toEqual([]);
+  });
+
   it("compare puts an agency's years side by side, equal to v_disclosure_counts", async () => {
     const r = await cli(["compare", "--agency", "平潭综合实验区", "--json", "--db", db]);
     expect(r.code).toBe(0);
@@ -374,7 +417,7 @@ describe("reextract", () => {
     const summary = JSON.parse(r.stdout);
     expect(summary.changed).toBe(1);
     const [change] = summary.changes;
-    expect(change.sourceUrl).toBe(url);
+    expect(change.source_url).toBe(url);
     expect(change.values).toEqual(
       expect.arrayContaining([
         {

@@ -3,6 +3,7 @@ import { NianbaoError } from "../../core/errors.ts";
 import { openDatabaseForReading } from "../../pipeline/open-database.ts";
 import { type AgencyComparison, compareAgency } from "../../store/index.ts";
 import type { Command } from "../command.ts";
+import { jsonText } from "../json-output.ts";
 import { DB_HELP, dbPathFrom, parseStoreArgs, yearOption } from "../store-command-options.ts";
 
 const HELP = `nianbao compare --agency NAME [--from YEAR] [--to YEAR] [--json] [--db FILE]
@@ -75,7 +76,7 @@ export const command: Command = {
     const store = openDatabaseForReading(dbPathFrom(values.db, io));
     try {
       const result = compareAgency(store.db, agency, from, to);
-      io.stdout(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatComparison(result));
+      io.stdout(values.json ? jsonText(result) : formatComparison(result));
       return 0;
     } finally {
       store.close();

@@ -9,6 +9,7 @@ import { formatSummary } from "../../crawler/crawl-summary.ts";
 import { crawlIntoStore } from "../../pipeline/crawl.ts";
 import type { Command } from "../command.ts";
 import { catchInterrupts } from "../interrupt-signals.ts";
+import { jsonText } from "../json-output.ts";
 import { DB_HELP, dbPathFrom, parseStoreArgs } from "../store-command-options.ts";
 import { DEFAULT_SITES_FILE, loadSitesFile } from "./sites.ts";
 
@@ -143,7 +144,7 @@ export const command: Command = {
       });
       if (io.isTTY) io.stderr("\r\x1b[2K");
       const { summary } = result;
-      if (values.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+      if (values.json) io.stdout(jsonText(summary));
       else io.stdout(`${formatSummary(summary)}\n`);
       if (summary.unhealthy.length) io.stderr(`unhealthy: ${summary.unhealthy.join(", ")}\n`);
       if (summary.interrupted) return 130;

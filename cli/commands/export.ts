@@ -7,6 +7,7 @@ import { processIsAlive } from "../../crawler/frontier/run-lock.ts";
 import { openDatabaseForReading } from "../../pipeline/open-database.ts";
 import { dataPackage, mergeDataPackage, resolveView, toCsv, viewRows } from "../../store/index.ts";
 import type { Command } from "../command.ts";
+import { jsonText } from "../json-output.ts";
 import { DB_HELP, dbPathFrom, parseStoreArgs } from "../store-command-options.ts";
 
 const HELP = `nianbao export csv [--view NAME] [--out FILE] [--bom] [--db FILE]
@@ -97,7 +98,7 @@ function readView(
   } finally {
     store.close();
   }
-  const content = format === "csv" ? toCsv(columns, rows, { bom }) : `${JSON.stringify(rows, null, 2)}\n`;
+  const content = format === "csv" ? toCsv(columns, rows, { bom }) : jsonText(rows);
   return { view, columns, rows: rows.length, content };
 }
 

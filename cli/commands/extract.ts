@@ -4,6 +4,7 @@ import { NianbaoError } from "../../core/errors.ts";
 import type { ReportRecord } from "../../extract/schema.ts";
 import { extractFile } from "../../pipeline/extract-file.ts";
 import type { Command } from "../command.ts";
+import { jsonText } from "../json-output.ts";
 
 const HELP = `nianbao extract <file-or-url> [--json] [--with-text]
 
@@ -91,7 +92,7 @@ export const command: Command = {
     if (parsed.values.json) {
       const { text, ...rest } = record;
       const shown = parsed.values["with-text"] ? record : rest;
-      io.stdout(`${JSON.stringify(shown, null, 2)}\n`);
+      io.stdout(jsonText(shown));
     } else {
       io.stdout(formatRecord(record, source));
     }

@@ -6,6 +6,7 @@ import { NianbaoError } from "../../core/errors.ts";
 import { importPages } from "../../pipeline/import-pages.ts";
 import { openDatabase } from "../../pipeline/open-database.ts";
 import type { Command } from "../command.ts";
+import { jsonText } from "../json-output.ts";
 import { DB_HELP, dbPathFrom, parseStoreArgs } from "../store-command-options.ts";
 
 const HELP = `nianbao import <dir-or-files…> [--db FILE] [--json] [--verbose]
@@ -75,7 +76,7 @@ export const command: Command = {
         },
       );
       if (values.json) {
-        io.stdout(`${JSON.stringify({ database: path, ...summary }, null, 2)}\n`);
+        io.stdout(jsonText({ database: path, ...summary }));
       } else {
         io.stdout(
           `${summary.files} file(s) into ${path}: ${summary.new} new report(s), ${summary.changed} changed, ${summary.unchanged} unchanged, ${summary.failed.length} failed${summary.notReports ? `; ${summary.notReports} of the stored file(s) not an annual report (kept, is_annual_report = 0)` : ""}\n`,

@@ -3,6 +3,7 @@ import { NianbaoError } from "../../core/errors.ts";
 import { openDatabaseForReading } from "../../pipeline/open-database.ts";
 import { searchText } from "../../store/index.ts";
 import type { Command } from "../command.ts";
+import { jsonText } from "../json-output.ts";
 import { DB_HELP, dbPathFrom, parseStoreArgs } from "../store-command-options.ts";
 
 const HELP = `nianbao search <words…> [--limit N] [--json] [--db FILE]
@@ -44,7 +45,7 @@ export const command: Command = {
     try {
       const hits = searchText(store.db, words, limit);
       if (values.json) {
-        io.stdout(`${JSON.stringify(hits, null, 2)}\n`);
+        io.stdout(jsonText(hits));
       } else {
         for (const h of hits) {
           io.stdout(

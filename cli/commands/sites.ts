@@ -9,6 +9,7 @@ import { type Site, siteSchema } from "../../crawler/sites/site-schema.ts";
 import { databasePath, openDatabaseForReading } from "../../pipeline/open-database.ts";
 import { type SiteHealth, siteHealth, storedSiteEntries } from "../../store/index.ts";
 import type { CliIO, Command } from "../command.ts";
+import { jsonText } from "../json-output.ts";
 
 export const DEFAULT_SITES_FILE = "sites/sites.json";
 
@@ -68,7 +69,12 @@ async function runValidate(args: string[], io: CliIO): Promise<number> {
   const check = validateRegistry(readRegistryFile(resolve(io.cwd, shown), shown), shown);
   if (values.json) {
     io.stdout(
-      `${JSON.stringify({ file: shown, ok: check.problems.length === 0, sites: check.sites.length, problems: check.problems }, null, 2)}\n`,
+      jsonText({
+        file: shown,
+        ok: check.problems.length === 0,
+        sites: check.sites.length,
+        problems: check.problems,
+      }),
     );
     return check.problems.length ? 2 : 0;
   }
@@ -137,7 +143,7 @@ async function runHealth(args: string[], io: CliIO): Promise<number> {
         `registry: the ${sites.length} site(s) last crawled into ${dbPath} (--sites FILE for another)\n`,
       );
     const rows = siteHealth(store.db, sites);
-    if (values.json) io.stdout(`${JSON.stringify({ database: dbPath, sites: rows }, null, 2)}\n`);
+    if (values.json) io.stdout(jsonText({ database: dbPath, sites: rows }));
     else io.stdout(healthTable(rows));
     return rows.every((r) => r.healthy) ? 0 : 1;
   } finally {
