@@ -13,6 +13,7 @@ import { command as extract } from "./commands/extract.ts";
 import { command as importCmd } from "./commands/import.ts";
 import { command as reextract } from "./commands/reextract.ts";
 import { command as search } from "./commands/search.ts";
+import { command as show } from "./commands/show.ts";
 import { command as sites } from "./commands/sites.ts";
 import { command as stats } from "./commands/stats.ts";
 
@@ -23,6 +24,7 @@ export const COMMANDS: Command[] = [
   reextract,
   exportCmd,
   compare,
+  show,
   search,
   checks,
   sites,

@@ -1,6 +1,8 @@
 // Public face of the store: open a database, archive fetches, save extractions, query them.
 // The crawler and the pipeline import from here; nothing in store/ fetches or extracts.
 
+export { type AgencyMatch, linkReportAgency, resolveAgency } from "./agencies/agency-links.ts";
+export { type AgencyIdentity, agencyIdentity } from "./agencies/agency-name.ts";
 export { csvField, dataPackage, formulaSafe, mergeDataPackage, toCsv } from "./csv-export.ts";
 export { DISCLOSURE_COLUMNS } from "./disclosure-columns.ts";
 export {
@@ -16,6 +18,14 @@ export {
   startRun,
 } from "./fetch-archive.ts";
 export { type OpenStoreOptions, openStore, type Store, type StoreDb } from "./open-store.ts";
+export {
+  type ReportDetail,
+  type ReportSourceRow,
+  reportDetail,
+  reportIdFor,
+  type ValueProvenance,
+} from "./report-detail.ts";
+export type { ReportFilter } from "./report-filter.ts";
 export * from "./report-queries.ts";
 export {
   reportOfPage,

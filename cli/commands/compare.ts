@@ -9,14 +9,17 @@ import { DB_HELP, dbPathFrom, parseStoreArgs, yearOption } from "../store-comman
 const HELP = `nianbao compare --agency NAME [--from YEAR] [--to YEAR] [--json] [--db FILE]
 
 One agency's key numbers (the v_disclosure_counts columns) with its report years side by
-side. NAME is the agency as printed (天水市民政局); a unique part of it also works.
-"—" means the report does not give that number (not zero).
+side. NAME is the canonical agency or any name it printed: 洪泽区人民政府 and 淮安市洪泽区人民政府 are
+one agency (same GB/T 2260 region, same department), shown together. A unique part of a name
+also works; a part several agencies share lists them. "—" means the report does not give that
+number (not zero).
 
 Options:
   --agency NAME  the agency
   --from YEAR    first report year to show
   --to YEAR      last report year to show
-  --json         print {agency, years, templates, rows: [{column, values: {year: n}}]}
+  --json         print {agency, agency_id, region_code, aliases, printed_as: {year: name}, years,
+                 templates, rows: [{column, values: {year: n}}]}
 ${DB_HELP}
   -h, --help     this help`;
 
@@ -42,7 +45,12 @@ export function formatComparison(c: AgencyComparison): string {
     ...cols.map((y) => width(c.templates[y] ?? "")),
     ...c.rows.flatMap((r) => cols.map((y) => width(String(r.values[y] ?? "—")))),
   );
-  const lines = [c.agency, `${padEnd("", first)}  ${cols.map((y) => padStart(y, w)).join("  ")}`];
+  const printed = [...new Set(Object.values(c.printed_as))];
+  const title =
+    printed.length > 1 || (printed[0] && printed[0] !== c.agency)
+      ? `${c.agency} (printed as ${printed.join(", ")})`
+      : c.agency;
+  const lines = [title, `${padEnd("", first)}  ${cols.map((y) => padStart(y, w)).join("  ")}`];
   lines.push(
     `${padEnd("template", first)}  ${cols.map((y) => padStart(c.templates[y] ?? "", w)).join("  ")}`,
   );

@@ -85,7 +85,7 @@ export const command: Command = {
         throw new NianbaoError(
           "bad_usage",
           `no site ${unknown.map((u) => `"${u}"`).join(", ")} in ${sitesShown}`,
-          "run `nianbao sites validate` to list the slugs",
+          "run `nianbao sites validate --list` to list the slugs",
         );
       }
       sites = sites.filter((s) => values.site!.includes(s.slug));
