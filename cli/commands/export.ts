@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { NianbaoError } from "../../core/errors.ts";
-import { processIsAlive } from "../../crawler/frontier/run-lock.ts";
+import { processIsAlive } from "../../pipeline/crawler-facade.ts";
 import { openDatabaseForReading } from "../../pipeline/open-database.ts";
 import {
   dataPackage,
