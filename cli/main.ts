@@ -73,6 +73,11 @@ export const COMMANDS: CommandEntry[] = [
     load: () => import("./commands/stats.ts"),
   },
   {
+    name: "serve",
+    summary: "web workbench on 127.0.0.1: agencies, years side by side, reports with provenance, search",
+    load: () => import("./commands/serve.ts"),
+  },
+  {
     name: "demo",
     summary: "crawl the bundled demo portals (offline) into ./demo.sqlite and export a CSV",
     load: () => import("./commands/demo.ts"),

@@ -53,3 +53,12 @@ export { SCHEMA_VERSION, SOURCE_FORMATS, type SourceFormat } from "./schema-migr
 export { type HealthSite, type SiteHealth, siteHealth } from "./site-health.ts";
 export { type SiteEntry, saveSites, storedSiteEntries } from "./sites-table.ts";
 export { toStoreError, withStoreErrors } from "./store-errors.ts";
+export {
+  type AgencyFilter,
+  type AgencyListRow,
+  agencyFacets,
+  listAgencies,
+  type PrintedCell,
+  versionBody,
+  versionCells,
+} from "./workbench-queries.ts";

@@ -56,6 +56,8 @@ export interface AgencyComparison {
   /** Every name the agency printed, and the name each year's report printed. */
   aliases: string[];
   printed_as: Record<string, string>;
+  /** The report shown for each year. */
+  report_ids: Record<string, number>;
   years: number[];
   /** One line per measure: the value for each year (null when the report does not give it). */
   rows: { column: string; values: Record<string, number | null> }[];
@@ -65,7 +67,7 @@ export interface AgencyComparison {
 /** One agency's annual reports by year: the canonical agency or any name it printed (see resolveAgency). */
 export function compareAgency(
   db: StoreDb,
-  agencyQuery: string,
+  agencyQuery: string | number,
   fromYear?: number,
   toYear?: number,
 ): AgencyComparison {
@@ -86,6 +88,7 @@ export function compareAgency(
     region_code: agency.region_code,
     aliases: agency.aliases,
     printed_as: Object.fromEntries(perYear.map((r) => [String(r.report_year), String(r.agency)])),
+    report_ids: Object.fromEntries(perYear.map((r) => [String(r.report_year), r.report_id as number])),
     years,
     templates: Object.fromEntries(perYear.map((r) => [String(r.report_year), String(r.template)])),
     rows: COMPARE_COLUMNS.map((column) => ({

@@ -88,7 +88,16 @@ const BY_ALIAS = "a.id IN (SELECT agency_id FROM agency_aliases WHERE name";
  * The agency a researcher means: its canonical name or any printed name, exactly; else the one
  * agency whose names hold the words. Several → an error listing them (canonical name, region, aliases).
  */
-export function resolveAgency(db: StoreDb, query: string): AgencyMatch {
+export function resolveAgency(db: StoreDb, query: string | number): AgencyMatch {
+  if (typeof query === "number") {
+    const byId = matches(db, "a.id = ?", [String(query)]);
+    if (byId[0]) return byId[0];
+    throw new NianbaoError(
+      "input_missing",
+      `no agency ${query}`,
+      "agency ids are in the agency_id column of the views",
+    );
+  }
   const q = query.trim();
   let found = matches(db, `a.name = ? OR ${BY_ALIAS} = ?) OR a.agency_key = ?`, [
     q,
