@@ -453,14 +453,23 @@ describe("reading commands", () => {
     expect((await cli(["stats", "--db", db])).stdout).toMatch(/reports\s+13 /);
   });
 
-  it.each(["import", "reextract", "export", "compare", "search", "checks", "stats"])(
+  it("import --help names every format it takes from a folder; export --help its formats and filters", async () => {
+    const { PAGE_EXTENSIONS } = await import("../pipeline/import-pages.ts");
+    const help = (await cli(["import", "--help"])).stdout;
+    for (const ext of PAGE_EXTENSIONS) expect(help).toMatch(new RegExp(`\\${ext}\\b`));
+    const exportHelp = (await cli(["export", "--help"])).stdout;
+    for (const word of ["csv", "json", "--year", "--province", "--agency", "--template", "--bom"])
+      expect(exportHelp).toContain(word);
+  });
+
+  it.each(["import", "reextract", "export", "compare", "show", "search", "checks", "stats", "serve"])(
     "%s --help explains itself",
     async (name) => {
       const r = await cli([name, "--help"]);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^nianbao ${name}`));
       expect(r.stdout).toMatch(/--db FILE/);
-      if (!["import", "export"].includes(name)) expect(r.stdout).toMatch(/--json/);
+      if (!["import", "export", "serve"].includes(name)) expect(r.stdout).toMatch(/--json/);
     },
   );
 });

@@ -12,6 +12,10 @@ Extract one report page — saved HTML, a text export (like the seeds), or an ht
 and print its record: metadata, headings, every statistics value with the table cell or
 sentence it came from, the arithmetic checks and any flags. Never writes the database.
 
+Formats: a saved page (.html .htm .shtml .xhtml, any charset), a text export (.txt), or an
+http(s) URL. Attachments (PDF, DOC, DOCX, WPS, OFD, XLS, XLSX, ET) are read by
+\`nianbao import\`, then \`nianbao show <report-id>\` prints their record.
+
 Options:
   --json        print the record as JSON (the shape is in README.md, "The record")
   --with-text   include the cleaned report text in the JSON

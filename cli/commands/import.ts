@@ -11,11 +11,16 @@ import { DB_HELP, dbPathFrom, parseStoreArgs } from "../store-command-options.ts
 
 const HELP = `nianbao import <dir-or-files…> [--db FILE] [--json] [--verbose]
 
-Store saved report pages (.html, .htm, .shtml, .txt) and report attachments (.pdf, .doc,
-.docx; folders are read recursively) in the database as if they had been fetched, extract
+Store saved report pages and report attachments (folders are read recursively) in the
+database as if they had been fetched, extract
 each one and save the report. Importing the same files again adds nothing; a changed file
 or a newer extractor adds a new version. Each file is stored in its own transaction: an
 interrupted import keeps every file that finished and nothing of the one in progress.
+
+Formats (taken from folders by these names; a file named on its own is always tried):
+  pages        .html .htm .shtml .xhtml (any charset), .txt (text exports)
+  attachments  .pdf (text PDFs), .doc .docx .wps (Word, WPS), .ofd, .xls .xlsx .et (spreadsheets)
+               (some WPS, OFD and spreadsheet files need LibreOffice, used when installed)
 
 Options:
 ${DB_HELP}
