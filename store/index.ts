@@ -4,6 +4,7 @@
 export { type AgencyMatch, linkReportAgency, resolveAgency } from "./agencies/agency-links.ts";
 export { type AgencyIdentity, agencyIdentity } from "./agencies/agency-name.ts";
 export { csvField, dataPackage, formulaSafe, mergeDataPackage, toCsv } from "./csv-export.ts";
+export { datasetteMetadata } from "./datasette-metadata.ts";
 export { DISCLOSURE_COLUMNS } from "./disclosure-columns.ts";
 export {
   type FetchInput,

@@ -7,18 +7,20 @@ import { processIsAlive } from "../../pipeline/crawler-facade.ts";
 import { openDatabaseForReading } from "../../pipeline/open-database.ts";
 import {
   dataPackage,
+  datasetteMetadata,
   mergeDataPackage,
   type ReportFilter,
   resolveView,
   toCsv,
   viewRows,
 } from "../../store/index.ts";
-import type { Command } from "../command.ts";
+import type { CliIO, Command } from "../command.ts";
 import { jsonText } from "../json-output.ts";
 import { DB_HELP, dbPathFrom, parseStoreArgs, yearOption } from "../store-command-options.ts";
 
 const HELP = `nianbao export csv [--view NAME] [--out FILE] [--bom] [filters] [--db FILE]
 nianbao export json [--view NAME] [--out FILE] [filters] [--db FILE]
+nianbao export datasette [--out FILE] [--db FILE]
 
 Write one view of the database, one row per line:
   disclosure_counts  (default) one row per report: agency, year, template, key numbers
@@ -26,7 +28,9 @@ Write one view of the database, one row per line:
   failed_checks      every failing arithmetic check, with the numbers
 
 Formats: csv (default) or json (also --json): an array of row objects with the view's
-snake_case column names.
+snake_case column names. \`export datasette\` writes Datasette metadata instead (labelled
+views, facets, column descriptions, storage tables hidden) for
+\`datasette FILE.sqlite --metadata metadata.json\`.
 
 Filters (any together; each keeps the reports that match):
   --year YEAR        the year reported on, e.g. --year 2023
@@ -147,6 +151,21 @@ export function exportToFile(opts: {
   return { rows, out: opts.out, dataPackage: pkgPath };
 }
 
+/** Metadata naming the database as Datasette does: the file name without its extension. */
+function writeDatasetteMetadata(values: Record<string, unknown>, io: CliIO): number {
+  const dbPath = dbPathFrom(values.db as string | undefined, io);
+  openDatabaseForReading(dbPath).close();
+  const text = `${JSON.stringify(datasetteMetadata(basename(dbPath).replace(/\.[^.]*$/, "")), null, 2)}\n`;
+  if (typeof values.out !== "string") {
+    io.stdout(text);
+    return 0;
+  }
+  const out = resolve(io.cwd, values.out);
+  writeWhole(out, text);
+  io.stderr(`wrote ${out}: datasette ${dbPath} --metadata ${out}\n`);
+  return 0;
+}
+
 const TEMPLATES = ["2021", "2019", "pre2019", "unknown"];
 
 function filterFrom(values: Record<string, string | boolean | undefined>): ReportFilter {
@@ -188,6 +207,7 @@ export const command: Command = {
       template: { type: "string" },
     });
     const filter = filterFrom(values);
+    if (positionals[0] === "datasette") return writeDatasetteMetadata(values, io);
     const format = values.json ? "json" : (positionals[0] ?? "csv");
     if ((format !== "csv" && format !== "json") || positionals.length > 1) {
       throw new NianbaoError(
