@@ -99,6 +99,7 @@ export const command: Command = {
           `try: node bin/nianbao.js stats --db ${shown(io.cwd, dbPath)}`,
           `     node bin/nianbao.js export csv --view report_values --db ${shown(io.cwd, dbPath)} | head`,
           `     node bin/nianbao.js sites health --db ${shown(io.cwd, dbPath)}`,
+          `     node bin/nianbao.js serve --db ${shown(io.cwd, dbPath)}   (the web workbench on 127.0.0.1)`,
           "",
         ].join("\n"),
       );

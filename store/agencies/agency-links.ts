@@ -22,9 +22,23 @@ function agencyRow(id: AgencyIdentity) {
   };
 }
 
+/** Identities already read: an import saves the same few names thousands of times. */
+const identities = new Map<string, AgencyIdentity>();
+
+function cachedIdentity(printed: string, provinceHint: string | null): AgencyIdentity {
+  const cacheKey = `${provinceHint ?? ""}|${printed}`;
+  let identity = identities.get(cacheKey);
+  if (!identity) {
+    if (identities.size >= 10_000) identities.clear();
+    identity = agencyIdentity(printed, provinceHint);
+    identities.set(cacheKey, identity);
+  }
+  return identity;
+}
+
 /** The agency a printed name belongs to (created on first sight), with the name kept as its alias. */
 export function agencyIdFor(db: StoreDb, printed: string, provinceHint: string | null): number {
-  const identity = agencyIdentity(printed, provinceHint);
+  const identity = cachedIdentity(printed, provinceHint);
   let id = statement(db, "SELECT id FROM agencies WHERE agency_key = ?").pluck().get(identity.key) as
     | number
     | undefined;
