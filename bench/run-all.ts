@@ -1,5 +1,5 @@
 // `npm run bench`: runs every benchmark in its own child process (so each peak RSS is its own), prints
-// their output and writes bench/results.md: the machine, the date, the load, every figure against its target.
+// their output and writes bench/results.local.md (untracked), or bench/results.md with --update.
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -55,9 +55,12 @@ const BENCHES: BenchSpec[] = [
 const { values } = parseArgs({
   options: {
     only: { type: "string" },
-    out: { type: "string", default: join(ROOT, "bench", "results.md") },
+    out: { type: "string" },
+    // bench/results.md is the figures the README quotes: rewritten only when asked.
+    update: { type: "boolean", default: false },
   },
 });
+values.out ??= join(ROOT, "bench", values.update ? "results.md" : "results.local.md");
 const selected = values.only ? BENCHES.filter((b) => values.only?.split(",").includes(b.name)) : BENCHES;
 
 interface Ran {

@@ -2,32 +2,87 @@
 // The only module (with cli/commands/*) that reads argv, env and the terminal.
 
 import { NianbaoError } from "../core/errors.ts";
+import { packageInfo } from "../core/package-info.ts";
 import type { CliIO, Command } from "./command.ts";
-import { command as checks } from "./commands/checks.ts";
-import { command as compare } from "./commands/compare.ts";
-import { command as crawl } from "./commands/crawl.ts";
-import { command as demo } from "./commands/demo.ts";
-import { command as exportCmd } from "./commands/export.ts";
-import { command as extract } from "./commands/extract.ts";
-import { command as importCmd } from "./commands/import.ts";
-import { command as reextract } from "./commands/reextract.ts";
-import { command as search } from "./commands/search.ts";
-import { command as sites } from "./commands/sites.ts";
-import { command as stats } from "./commands/stats.ts";
 import { terminalSafe } from "./terminal-text.ts";
 
-export const COMMANDS: Command[] = [
-  extract,
-  crawl,
-  importCmd,
-  reextract,
-  exportCmd,
-  compare,
-  search,
-  checks,
-  sites,
-  stats,
-  demo,
+/**
+ * The commands, each loaded only when run: `nianbao --help` reads this list and loads none of them
+ * (no SQLite driver, PDF reader or browser client), so it starts in a fraction of a second.
+ * The summaries repeat each command's own (test/cli-startup.test.ts keeps them equal).
+ */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load: () => Promise<{ command: Command }>;
+}
+
+export const COMMANDS: CommandEntry[] = [
+  {
+    name: "extract",
+    summary: "extract one saved page or URL and print its record (--json for scripts)",
+    load: () => import("./commands/extract.ts"),
+  },
+  {
+    name: "crawl",
+    summary: "crawl the registry's portals into the database (polite, resumable)",
+    load: () => import("./commands/crawl.ts"),
+  },
+  {
+    name: "import",
+    summary: "store saved pages (files or folders) as if fetched, and extract them",
+    load: () => import("./commands/import.ts"),
+  },
+  {
+    name: "reextract",
+    summary: "re-run extraction over stored pages and print what changed",
+    load: () => import("./commands/reextract.ts"),
+  },
+  {
+    name: "export",
+    summary: "write a view (default: disclosure counts) as CSV or JSON, with datapackage.json",
+    load: () => import("./commands/export.ts"),
+  },
+  {
+    name: "compare",
+    summary: "one agency's key numbers across years, side by side",
+    load: () => import("./commands/compare.ts"),
+  },
+  {
+    name: "show",
+    summary: "one stored report: values with where each was read, checks, flags, sources",
+    load: () => import("./commands/show.ts"),
+  },
+  {
+    name: "search",
+    summary: "full-text search over report texts (Chinese works)",
+    load: () => import("./commands/search.ts"),
+  },
+  {
+    name: "checks",
+    summary: "arithmetic checks per report (--failed: only failures, with the detail)",
+    load: () => import("./commands/checks.ts"),
+  },
+  {
+    name: "sites",
+    summary: "validate the sites registry; show each site's health",
+    load: () => import("./commands/sites.ts"),
+  },
+  {
+    name: "stats",
+    summary: "counts: sites, pages, reports by year and template, failures",
+    load: () => import("./commands/stats.ts"),
+  },
+  {
+    name: "serve",
+    summary: "web workbench on 127.0.0.1: agencies, years side by side, reports with provenance, search",
+    load: () => import("./commands/serve.ts"),
+  },
+  {
+    name: "demo",
+    summary: "crawl the bundled demo portals (offline) into ./demo.sqlite and export a CSV",
+    load: () => import("./commands/demo.ts"),
+  },
 ];
 
 function usage(): string {
@@ -41,6 +96,8 @@ function usage(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     "",
     "Database: ./nianbao.sqlite unless --db FILE or NIANBAO_DB is given.",
+    "Every --json prints snake_case keys, as the database names its columns.",
+    "nianbao --version prints the package version and the extractor version beside it.",
     "Exit codes: 0 ok, 1 finished with failures, 2 bad usage or bad input, 130 interrupted.",
   ].join("\n");
 }
@@ -68,14 +125,15 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   }
   if (name === "--version" || name === "-V") {
     const { EXTRACTOR_VERSION } = await import("../extract/schema.ts");
-    io.stdout(`nianbao ${EXTRACTOR_VERSION}\n`);
+    io.stdout(`nianbao ${packageInfo().version} (extractor ${EXTRACTOR_VERSION})\n`);
     return 0;
   }
-  const cmd = COMMANDS.find((c) => c.name === name);
-  if (!cmd) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     io.stderr(`nianbao: unknown command "${name}"\n\n${usage()}\n`);
     return 2;
   }
+  const cmd = (await entry.load()).command;
   if (rest.includes("--help") || rest.includes("-h")) {
     io.stdout(`${cmd.help.trimEnd()}\n`);
     return 0;

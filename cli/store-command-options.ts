@@ -9,7 +9,18 @@ type Options = NonNullable<ParseArgsConfig["options"]>;
 
 export const DB_HELP = "  --db FILE     the database (default ./nianbao.sqlite, or NIANBAO_DB)";
 
-export function parseStoreArgs<O extends Options>(name: string, args: string[], options: O) {
+type StoreArgsConfig<O extends Options> = {
+  args: string[];
+  allowPositionals: true;
+  strict: true;
+  options: O & { db: { type: "string" } };
+};
+
+export function parseStoreArgs<O extends Options>(
+  name: string,
+  args: string[],
+  options: O,
+): ReturnType<typeof parseArgs<StoreArgsConfig<O>>> {
   try {
     return parseArgs({
       args,

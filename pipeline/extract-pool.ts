@@ -17,10 +17,14 @@ export class ExtractPool {
   private broken = false;
 
   constructor(size: number) {
-    const loader = new URL("./extract-worker-loader.js", import.meta.url);
+    // Compiled (dist/), the worker is plain JavaScript; from source, a loader registers tsx in the thread first.
+    const compiled = import.meta.url.endsWith(".js");
+    const entry = compiled
+      ? new URL("./extract-worker.js", import.meta.url)
+      : new URL("./extract-worker-loader.js", import.meta.url);
     const script = new URL("./extract-worker.ts", import.meta.url).href;
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(loader, { workerData: { script } });
+      const worker = new Worker(entry, { workerData: { script } });
       worker.on("message", (msg: { id: number; result: PackedPage }) => {
         const p = this.pending.get(msg.id);
         if (!p) return;

@@ -86,8 +86,19 @@ export function mergeDataPackage(existingJson: string | null, pkg: ReturnType<ty
     return pkg;
   }
   const [resource] = pkg.resources;
-  return {
-    ...pkg,
-    resources: [...parsed.resources.filter((r) => r.path !== resource?.path), ...pkg.resources],
-  };
+  if (!resource) return pkg;
+  const others = parsed.resources.filter((r) => r.path !== resource.path);
+  return { ...pkg, resources: [...others, { ...resource, name: uniqueName(resource.name, others) }] };
+}
+
+/**
+ * Frictionless requires resource names unique within a package: two exports of one view into one
+ * folder (say, one per year) get disclosure-counts and disclosure-counts-2.
+ */
+function uniqueName(name: string, others: Record<string, unknown>[]): string {
+  const taken = new Set(others.map((r) => r.name));
+  if (!taken.has(name)) return name;
+  let n = 2;
+  while (taken.has(`${name}-${n}`)) n++;
+  return `${name}-${n}`;
 }

@@ -5,10 +5,12 @@ export type ColumnType = "integer" | "number" | "string";
 
 export interface ViewColumn {
   name: string;
-  /** Expression over r (reports), v (current report_versions row), f (fetches), s (sites). */
+  /** Expression over r (reports), v (current report_versions row), f (fetches), s (sites), a (agencies). */
   sql: string;
   type: ColumnType;
   description: string;
+  /** The schema version that added the column (absent: there from the start). */
+  since?: number;
 }
 
 /** One value of the current version, by key: a primary-key lookup, so the view stays fast. */
@@ -42,6 +44,65 @@ const COLUMNS: ViewColumn[] = [
     sql: "v.agency",
     type: "string",
     description: "Issuing agency as extracted (发布机关), or empty when the page does not say.",
+  },
+  {
+    name: "agency_id",
+    sql: "r.agency_id",
+    type: "integer",
+    description:
+      "Canonical agency (agencies.id): every name one body printed (洪泽区人民政府, 淮安市洪泽区人民政府) has one id.",
+    since: 3,
+  },
+  {
+    name: "agency_name",
+    sql: "a.name",
+    type: "string",
+    description: "Canonical agency name: the printed name with its city and county (淮安市洪泽区人民政府).",
+    since: 3,
+  },
+  {
+    name: "region_code",
+    sql: "a.region_code",
+    type: "string",
+    description:
+      "GB/T 2260 division code of the agency's region (320813), empty when the name does not settle it.",
+    since: 3,
+  },
+  {
+    name: "province",
+    sql: "a.province",
+    type: "string",
+    description: "Province of the agency's region (江苏省), read from its name.",
+    since: 3,
+  },
+  {
+    name: "city",
+    sql: "a.city",
+    type: "string",
+    description: "City of the agency's region (淮安市); empty for a province-level agency.",
+    since: 3,
+  },
+  {
+    name: "county",
+    sql: "a.county",
+    type: "string",
+    description: "County or district of the agency's region (洪泽区); empty above county level.",
+    since: 3,
+  },
+  {
+    name: "agency_level",
+    sql: "a.region_level",
+    type: "string",
+    description: "province, city or county: the level of the agency's region.",
+    since: 3,
+  },
+  {
+    name: "department_type",
+    sql: "a.department_type",
+    type: "string",
+    description:
+      "What the agency is: government, government_office, civil_affairs (民政), education (教育), public_security (公安)…, other.",
+    since: 3,
   },
   {
     name: "region",
@@ -223,12 +284,23 @@ export const DISCLOSURE_COLUMNS: readonly DisclosureColumn[] = COLUMNS.map((c) =
   perVersion: c.sql.includes("version_id = v.id"),
 }));
 
+/** The agency columns v_report_values and v_failed_checks share with v_disclosure_counts. */
+const AGENCY_COLUMNS = {
+  agency_id: {
+    type: "integer",
+    description: "Canonical agency (agencies.id), one for every name it printed.",
+  },
+  agency_name: { type: "string", description: "Canonical agency name (淮安市洪泽区人民政府)." },
+  province: { type: "string", description: "Province of the agency's region (江苏省)." },
+} as const;
+
 /** Column types of the other exportable views, for datapackage.json. */
 export const VIEW_COLUMN_TYPES: Record<string, Record<string, { type: ColumnType; description: string }>> = {
   v_report_values: {
     report_id: { type: "integer", description: "Report id (reports.id)." },
     version_id: { type: "integer", description: "Current report version (report_versions.id)." },
     agency: { type: "string", description: "Issuing agency as extracted." },
+    ...AGENCY_COLUMNS,
     report_year: { type: "integer", description: "The year reported on." },
     template: { type: "string", description: "Report shape: 2021, 2019, pre2019 or unknown." },
     key: {
@@ -243,6 +315,7 @@ export const VIEW_COLUMN_TYPES: Record<string, Record<string, { type: ColumnType
     report_id: { type: "integer", description: "Report id (reports.id)." },
     version_id: { type: "integer", description: "Current report version (report_versions.id)." },
     agency: { type: "string", description: "Issuing agency as extracted." },
+    ...AGENCY_COLUMNS,
     report_year: { type: "integer", description: "The year reported on." },
     template: { type: "string", description: "Report shape." },
     check_id: {

@@ -1,7 +1,10 @@
 // Public face of the store: open a database, archive fetches, save extractions, query them.
 // The crawler and the pipeline import from here; nothing in store/ fetches or extracts.
 
+export { type AgencyMatch, linkReportAgency, resolveAgency } from "./agencies/agency-links.ts";
+export { type AgencyIdentity, agencyIdentity } from "./agencies/agency-name.ts";
 export { csvField, dataPackage, formulaSafe, mergeDataPackage, toCsv } from "./csv-export.ts";
+export { datasetteMetadata } from "./datasette-metadata.ts";
 export { DISCLOSURE_COLUMNS } from "./disclosure-columns.ts";
 export {
   type FetchInput,
@@ -17,6 +20,14 @@ export {
   startRun,
 } from "./fetch-archive.ts";
 export { type OpenStoreOptions, openStore, type Store, type StoreDb } from "./open-store.ts";
+export {
+  type ReportDetail,
+  type ReportSourceRow,
+  reportDetail,
+  reportIdFor,
+  type ValueProvenance,
+} from "./report-detail.ts";
+export type { ReportFilter } from "./report-filter.ts";
 export * from "./report-queries.ts";
 export {
   reportOfPage,
@@ -44,3 +55,12 @@ export { SCHEMA_VERSION, SOURCE_FORMATS, type SourceFormat } from "./schema-migr
 export { type HealthSite, type SiteHealth, siteHealth } from "./site-health.ts";
 export { type SiteEntry, saveSites, storedSiteEntries } from "./sites-table.ts";
 export { toStoreError, withStoreErrors } from "./store-errors.ts";
+export {
+  type AgencyFilter,
+  type AgencyListRow,
+  agencyFacets,
+  listAgencies,
+  type PrintedCell,
+  versionBody,
+  versionCells,
+} from "./workbench-queries.ts";

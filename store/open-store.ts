@@ -4,7 +4,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } fro
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { NianbaoError } from "../core/errors.ts";
-import { MIGRATIONS, NIANBAO_APPLICATION_ID, SCHEMA_VERSION } from "./schema-migrations.ts";
+import { MIGRATIONS, type Migration, NIANBAO_APPLICATION_ID, SCHEMA_VERSION } from "./schema-migrations.ts";
 import { toStoreError } from "./store-errors.ts";
 
 export type StoreDb = Database.Database;
@@ -77,7 +77,11 @@ function checkFile(path: string, mustExist: boolean): void {
 
 function migrate(db: StoreDb, from: number): void {
   db.transaction(() => {
-    for (let v = from; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v] as string);
+    for (let v = from; v < SCHEMA_VERSION; v++) {
+      const step = MIGRATIONS[v] as Migration;
+      if (typeof step === "string") db.exec(step);
+      else step(db);
+    }
     db.pragma(`application_id = ${NIANBAO_APPLICATION_ID}`);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();

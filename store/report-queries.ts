@@ -1,8 +1,10 @@
 // Read-side queries behind the researcher's commands: disclosure counts, one agency across years,
 // full-text search (FTS5 trigram, LIKE for 1–2 character words), checks and store statistics.
 import { NianbaoError } from "../core/errors.ts";
+import { resolveAgency } from "./agencies/agency-links.ts";
 import { DISCLOSURE_COLUMNS } from "./disclosure-columns.ts";
 import type { StoreDb } from "./open-store.ts";
+import { filterClause, type ReportFilter } from "./report-filter.ts";
 
 export type Row = Record<string, string | number | null>;
 
@@ -24,16 +26,21 @@ export function resolveView(name: string): ExportableView {
   return found;
 }
 
-export function viewRows(db: StoreDb, view: ExportableView): { columns: string[]; rows: Row[] } {
+export function viewRows(
+  db: StoreDb,
+  view: ExportableView,
+  filter: ReportFilter = {},
+): { columns: string[]; rows: Row[] } {
   const order =
     view === "v_report_values"
       ? "report_id, key"
       : view === "v_failed_checks"
         ? "report_id, check_id"
         : "agency, report_year, report_id";
-  const stmt = db.prepare(`SELECT * FROM ${view} ORDER BY ${order}`);
+  const where = filterClause(db, filter);
+  const stmt = db.prepare(`SELECT * FROM ${view} ${where.sql} ORDER BY ${order}`);
   const columns = stmt.columns().map((c) => c.name);
-  return { columns, rows: stmt.all() as Row[] };
+  return { columns, rows: stmt.all(...where.params) as Row[] };
 }
 
 /** The numeric columns of v_disclosure_counts that `compare` shows. */
@@ -42,59 +49,52 @@ export const COMPARE_COLUMNS = DISCLOSURE_COLUMNS.filter(
 ).map((c) => c.name);
 
 export interface AgencyComparison {
+  /** The canonical agency name (淮安市洪泽区人民政府). */
   agency: string;
+  agency_id: number;
+  region_code: string | null;
+  /** Every name the agency printed, and the name each year's report printed. */
+  aliases: string[];
+  printed_as: Record<string, string>;
+  /** The report shown for each year. */
+  report_ids: Record<string, number>;
   years: number[];
   /** One line per measure: the value for each year (null when the report does not give it). */
   rows: { column: string; values: Record<string, number | null> }[];
   templates: Record<string, string>;
 }
 
+/** One agency's annual reports by year: the canonical agency or any name it printed (see resolveAgency). */
 export function compareAgency(
   db: StoreDb,
-  agencyQuery: string,
+  agencyQuery: string | number,
   fromYear?: number,
   toYear?: number,
 ): AgencyComparison {
-  const known = db
-    .prepare(
-      "SELECT DISTINCT agency FROM v_disclosure_counts WHERE agency IS NOT NULL AND is_annual_report = 1",
-    )
-    .pluck()
-    .all() as string[];
-  let agency = known.find((a) => a === agencyQuery);
-  if (!agency) {
-    const partial = known.filter((a) => a.includes(agencyQuery));
-    if (partial.length === 1) agency = partial[0];
-    else if (partial.length > 1) {
-      throw new NianbaoError(
-        "bad_usage",
-        `"${agencyQuery}" matches ${partial.length} agencies: ${partial.slice(0, 10).join(", ")}`,
-        "give the full agency name",
-      );
-    }
-  }
-  if (!agency) {
-    throw new NianbaoError(
-      "input_missing",
-      `no annual reports for agency "${agencyQuery}"`,
-      "list agencies with `nianbao export csv` or check the spelling (the name as printed, e.g. 天水市民政局)",
-    );
-  }
+  const agency = resolveAgency(db, agencyQuery);
   const rows = db
     .prepare(
-      `SELECT * FROM v_disclosure_counts WHERE agency = ? AND is_annual_report = 1 AND report_year IS NOT NULL
-       AND report_year >= ? AND report_year <= ? ORDER BY report_year`,
+      `SELECT * FROM v_disclosure_counts WHERE agency_id = ? AND is_annual_report = 1 AND report_year IS NOT NULL
+       AND report_year >= ? AND report_year <= ? ORDER BY report_year, report_id`,
     )
-    .all(agency, fromYear ?? -9999, toYear ?? 9999) as Row[];
-  const years = rows.map((r) => r.report_year as number);
+    .all(agency.id, fromYear ?? -9999, toYear ?? 9999) as Row[];
+  // Two printed names for one year (two reports of one body) show the later-stored one, as a column per year.
+  const byYear = new Map(rows.map((r) => [r.report_year as number, r]));
+  const years = [...byYear.keys()];
+  const perYear = [...byYear.values()];
   return {
-    agency,
+    agency: agency.name,
+    agency_id: agency.id,
+    region_code: agency.region_code,
+    aliases: agency.aliases,
+    printed_as: Object.fromEntries(perYear.map((r) => [String(r.report_year), String(r.agency)])),
+    report_ids: Object.fromEntries(perYear.map((r) => [String(r.report_year), r.report_id as number])),
     years,
-    templates: Object.fromEntries(rows.map((r) => [String(r.report_year), String(r.template)])),
+    templates: Object.fromEntries(perYear.map((r) => [String(r.report_year), String(r.template)])),
     rows: COMPARE_COLUMNS.map((column) => ({
       column,
       values: Object.fromEntries(
-        rows.map((r) => [String(r.report_year), (r[column] as number | null) ?? null]),
+        perYear.map((r) => [String(r.report_year), (r[column] as number | null) ?? null]),
       ),
     })),
   };

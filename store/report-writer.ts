@@ -2,6 +2,7 @@
 // checks and flags. A version is added only when body, extractor or output changed; nothing is overwritten.
 import { createHash } from "node:crypto";
 import type { ReportRecord } from "../extract/schema.ts";
+import { linkReportAgency } from "./agencies/agency-links.ts";
 import type { StoreDb } from "./open-store.ts";
 import { SOURCE_FORMATS, type SourceFormat, versionCountsInsertSql } from "./schema-migrations.ts";
 import { statement } from "./statement-cache.ts";
@@ -197,104 +198,117 @@ export function saveReport(db: StoreDb, input: SaveReportInput): SavedReport {
   const recordHash = input.recordSha256 ?? recordSha256(record);
   return db
     .transaction((): SavedReport => {
-      let report = statement(
-        db,
-        "SELECT id, report_key, current_version_id FROM reports WHERE report_key = ?",
-      ).get(key) as ReportRow | undefined;
-      const prior = reportFromSource(db, sourceUrl);
-      if (!report && prior) {
-        // The same page now extracts to another key (e.g. the agency became readable): follow it.
-        statement(db, "UPDATE reports SET report_key = ?, agency = ?, report_year = ? WHERE id = ?").run(
-          key,
-          record.agency,
-          record.report_year,
-          prior.id,
-        );
-        report = { ...prior, report_key: key };
-      } else if (report && prior && prior.id !== report.id) {
-        statement(db, "UPDATE reports SET superseded_by = ? WHERE id = ?").run(report.id, prior.id);
-      }
-      let status: SaveStatus = "changed";
-      if (!report) {
-        const id = statement(
-          db,
-          "INSERT INTO reports (report_key, agency, report_year, source_url, site_slug, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        ).run(key, record.agency, record.report_year, sourceUrl, input.siteSlug ?? null, now).lastInsertRowid;
-        report = { id: Number(id), report_key: key, current_version_id: null };
-        status = "new";
-      }
-      const existing = statement(
-        db,
-        "SELECT id FROM report_versions WHERE report_id = ? AND body_sha256 IS ? AND extractor_version = ? AND record_sha256 = ?",
-      ).get(report.id, input.bodySha256 ?? null, record.extractor_version, recordHash) as
-        | { id: number }
-        | undefined;
-      if (existing) {
-        // Unchanged, or a version the source choice keeps as second source (e.g. the page beside its
-        // PDF, extracted again): the current version stays.
-        const second =
-          existing.id !== report.current_version_id &&
-          statement(
-            db,
-            "SELECT 1 FROM report_sources WHERE report_id = ? AND version_id = ? AND role = 'second'",
-          ).get(report.id, existing.id) !== undefined;
-        if (existing.id === report.current_version_id || second) {
-          return {
-            reportId: report.id,
-            versionId: existing.id,
-            status: "unchanged",
-            previousVersionId: report.current_version_id,
-          };
-        }
-        // An earlier version is what this page extracts to again (e.g. a bad extractor release was
-        // reverted): point back at it rather than store a copy.
-        statement(
-          db,
-          "UPDATE reports SET current_version_id = ?, agency = ?, report_year = ?, source_url = ? WHERE id = ?",
-        ).run(existing.id, record.agency, record.report_year, sourceUrl, report.id);
-        return {
-          reportId: report.id,
-          versionId: existing.id,
-          status: "changed",
-          previousVersionId: report.current_version_id,
-        };
-      }
-      const versionId = Number(
-        statement(
-          db,
-          `INSERT INTO report_versions (report_id, fetch_id, body_sha256, source_url, extractor_version, record_sha256, created_at, title, agency,
-             report_year, published_at, doc_number, is_annual_report, template, metadata_notes_json, text_chars,
-             source_format, linked_from_url)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-             COALESCE(?, (SELECT linked_from_url FROM report_versions WHERE source_url = ? AND linked_from_url IS NOT NULL ORDER BY id DESC LIMIT 1)))`,
-        ).run(
-          report.id,
-          input.fetchId ?? null,
-          input.bodySha256 ?? null,
-          sourceUrl,
-          record.extractor_version,
-          recordHash,
-          now,
-          record.title,
-          record.agency,
-          record.report_year,
-          record.published_at,
-          record.doc_number,
-          record.is_annual_report ? 1 : 0,
-          record.template,
-          JSON.stringify(record.metadata_notes),
-          record.text.length,
-          input.sourceFormat ?? inferSourceFormat(record, sourceUrl),
-          input.linkedFrom ?? null,
-          sourceUrl,
-        ).lastInsertRowid,
-      );
-      insertVersionChildren(db, versionId, record);
-      statement(
-        db,
-        "UPDATE reports SET current_version_id = ?, agency = ?, report_year = ?, source_url = ?, site_slug = COALESCE(?, site_slug) WHERE id = ?",
-      ).run(versionId, record.agency, record.report_year, sourceUrl, input.siteSlug ?? null, report.id);
-      return { reportId: report.id, versionId, status, previousVersionId: report.current_version_id };
+      const saved = saveReportRows(db, input, key, recordHash, now);
+      linkReportAgency(db, saved.reportId);
+      return saved;
     })
     .immediate();
+}
+
+function saveReportRows(
+  db: StoreDb,
+  input: SaveReportInput,
+  key: string,
+  recordHash: string,
+  now: string,
+): SavedReport {
+  const { record, sourceUrl } = input;
+  let report = statement(
+    db,
+    "SELECT id, report_key, current_version_id FROM reports WHERE report_key = ?",
+  ).get(key) as ReportRow | undefined;
+  const prior = reportFromSource(db, sourceUrl);
+  if (!report && prior) {
+    // The same page now extracts to another key (e.g. the agency became readable): follow it.
+    statement(db, "UPDATE reports SET report_key = ?, agency = ?, report_year = ? WHERE id = ?").run(
+      key,
+      record.agency,
+      record.report_year,
+      prior.id,
+    );
+    report = { ...prior, report_key: key };
+  } else if (report && prior && prior.id !== report.id) {
+    statement(db, "UPDATE reports SET superseded_by = ? WHERE id = ?").run(report.id, prior.id);
+  }
+  let status: SaveStatus = "changed";
+  if (!report) {
+    const id = statement(
+      db,
+      "INSERT INTO reports (report_key, agency, report_year, source_url, site_slug, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    ).run(key, record.agency, record.report_year, sourceUrl, input.siteSlug ?? null, now).lastInsertRowid;
+    report = { id: Number(id), report_key: key, current_version_id: null };
+    status = "new";
+  }
+  const existing = statement(
+    db,
+    "SELECT id FROM report_versions WHERE report_id = ? AND body_sha256 IS ? AND extractor_version = ? AND record_sha256 = ?",
+  ).get(report.id, input.bodySha256 ?? null, record.extractor_version, recordHash) as
+    | { id: number }
+    | undefined;
+  if (existing) {
+    // Unchanged, or a version the source choice keeps as second source (e.g. the page beside its
+    // PDF, extracted again): the current version stays.
+    const second =
+      existing.id !== report.current_version_id &&
+      statement(
+        db,
+        "SELECT 1 FROM report_sources WHERE report_id = ? AND version_id = ? AND role = 'second'",
+      ).get(report.id, existing.id) !== undefined;
+    if (existing.id === report.current_version_id || second) {
+      return {
+        reportId: report.id,
+        versionId: existing.id,
+        status: "unchanged",
+        previousVersionId: report.current_version_id,
+      };
+    }
+    // An earlier version is what this page extracts to again (e.g. a bad extractor release was
+    // reverted): point back at it rather than store a copy.
+    statement(
+      db,
+      "UPDATE reports SET current_version_id = ?, agency = ?, report_year = ?, source_url = ? WHERE id = ?",
+    ).run(existing.id, record.agency, record.report_year, sourceUrl, report.id);
+    return {
+      reportId: report.id,
+      versionId: existing.id,
+      status: "changed",
+      previousVersionId: report.current_version_id,
+    };
+  }
+  const versionId = Number(
+    statement(
+      db,
+      `INSERT INTO report_versions (report_id, fetch_id, body_sha256, source_url, extractor_version, record_sha256, created_at, title, agency,
+         report_year, published_at, doc_number, is_annual_report, template, metadata_notes_json, text_chars,
+         source_format, linked_from_url)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+         COALESCE(?, (SELECT linked_from_url FROM report_versions WHERE source_url = ? AND linked_from_url IS NOT NULL ORDER BY id DESC LIMIT 1)))`,
+    ).run(
+      report.id,
+      input.fetchId ?? null,
+      input.bodySha256 ?? null,
+      sourceUrl,
+      record.extractor_version,
+      recordHash,
+      now,
+      record.title,
+      record.agency,
+      record.report_year,
+      record.published_at,
+      record.doc_number,
+      record.is_annual_report ? 1 : 0,
+      record.template,
+      JSON.stringify(record.metadata_notes),
+      record.text.length,
+      input.sourceFormat ?? inferSourceFormat(record, sourceUrl),
+      input.linkedFrom ?? null,
+      sourceUrl,
+    ).lastInsertRowid,
+  );
+  insertVersionChildren(db, versionId, record);
+  statement(
+    db,
+    "UPDATE reports SET current_version_id = ?, agency = ?, report_year = ?, source_url = ?, site_slug = COALESCE(?, site_slug) WHERE id = ?",
+  ).run(versionId, record.agency, record.report_year, sourceUrl, input.siteSlug ?? null, report.id);
+  return { reportId: report.id, versionId, status, previousVersionId: report.current_version_id };
 }

@@ -1,19 +1,21 @@
 // The persistent schema as an ordered list of migrations, applied on open by PRAGMA user_version.
 // Append a migration to change the schema; never edit one that has shipped (old files replay them).
 
+import { linkAllReports } from "./agencies/agency-links.ts";
 import { DISCLOSURE_COLUMNS } from "./disclosure-columns.ts";
+import type { StoreDb } from "./open-store.ts";
 
 /** Marks a file as a nianbao database (PRAGMA application_id), so a foreign SQLite file is refused. */
 export const NIANBAO_APPLICATION_ID = 0x6e69616e; // "nian"
 
 /**
- * Migration 1 builds the view from the column table. Changing DISCLOSURE_COLUMNS later needs a new
- * migration that drops and recreates the view, so old files get the new columns too.
+ * Migration 1 builds the view from the column table. A column added later names its schema version
+ * (`since`), and that version's migration drops and recreates the view, so old files get it too.
  */
-function disclosureCountsView(): string {
-  const cols = DISCLOSURE_COLUMNS.map((c) => `  ${c.perVersion ? `c.${c.name}` : c.sql} AS ${c.name}`).join(
-    ",\n",
-  );
+function disclosureCountsView(schemaVersion: number): string {
+  const cols = DISCLOSURE_COLUMNS.filter((c) => (c.since ?? 1) <= schemaVersion)
+    .map((c) => `  ${c.perVersion ? `c.${c.name}` : c.sql} AS ${c.name}`)
+    .join(",\n");
   return `CREATE VIEW v_disclosure_counts AS
 SELECT
 ${cols}
@@ -21,7 +23,7 @@ FROM reports r
 JOIN report_versions v ON v.id = r.current_version_id
 LEFT JOIN report_version_counts c ON c.version_id = v.id
 LEFT JOIN fetches f ON f.id = v.fetch_id
-LEFT JOIN sites s ON s.slug = r.site_slug
+LEFT JOIN sites s ON s.slug = r.site_slug${schemaVersion >= 3 ? "\nLEFT JOIN agencies a ON a.id = r.agency_id" : ""}
 WHERE r.superseded_by IS NULL;`;
 }
 
@@ -210,7 +212,7 @@ CREATE VIRTUAL TABLE report_text_fts USING fts5(
   tokenize = 'trigram'
 );
 
-${disclosureCountsView()}
+${disclosureCountsView(1)}
 
 CREATE VIEW v_report_values AS
 SELECT r.id AS report_id, v.id AS version_id, v.agency, v.report_year, v.template,
@@ -329,6 +331,89 @@ JOIN report_versions v ON v.id = s.version_id
 WHERE r.superseded_by IS NULL;
 `;
 
-/** Index i holds the SQL that takes user_version i to i + 1. */
-export const MIGRATIONS: readonly string[] = [MIGRATION_1, MIGRATION_2];
+/**
+ * Migration 3: agency identity. agencies holds each canonical agency (GB/T 2260 region, level,
+ * department type), agency_aliases every printed name seen for one, reports.agency_id the link; the
+ * views gain the agency's id, canonical name and region. Reports already stored are linked here.
+ */
+const MIGRATION_3_SQL = `
+CREATE TABLE agencies (
+  id INTEGER PRIMARY KEY,
+  -- region code and department type (320813:government), or name:<printed name> when no region is read
+  agency_key TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  region_code TEXT,
+  region_level TEXT CHECK (region_level IN ('province', 'city', 'county')),
+  province TEXT,
+  city TEXT,
+  county TEXT,
+  department_type TEXT NOT NULL,
+  department_label TEXT NOT NULL
+);
+CREATE INDEX agencies_by_name ON agencies(name);
+
+CREATE TABLE agency_aliases (
+  name TEXT NOT NULL,
+  agency_id INTEGER NOT NULL REFERENCES agencies(id),
+  PRIMARY KEY (name, agency_id)
+) WITHOUT ROWID;
+
+ALTER TABLE reports ADD COLUMN agency_id INTEGER REFERENCES agencies(id);
+CREATE INDEX reports_by_agency_id ON reports(agency_id);
+
+DROP VIEW v_disclosure_counts;
+${disclosureCountsView(3)}
+
+DROP VIEW v_report_values;
+CREATE VIEW v_report_values AS
+SELECT r.id AS report_id, v.id AS version_id, v.agency, r.agency_id, a.name AS agency_name, a.province,
+       v.report_year, v.template, rv.key, rv.value, rv.source, v.source_url
+FROM reports r
+JOIN report_versions v ON v.id = r.current_version_id
+JOIN report_values rv ON rv.version_id = v.id
+LEFT JOIN agencies a ON a.id = r.agency_id
+WHERE r.superseded_by IS NULL;
+
+DROP VIEW v_failed_checks;
+CREATE VIEW v_failed_checks AS
+SELECT r.id AS report_id, v.id AS version_id, v.agency, r.agency_id, a.name AS agency_name, a.province,
+       v.report_year, v.template, c.check_id, c.detail, v.source_url
+FROM reports r
+JOIN report_versions v ON v.id = r.current_version_id
+JOIN checks c ON c.version_id = v.id AND c.ok = 0
+LEFT JOIN agencies a ON a.id = r.agency_id
+WHERE r.superseded_by IS NULL
+UNION ALL
+SELECT r.id, v.id, v.agency, r.agency_id, a.name, a.province, v.report_year, v.template, sc.check_id, sc.detail,
+       v.source_url
+FROM reports r
+JOIN report_versions v ON v.id = r.current_version_id
+JOIN source_checks sc ON sc.report_id = r.id AND sc.primary_version_id = v.id AND sc.ok = 0
+LEFT JOIN agencies a ON a.id = r.agency_id
+WHERE r.superseded_by IS NULL;
+
+-- Every printed name, the canonical agency it resolves to, and the current reports that printed it.
+CREATE VIEW v_agency_aliases AS
+SELECT al.name AS alias, a.id AS agency_id, a.name AS agency_name, a.region_code, a.province,
+       a.department_type,
+       (SELECT COUNT(*) FROM reports r WHERE r.agency_id = a.id AND r.agency = al.name AND r.superseded_by IS NULL) AS reports,
+       (SELECT group_concat(id, ' ') FROM (SELECT r.id FROM reports r
+          WHERE r.agency_id = a.id AND r.agency = al.name AND r.superseded_by IS NULL ORDER BY r.report_year, r.id)) AS report_ids,
+       (SELECT group_concat(report_year, ' ') FROM (SELECT DISTINCT r.report_year FROM reports r
+          WHERE r.agency_id = a.id AND r.agency = al.name AND r.superseded_by IS NULL ORDER BY r.report_year)) AS report_years
+FROM agency_aliases al
+JOIN agencies a ON a.id = al.agency_id;
+`;
+
+export type Migration = string | ((db: StoreDb) => void);
+
+/** Index i takes user_version i to i + 1: SQL, or a step that also links rows already stored. */
+export const MIGRATIONS: readonly Migration[] = [
+  MIGRATION_1,
+  MIGRATION_2,
+  (db) => {
+    db.exec(MIGRATION_3_SQL);
+    linkAllReports(db);
+  },
+];
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -227,6 +227,42 @@ print(json.dumps({"header": got[0] == cols, "rows": got[1:] == want, "n": len(wa
     expect(pkg.resources.map((r: { path: string }) => r.path).sort()).toEqual(["checks.csv", "counts.csv"]);
   });
 
+  it("two files of one view in one folder get distinct resource names in datapackage.json", async () => {
+    const folder = join(dir, "two-of-one");
+    mkdirSync(folder);
+    for (const name of ["a.csv", "b.csv", "a.csv"])
+      expect((await cli(["export", "csv", "--out", join(folder, name), "--db", db])).code).toBe(0);
+    const pkg = JSON.parse(readFileSync(join(folder, "datapackage.json"), "utf8"));
+    const names = pkg.resources.map((r: { name: string; path: string }) => `${r.path}=${r.name}`).sort();
+    // Re-exporting a.csv replaces its own entry and keeps its name; b.csv, added second, took -2.
+    expect(names).toEqual(["a.csv=disclosure-counts", "b.csv=disclosure-counts-2"]);
+  });
+
+  it("--year, --province, --agency and --template keep the reports that match, in every view", async () => {
+    const rows = async (...args: string[]) =>
+      JSON.parse((await cli(["export", "json", ...args, "--db", db])).stdout) as Record<string, unknown>[];
+    const year = await rows("--year", "2024");
+    expect(year.length).toBeGreaterThan(0);
+    expect(year.every((r) => r.report_year === 2024)).toBe(true);
+    const province = await rows("--province", "江苏");
+    expect(province.map((r) => r.agency).sort()).toEqual([
+      "洪泽区人民政府",
+      "淮安市人民政府",
+      "淮安市洪泽区人民政府",
+    ]);
+    expect(province.every((r) => r.province === "江苏省")).toBe(true);
+    const agency = await rows("--agency", "洪泽区人民政府", "--view", "report_values");
+    expect(new Set(agency.map((r) => r.report_year))).toEqual(new Set([2023, 2024]));
+    expect(new Set(agency.map((r) => r.agency_name))).toEqual(new Set(["淮安市洪泽区人民政府"]));
+    const both = await rows("--template", "2021", "--year", "2024", "--province", "福建省");
+    expect(both.map((r) => r.agency)).toEqual(["平潭综合实验区"]);
+    const csv = (await cli(["export", "csv", "--year", "1999", "--db", db])).stdout;
+    expect(csv.split("\r\n").filter(Boolean)).toHaveLength(1);
+    const bad = await cli(["export", "csv", "--template", "2020", "--db", db]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--template must be one of 2021, 2019, pre2019, unknown/);
+  });
+
   it("--bom starts the file with a UTF-8 byte order mark that Python's utf-8-sig reads", async () => {
     const out = join(dir, "bom.csv");
     expect((await cli(["export", "csv", "--bom", "--out", out, "--db", db])).code).toBe(0);
@@ -247,6 +283,91 @@ print(json.dumps({"header": got[0] == cols, "rows": got[1:] == want, "n": len(wa
 });
 
 describe("reading commands", () => {
+  it("--version prints the package version and the extractor version", async () => {
+    const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
+    const { EXTRACTOR_VERSION } = await import("../extract/schema.ts");
+    const r = await cli(["--version"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`nianbao ${pkg.version} (extractor ${EXTRACTOR_VERSION})\n`);
+  });
+
+  it("every --json prints snake_case keys only", async () => {
+    const runs = [
+      ["stats", "--json", "--db", db],
+      ["checks", "--json", "--db", db],
+      ["search", "行政复议", "--json", "--db", db],
+      ["import", SEEDS, "--json", "--db", db],
+      ["reextract", "--json", "--db", db],
+      ["show", "1", "--json", "--db", db],
+      ["compare", "--agency", "平潭综合实验区", "--json", "--db", db],
+    ];
+    const camel: string[] = [];
+    const walk = (v: unknown, at: string): void => {
+      if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${at}[${i}]`));
+      else if (v && typeof v === "object")
+        for (const [k, x] of Object.entries(v)) {
+          if (/^[a-z]+[A-Z]/.test(k)) camel.push(`${at}.${k}`);
+          walk(x, `${at}.${k}`);
+        }
+    };
+    for (const args of runs) {
+      const r = await cli(args);
+      walk(JSON.parse(r.stdout), args[0] as string);
+    }
+    expect(camel).toEqual([]);
+  });
+
+  it("show prints one report's values with the cell or sentence each came from, checks, flags and sources", async () => {
+    const byName = await cli(["show", "洪泽区人民政府", "2023", "--json", "--db", db]);
+    expect(byName.code).toBe(0);
+    const d = JSON.parse(byName.stdout);
+    expect(d).toMatchObject({
+      agency: "洪泽区人民政府",
+      agency_name: "淮安市洪泽区人民政府",
+      report_year: 2023,
+    });
+    expect(d.sources).toEqual([
+      expect.objectContaining({
+        role: "only",
+        source_format: "pdf",
+        source_url: expect.stringMatching(/hongze-district-2023\.pdf$/),
+      }),
+    ]);
+    expect(d.sources[0].fetched_at).toMatch(/^\d{4}-\d\d-\d\dT/);
+    // Every value agrees with report_values and names its cell or its sentence.
+    const stored = JSON.parse(
+      execFileSync(
+        "sqlite3",
+        ["-json", db, `SELECT key, value FROM v_report_values WHERE report_id = ${d.report_id}`],
+        {
+          encoding: "utf8",
+        },
+      ),
+    ) as { key: string; value: number }[];
+    expect(d.values.map((v: { key: string; value: number }) => [v.key, v.value]).sort()).toEqual(
+      stored.map((v) => [v.key, v.value]).sort(),
+    );
+    for (const v of d.values) {
+      if (v.source === "table") expect(v.raw).not.toBeNull(), expect(v.table).toBeGreaterThan(0);
+      else expect(v.sentence).toContain(String(v.value));
+    }
+    expect(
+      d.checks.filter((c: { ok: boolean }) => !c.ok).map((c: { check_id: string }) => c.check_id),
+    ).toEqual(["review.total", "litigation.after_review.total"]);
+    const byId = await cli(["show", String(d.report_id), "--db", db]);
+    expect(byId.code).toBe(0);
+    expect(byId.stdout).toMatch(/^淮安市洪泽区人民政府 2023 — report \d+ \(printed as 洪泽区人民政府\)/);
+    expect(byId.stdout).toMatch(
+      /applications\.new_received\.total +21 +table 2 row \d+ col \d+ \(一、本年新收政府信息公开申请数量 \/ 总计\) raw "21"/,
+    );
+    expect(byId.stdout).toMatch(/FAIL review\.total — /);
+    const missing = await cli(["show", "淮安市洪泽区人民政府", "2020", "--db", db]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/has no report for 2020\n {2}→ its report years: 2023, 2024/);
+    expect((await cli(["show", "abc", "--db", db])).code).toBe(2);
+    expect((await cli(["show", "99999", "--db", db])).stderr).toMatch(/no report 99999/);
+  });
+
   it("compare puts an agency's years side by side, equal to v_disclosure_counts", async () => {
     const r = await cli(["compare", "--agency", "平潭综合实验区", "--json", "--db", db]);
     expect(r.code).toBe(0);
@@ -290,7 +411,7 @@ describe("reading commands", () => {
     expect(text.stdout).toMatch(/proactive_items_published\s+\S+\s+\S+\s+\S+/);
     const none = await cli(["compare", "--agency", "不存在的机关", "--db", db]);
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/no annual reports for agency "不存在的机关"/);
+    expect(none.stderr).toMatch(/no reports for agency "不存在的机关"/);
   });
 
   it("search finds Chinese words (trigram) and two-character words (scan)", async () => {
@@ -332,14 +453,23 @@ describe("reading commands", () => {
     expect((await cli(["stats", "--db", db])).stdout).toMatch(/reports\s+13 /);
   });
 
-  it.each(["import", "reextract", "export", "compare", "search", "checks", "stats"])(
+  it("import --help names every format it takes from a folder; export --help its formats and filters", async () => {
+    const { PAGE_EXTENSIONS } = await import("../pipeline/import-pages.ts");
+    const help = (await cli(["import", "--help"])).stdout;
+    for (const ext of PAGE_EXTENSIONS) expect(help).toMatch(new RegExp(`\\${ext}\\b`));
+    const exportHelp = (await cli(["export", "--help"])).stdout;
+    for (const word of ["csv", "json", "--year", "--province", "--agency", "--template", "--bom"])
+      expect(exportHelp).toContain(word);
+  });
+
+  it.each(["import", "reextract", "export", "compare", "show", "search", "checks", "stats", "serve"])(
     "%s --help explains itself",
     async (name) => {
       const r = await cli([name, "--help"]);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^nianbao ${name}`));
       expect(r.stdout).toMatch(/--db FILE/);
-      if (!["import", "export"].includes(name)) expect(r.stdout).toMatch(/--json/);
+      if (!["import", "export", "serve"].includes(name)) expect(r.stdout).toMatch(/--json/);
     },
   );
 });
@@ -374,7 +504,7 @@ describe("reextract", () => {
     const summary = JSON.parse(r.stdout);
     expect(summary.changed).toBe(1);
     const [change] = summary.changes;
-    expect(change.sourceUrl).toBe(url);
+    expect(change.source_url).toBe(url);
     expect(change.values).toEqual(
       expect.arrayContaining([
         {

@@ -62,6 +62,21 @@ describe("nianbao sites validate", () => {
     expect(Number(/: (\d+) sites OK/.exec(r.stdout)?.[1])).toBeGreaterThanOrEqual(30);
   });
 
+  it("--list prints every slug with its agency, province and pagination style (and --json carries them)", async () => {
+    const file = registryFile("list.json", [
+      entry("alpha-site"),
+      entry("beta", { agency: "示例县教育局", pagination: { style: "none" } }),
+    ]);
+    const r = await run(["sites", "validate", file, "--list"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n").slice(0, 2)).toEqual([
+      "alpha-site  示例市民政局  广东  trs_create_page_html",
+      "beta        示例县教育局  广东  none",
+    ]);
+    const json = JSON.parse((await run(["sites", "validate", file, "--list", "--json"])).stdout);
+    expect(json.slugs.map((x: { slug: string }) => x.slug)).toEqual(["alpha-site", "beta"]);
+  });
+
   it("exits 2 naming every problem with its path: bad URL, file:// URL, duplicate slug, missing expect, off-list host", async () => {
     const noExpect = entry("c");
     delete noExpect.expect;

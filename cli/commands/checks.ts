@@ -2,6 +2,7 @@
 import { openDatabaseForReading } from "../../pipeline/open-database.ts";
 import { listChecks } from "../../store/index.ts";
 import type { Command } from "../command.ts";
+import { jsonText } from "../json-output.ts";
 import { DB_HELP, dbPathFrom, parseStoreArgs } from "../store-command-options.ts";
 
 const HELP = `nianbao checks [--failed] [--json] [--db FILE]
@@ -29,7 +30,7 @@ export const command: Command = {
     try {
       const rows = listChecks(store.db, Boolean(values.failed));
       if (values.json) {
-        io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
+        io.stdout(jsonText(rows));
         return 0;
       }
       let last = -1;

@@ -3,19 +3,23 @@ import { NianbaoError } from "../../core/errors.ts";
 import { openDatabaseForReading } from "../../pipeline/open-database.ts";
 import { type AgencyComparison, compareAgency } from "../../store/index.ts";
 import type { Command } from "../command.ts";
+import { jsonText } from "../json-output.ts";
 import { DB_HELP, dbPathFrom, parseStoreArgs, yearOption } from "../store-command-options.ts";
 
 const HELP = `nianbao compare --agency NAME [--from YEAR] [--to YEAR] [--json] [--db FILE]
 
 One agency's key numbers (the v_disclosure_counts columns) with its report years side by
-side. NAME is the agency as printed (天水市民政局); a unique part of it also works.
-"—" means the report does not give that number (not zero).
+side. NAME is the canonical agency or any name it printed: 洪泽区人民政府 and 淮安市洪泽区人民政府 are
+one agency (same GB/T 2260 region, same department), shown together. A unique part of a name
+also works; a part several agencies share lists them. "—" means the report does not give that
+number (not zero).
 
 Options:
   --agency NAME  the agency
   --from YEAR    first report year to show
   --to YEAR      last report year to show
-  --json         print {agency, years, templates, rows: [{column, values: {year: n}}]}
+  --json         print {agency, agency_id, region_code, aliases, printed_as: {year: name}, years,
+                 templates, rows: [{column, values: {year: n}}]}
 ${DB_HELP}
   -h, --help     this help`;
 
@@ -41,7 +45,12 @@ export function formatComparison(c: AgencyComparison): string {
     ...cols.map((y) => width(c.templates[y] ?? "")),
     ...c.rows.flatMap((r) => cols.map((y) => width(String(r.values[y] ?? "—")))),
   );
-  const lines = [c.agency, `${padEnd("", first)}  ${cols.map((y) => padStart(y, w)).join("  ")}`];
+  const printed = [...new Set(Object.values(c.printed_as))];
+  const title =
+    printed.length > 1 || (printed[0] && printed[0] !== c.agency)
+      ? `${c.agency} (printed as ${printed.join(", ")})`
+      : c.agency;
+  const lines = [title, `${padEnd("", first)}  ${cols.map((y) => padStart(y, w)).join("  ")}`];
   lines.push(
     `${padEnd("template", first)}  ${cols.map((y) => padStart(c.templates[y] ?? "", w)).join("  ")}`,
   );
@@ -75,7 +84,7 @@ export const command: Command = {
     const store = openDatabaseForReading(dbPathFrom(values.db, io));
     try {
       const result = compareAgency(store.db, agency, from, to);
-      io.stdout(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatComparison(result));
+      io.stdout(values.json ? jsonText(result) : formatComparison(result));
       return 0;
     } finally {
       store.close();

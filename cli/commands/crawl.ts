@@ -4,13 +4,18 @@ import { closeSync, existsSync, fstatSync, mkdirSync, openSync, statSync } from 
 import { dirname, join, resolve } from "node:path";
 import pino from "pino";
 import { NianbaoError } from "../../core/errors.ts";
-import { DEFAULT_USER_AGENT } from "../../crawler/crawl-engine.ts";
-import { formatSummary } from "../../crawler/crawl-summary.ts";
-import { AUTO_MIN_GLOBAL, DEFAULT_MAX_GLOBAL_CONCURRENCY } from "../../crawler/politeness/host-gate.ts";
-import { MAX_CONCURRENCY, MAX_PER_DOMAIN } from "../../crawler/sites/site-schema.ts";
 import { crawlIntoStore } from "../../pipeline/crawl.ts";
+import {
+  AUTO_MIN_GLOBAL,
+  DEFAULT_MAX_GLOBAL_CONCURRENCY,
+  DEFAULT_USER_AGENT,
+  formatSummary,
+  MAX_CONCURRENCY,
+  MAX_PER_DOMAIN,
+} from "../../pipeline/crawler-facade.ts";
 import type { Command } from "../command.ts";
 import { catchInterrupts } from "../interrupt-signals.ts";
+import { jsonText } from "../json-output.ts";
 import { DB_HELP, dbPathFrom, parseStoreArgs } from "../store-command-options.ts";
 import { DEFAULT_SITES_FILE, loadSitesFileWithSettings } from "./sites.ts";
 
@@ -139,7 +144,7 @@ export const command: Command = {
         throw new NianbaoError(
           "bad_usage",
           `no site ${unknown.map((u) => `"${u}"`).join(", ")} in ${sitesShown}`,
-          "run `nianbao sites validate` to list the slugs",
+          "run `nianbao sites validate --list` to list the slugs",
         );
       }
       sites = sites.filter((s) => values.site!.includes(s.slug));
@@ -200,7 +205,7 @@ export const command: Command = {
       });
       if (io.isTTY) io.stderr("\r\x1b[2K");
       const { summary } = result;
-      if (values.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+      if (values.json) io.stdout(jsonText(summary));
       else io.stdout(`${formatSummary(summary)}\n`);
       if (summary.unhealthy.length) io.stderr(`unhealthy: ${summary.unhealthy.join(", ")}\n`);
       if (summary.interrupted) return 130;

@@ -8,17 +8,17 @@ import { mkdirSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import pino from "pino";
 import { NianbaoError } from "../../core/errors.ts";
-import { formatSummary } from "../../crawler/crawl-summary.ts";
 import { demoSites } from "../../fixtures/farm/server/demo-hosts.ts";
 import { farmConnectTo } from "../../fixtures/farm/server/farm-connect.ts";
 import { startFarm } from "../../fixtures/farm/server/farm-server.ts";
 import { crawlIntoStore } from "../../pipeline/crawl.ts";
+import { formatSummary } from "../../pipeline/crawler-facade.ts";
 import type { Command } from "../command.ts";
 import { catchInterrupts } from "../interrupt-signals.ts";
 import { parseStoreArgs } from "../store-command-options.ts";
 import { exportToFile } from "./export.ts";
 
-const HELP = `nianbao demo [--db FILE] [--out FILE] [--delay-ms N] [--log FILE]
+const HELP = `nianbao demo [--db FILE] [--out FILE] [--bom] [--delay-ms N] [--log FILE]
 
 Try the whole job offline: starts the bundled portal farm on 127.0.0.1 (four demo portals,
 demo-1.gov.cn … demo-4.gov.cn, with TRS, GBK, jhtml and 下一页 list styles), crawls them with the
@@ -30,6 +30,7 @@ Run it twice: the second run finds every report unchanged (304 Not Modified) and
 Options:
   --db FILE       the database (default ./demo.sqlite)
   --out FILE      the CSV of disclosure counts (default out/disclosure-counts.csv)
+  --bom           start the CSV with a UTF-8 byte order mark (for Excel), as \`export csv --bom\`
   --delay-ms N    delay between requests to one demo host (default 50)
   --log FILE      write the crawl's JSON log lines to FILE (default: warnings only, on stderr)
   -h, --help      this help
@@ -43,6 +44,7 @@ export const command: Command = {
   async run(args, io) {
     const { values, positionals } = parseStoreArgs("demo", args, {
       out: { type: "string" },
+      bom: { type: "boolean" },
       "delay-ms": { type: "string" },
       log: { type: "string" },
     });
@@ -89,7 +91,7 @@ export const command: Command = {
         view: "disclosure_counts",
         format: "csv",
         out: outPath,
-        bom: false,
+        bom: Boolean(values.bom),
       });
       io.stdout(
         [
@@ -97,6 +99,7 @@ export const command: Command = {
           `try: node bin/nianbao.js stats --db ${shown(io.cwd, dbPath)}`,
           `     node bin/nianbao.js export csv --view report_values --db ${shown(io.cwd, dbPath)} | head`,
           `     node bin/nianbao.js sites health --db ${shown(io.cwd, dbPath)}`,
+          `     node bin/nianbao.js serve --db ${shown(io.cwd, dbPath)}   (the web workbench on 127.0.0.1)`,
           "",
         ].join("\n"),
       );

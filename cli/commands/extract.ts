@@ -4,6 +4,7 @@ import { NianbaoError } from "../../core/errors.ts";
 import type { ReportRecord } from "../../extract/schema.ts";
 import { extractFile } from "../../pipeline/extract-file.ts";
 import type { Command } from "../command.ts";
+import { jsonText } from "../json-output.ts";
 import { terminalSafe } from "../terminal-text.ts";
 
 const HELP = `nianbao extract <file-or-url> [--json] [--with-text]
@@ -12,6 +13,10 @@ Extract one report — a saved page (HTML, or a text export like the seeds), an 
 or an attachment file (PDF, DOC, DOCX, WPS, OFD, XLS, XLSX, ET; WPS, ET and XLS need
 LibreOffice) — and print its record: metadata, headings, every statistics value with the table cell or
 sentence it came from, the arithmetic checks and any flags. Never writes the database.
+
+Formats: a saved page (.html .htm .shtml .xhtml, any charset), a text export (.txt), or an
+http(s) URL. Attachments (PDF, DOC, DOCX, WPS, OFD, XLS, XLSX, ET) are read by
+\`nianbao import\`, then \`nianbao show <report-id>\` prints their record.
 
 Options:
   --json        print the record as JSON (the shape is in README.md, "The record")
@@ -93,7 +98,7 @@ export const command: Command = {
     if (parsed.values.json) {
       const { text, ...rest } = record;
       const shown = parsed.values["with-text"] ? record : rest;
-      io.stdout(`${JSON.stringify(shown, null, 2)}\n`);
+      io.stdout(jsonText(shown));
     } else {
       // Titles, headings and sentences are page text: escaped, so they cannot drive the terminal.
       io.stdout(terminalSafe(formatRecord(record, source)));

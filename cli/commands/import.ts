@@ -6,16 +6,22 @@ import { NianbaoError } from "../../core/errors.ts";
 import { importPages } from "../../pipeline/import-pages.ts";
 import { openDatabase } from "../../pipeline/open-database.ts";
 import type { Command } from "../command.ts";
+import { jsonText } from "../json-output.ts";
 import { DB_HELP, dbPathFrom, parseStoreArgs } from "../store-command-options.ts";
 import { terminalSafe } from "../terminal-text.ts";
 
 const HELP = `nianbao import <dir-or-files…> [--db FILE] [--json] [--verbose]
 
-Store saved report pages (.html, .htm, .shtml, .txt) and report attachments (.pdf, .doc,
-.docx; folders are read recursively) in the database as if they had been fetched, extract
+Store saved report pages and report attachments (folders are read recursively) in the
+database as if they had been fetched, extract
 each one and save the report. Importing the same files again adds nothing; a changed file
 or a newer extractor adds a new version. Each file is stored in its own transaction: an
 interrupted import keeps every file that finished and nothing of the one in progress.
+
+Formats (taken from folders by these names; a file named on its own is always tried):
+  pages        .html .htm .shtml .xhtml (any charset), .txt (text exports)
+  attachments  .pdf (text PDFs), .doc .docx .wps (Word, WPS), .ofd, .xls .xlsx .et (spreadsheets)
+               (some WPS, OFD and spreadsheet files need LibreOffice, used when installed)
 
 Options:
 ${DB_HELP}
@@ -79,7 +85,7 @@ export const command: Command = {
         },
       );
       if (values.json) {
-        io.stdout(`${JSON.stringify({ database: path, ...summary }, null, 2)}\n`);
+        io.stdout(jsonText({ database: path, ...summary }));
       } else {
         io.stdout(
           `${summary.files} file(s) into ${path}: ${summary.new} new report(s), ${summary.changed} changed, ${summary.unchanged} unchanged, ${summary.failed.length} failed${summary.notReports ? `; ${summary.notReports} of the stored file(s) not an annual report (kept, is_annual_report = 0)` : ""}\n`,

@@ -3,6 +3,7 @@
 import { openDatabase } from "../../pipeline/open-database.ts";
 import { type ReportChange, reextractAll } from "../../pipeline/reextract.ts";
 import type { Command } from "../command.ts";
+import { jsonText } from "../json-output.ts";
 import { DB_HELP, dbPathFrom, parseStoreArgs } from "../store-command-options.ts";
 
 const HELP = `nianbao reextract [--db FILE] [--json]
@@ -58,7 +59,7 @@ export const command: Command = {
       });
       if (io.isTTY && !values.json) io.stderr("\r\x1b[K");
       if (values.json) {
-        io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+        io.stdout(jsonText(summary));
       } else {
         for (const c of summary.changes) io.stdout(`${describeChange(c)}\n`);
         io.stdout(

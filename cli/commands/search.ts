@@ -3,6 +3,7 @@ import { NianbaoError } from "../../core/errors.ts";
 import { openDatabaseForReading } from "../../pipeline/open-database.ts";
 import { searchText } from "../../store/index.ts";
 import type { Command } from "../command.ts";
+import { jsonText } from "../json-output.ts";
 import { DB_HELP, dbPathFrom, parseStoreArgs } from "../store-command-options.ts";
 import { terminalSafe } from "../terminal-text.ts";
 
@@ -45,7 +46,7 @@ export const command: Command = {
     try {
       const hits = searchText(store.db, words, limit);
       if (values.json) {
-        io.stdout(`${JSON.stringify(hits, null, 2)}\n`);
+        io.stdout(jsonText(hits));
       } else {
         for (const h of hits) {
           // Page text: its control characters are escaped, never sent to the terminal as is.

@@ -4,22 +4,31 @@ import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { NianbaoError } from "../../core/errors.ts";
-import { loadRegistry, loadRegistryFile, validateRegistry } from "../../crawler/sites/load-registry.ts";
-import { type CrawlSettings, type Site, siteSchema } from "../../crawler/sites/site-schema.ts";
+import {
+  type CrawlSettings,
+  loadRegistry,
+  loadRegistryFile,
+  type Site,
+  siteSchema,
+  validateRegistry,
+} from "../../pipeline/crawler-facade.ts";
 import { databasePath, openDatabaseForReading } from "../../pipeline/open-database.ts";
 import { nonRegularKind } from "../../pipeline/read-user-file.ts";
 import { type SiteHealth, siteHealth, storedSiteEntries } from "../../store/index.ts";
 import type { CliIO, Command } from "../command.ts";
+import { jsonText } from "../json-output.ts";
 
 export const DEFAULT_SITES_FILE = "sites/sites.json";
 
 const HELP = `nianbao sites — the sites registry and how each site is doing
 
 Usage:
-  nianbao sites validate [FILE] [--json]
+  nianbao sites validate [FILE] [--list] [--json]
       Check the registry (default ${DEFAULT_SITES_FILE}): schema, start URLs on *.gov.cn or the
       entry's allowed_hosts, no file:// or off-list URLs, unique slugs.
       Exit 0 with a count, or 2 listing every problem with its path (e.g. sites[3].start_urls[0]).
+      --list also prints every site: its slug (what \`crawl --site SLUG\` takes), agency,
+      province and pagination style.
   nianbao sites health [--sites FILE] [--db FILE] [--json]
       Per site: last successful fetch, reports found (newest year), failures by reason in its last
       run, and whether its \`expect\` is met. Unhealthy sites first. Exit 1 when any site is unhealthy.
@@ -84,8 +93,15 @@ export function loadSitesFileWithSettings(
   return loadRegistryFile(readRegistryFile(path, shown), shown);
 }
 
+function siteList(sites: Site[]): string {
+  const width = Math.max(4, ...sites.map((s) => s.slug.length));
+  return sites
+    .map((s) => `${s.slug.padEnd(width)}  ${s.agency}  ${s.province}  ${s.pagination.style}\n`)
+    .join("");
+}
+
 async function runValidate(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(args, {});
+  const { values, positionals } = parse(args, { list: { type: "boolean" } });
   if (positionals.length > 1)
     throw new NianbaoError(
       "bad_usage",
@@ -96,7 +112,22 @@ async function runValidate(args: string[], io: CliIO): Promise<number> {
   const check = validateRegistry(readRegistryFile(resolve(io.cwd, shown), shown), shown);
   if (values.json) {
     io.stdout(
-      `${JSON.stringify({ file: shown, ok: check.problems.length === 0, sites: check.sites.length, problems: check.problems }, null, 2)}\n`,
+      jsonText({
+        file: shown,
+        ok: check.problems.length === 0,
+        sites: check.sites.length,
+        problems: check.problems,
+        ...(values.list
+          ? {
+              slugs: check.sites.map((x) => ({
+                slug: x.slug,
+                agency: x.agency,
+                province: x.province,
+                pagination: x.pagination.style,
+              })),
+            }
+          : {}),
+      }),
     );
     return check.problems.length ? 2 : 0;
   }
@@ -109,6 +140,7 @@ async function runValidate(args: string[], io: CliIO): Promise<number> {
   const styles = new Map<string, number>();
   for (const s of check.sites) styles.set(s.pagination.style, (styles.get(s.pagination.style) ?? 0) + 1);
   const byStyle = [...styles].map(([k, n]) => `${k} ${n}`).join(", ");
+  if (values.list) io.stdout(siteList(check.sites));
   io.stdout(`${shown}: ${check.sites.length} sites OK (${byStyle})\n`);
   return 0;
 }
@@ -165,7 +197,7 @@ async function runHealth(args: string[], io: CliIO): Promise<number> {
         `registry: the ${sites.length} site(s) last crawled into ${dbPath} (--sites FILE for another)\n`,
       );
     const rows = siteHealth(store.db, sites);
-    if (values.json) io.stdout(`${JSON.stringify({ database: dbPath, sites: rows }, null, 2)}\n`);
+    if (values.json) io.stdout(jsonText({ database: dbPath, sites: rows }));
     else io.stdout(healthTable(rows));
     return rows.every((r) => r.healthy) ? 0 : 1;
   } finally {

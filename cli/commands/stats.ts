@@ -2,6 +2,7 @@
 import { openDatabaseForReading } from "../../pipeline/open-database.ts";
 import { type StoreStats, storeStats } from "../../store/index.ts";
 import type { Command } from "../command.ts";
+import { jsonText } from "../json-output.ts";
 import { DB_HELP, dbPathFrom, parseStoreArgs } from "../store-command-options.ts";
 
 const HELP = `nianbao stats [--json] [--db FILE]
@@ -47,9 +48,7 @@ export const command: Command = {
     const store = openDatabaseForReading(path);
     try {
       const s = storeStats(store.db);
-      io.stdout(
-        values.json ? `${JSON.stringify({ database: path, ...s }, null, 2)}\n` : formatStats(path, s),
-      );
+      io.stdout(values.json ? jsonText({ database: path, ...s }) : formatStats(path, s));
       return 0;
     } finally {
       store.close();
