@@ -79,6 +79,9 @@ describe("the workbench in Chromium", () => {
     await expect(
       page.locator("#years tr", { hasText: "applications_new_received_total" }).textContent(),
     ).resolves.toContain("(+74)");
+    // Denials by reason, as printed: 2023 denied one request as a state secret.
+    const secret = page.locator("#denied tr", { hasText: "1.属于国家秘密" }).locator("td");
+    await expect(secret.first().textContent()).resolves.toMatch(/^1\b/);
   });
 
   it("lays out a report's tables and links each number to where it was read", async () => {
