@@ -19,6 +19,12 @@ interface BenchSpec {
 
 const BENCHES: BenchSpec[] = [
   {
+    name: "startup",
+    script: "bench/startup.ts",
+    args: [],
+    about: "`nianbao --help` and `--version` from the compiled dist/ (built first), median of 9 runs",
+  },
+  {
     name: "extract",
     script: "bench/extract.ts",
     args: ["2000"],

@@ -61,6 +61,7 @@ export {
   agencyFacets,
   listAgencies,
   type PrintedCell,
+  valuesWithPrefix,
   versionBody,
   versionCells,
 } from "./workbench-queries.ts";

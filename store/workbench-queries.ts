@@ -114,3 +114,18 @@ export function versionBody(
       | undefined) ?? null
   );
 }
+
+/** Values of some reports whose key starts with `prefix` (applications.results.denied.): one agency's breakdowns. */
+export function valuesWithPrefix(
+  db: StoreDb,
+  reportIds: number[],
+  prefix: string,
+): { report_id: number; key: string; value: number }[] {
+  if (!reportIds.length) return [];
+  return db
+    .prepare(
+      `SELECT report_id, key, value FROM v_report_values
+       WHERE report_id IN (${reportIds.map(() => "?").join(", ")}) AND substr(key, 1, ?) = ? ORDER BY key`,
+    )
+    .all(...reportIds, prefix.length, prefix) as { report_id: number; key: string; value: number }[];
+}

@@ -79,9 +79,33 @@ describe("the workbench in Chromium", () => {
     await expect(
       page.locator("#years tr", { hasText: "applications_new_received_total" }).textContent(),
     ).resolves.toContain("(+74)");
+    // Denials by reason, as printed: 2023 denied one request as a state secret.
+    const secret = page.locator("#denied tr", { hasText: "1.属于国家秘密" }).locator("td");
+    await expect(secret.first().textContent()).resolves.toMatch(/^1\b/);
+  });
+
+  it("filters agencies by province, level, department type and year", async () => {
+    const names = async (q: string) => {
+      await page.goto(new URL(`/agencies?${q}`, wb.url).href);
+      return page.locator("#agencies tr td:first-child a").allTextContents();
+    };
+    expect(await names(`province=${encodeURIComponent("福建省")}`)).toEqual([
+      "平潭综合实验区",
+      "平潭综合实验区地方税务局",
+    ]);
+    expect(await names(`province=${encodeURIComponent("福建省")}&department=taxation`)).toEqual([
+      "平潭综合实验区地方税务局",
+    ]);
+    expect(await names(`province=${encodeURIComponent("江苏省")}&level=city`)).toEqual(["淮安市人民政府"]);
+    expect(await names("year=2013")).toEqual(["平潭综合实验区地方税务局"]);
+    // The form keeps what was chosen.
+    await expect(page.locator('select[name="year"]').inputValue()).resolves.toBe("2013");
+    await page.goto(new URL("/agency/1", wb.url).href);
   });
 
   it("lays out a report's tables and links each number to where it was read", async () => {
+    await page.goto(new URL(`/agencies?q=${encodeURIComponent("洪泽")}`, wb.url).href);
+    await page.click("#agencies >> text=淮安市洪泽区人民政府");
     await page.click("#years >> a:text('2023')");
     await expect(page.locator("h1").textContent()).resolves.toBe("淮安市洪泽区人民政府 2023");
     const number = page.locator('#table-2 a.num[title^="applications.new_received.total:"]');

@@ -39,7 +39,47 @@ const CHARTED = [
   "litigation_total",
 ];
 
-export function agencyPage(c: AgencyComparison): string {
+/** The eight reasons of （三）不予公开, as printed. */
+const DENIED_REASONS: [string, string][] = [
+  ["state_secret", "1.属于国家秘密"],
+  ["prohibited_by_law", "2.其他法律行政法规禁止公开"],
+  ["security_stability", "3.危及“三安全一稳定”"],
+  ["third_party_rights", "4.保护第三方合法权益"],
+  ["internal_affairs", "5.属于三类内部事务信息"],
+  ["process_information", "6.属于四类过程性信息"],
+  ["enforcement_files", "7.属于行政执法案卷"],
+  ["inquiry_matters", "8.属于行政查询事项"],
+];
+
+/** Denials by reason, one row per reason, with a bar as wide as its share of the year's most. */
+function deniedTable(
+  c: AgencyComparison,
+  denied: { report_id: number; key: string; value: number }[],
+): string {
+  const years = c.years.map(String);
+  const value = (y: string, reason: string) =>
+    denied.find(
+      (d) => d.report_id === c.report_ids[y] && d.key === `applications.results.denied.${reason}.total`,
+    )?.value ?? null;
+  const max = Math.max(1, ...denied.map((d) => d.value));
+  const rows = DENIED_REASONS.map(
+    ([reason, label]) =>
+      `<tr><th>${esc(label)}</th>${years
+        .map((y) => {
+          const v = value(y, reason);
+          return v === null
+            ? '<td class="n muted">—</td>'
+            : `<td class="n">${esc(v)} <svg width="60" height="8" aria-hidden="true"><rect class="bar" width="${Math.round((v / max) * 60)}" height="8"></rect></svg></td>`;
+        })
+        .join("")}</tr>`,
+  ).join("");
+  return `<h2>Denied, by reason (（三）不予公开)</h2><table id="denied"><tr><th></th>${years.map((y) => `<th>${esc(y)}</th>`).join("")}</tr>${rows}</table>`;
+}
+
+export function agencyPage(
+  c: AgencyComparison,
+  denied: { report_id: number; key: string; value: number }[] = [],
+): string {
   const years = c.years.map(String);
   const head = `<tr><th></th>${years.map((y) => `<th><a href="/report/${c.report_ids[y]}">${esc(y)}</a><br><span class="note">${esc(c.printed_as[y])}</span></th>`).join("")}</tr>`;
   const rows = c.rows
@@ -69,6 +109,7 @@ export function agencyPage(c: AgencyComparison): string {
     c.agency,
     `<p>Region ${esc(c.region_code ?? "—")} · printed as ${c.aliases.map(esc).join("、")}. “—” means the report does not give the number (not zero); (±n) is the change from the year before.</p>
 <div class="charts">${charts}</div>
-<table id="years">${head}<tr><th>template</th>${years.map((y) => `<td>${esc(c.templates[y])}</td>`).join("")}</tr>${rows}</table>`,
+<table id="years">${head}<tr><th>template</th>${years.map((y) => `<td>${esc(c.templates[y])}</td>`).join("")}</tr>${rows}</table>
+${deniedTable(c, denied)}`,
   );
 }

@@ -15,6 +15,7 @@ import {
   siteHealth,
   storedSiteEntries,
   storeStats,
+  valuesWithPrefix,
   versionBody,
   versionCells,
 } from "../store/index.ts";
@@ -118,7 +119,11 @@ function render(store: Store, url: URL): Reply {
   if (path === "/agencies") return agenciesReply(store, url.searchParams);
   if (path === "/search") return html(searchPage(store.db, (url.searchParams.get("q") ?? "").trim()));
   const agency = id("agency");
-  if (agency !== undefined) return html(agencyPage(compareAgency(store.db, agency)));
+  if (agency !== undefined) {
+    const c = compareAgency(store.db, agency);
+    const denied = valuesWithPrefix(store.db, Object.values(c.report_ids), "applications.results.denied.");
+    return html(agencyPage(c, denied));
+  }
   const report = id("report");
   if (report !== undefined) {
     const d = reportDetail(store.db, report);
