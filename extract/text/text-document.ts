@@ -119,7 +119,8 @@ function streamRows(lines: string[]): GridCell[][] {
     .map((l) => l.trim())
     // Stray "|||" lines are separators left by the flattening, never cells.
     .filter((l) => l !== "" && !/^[|\s]+$/.test(l))
-    .map((l) => l.replace(/^\|\s*|\s*\|$/g, "").trim());
+    // "0 | |" closes a row with padding pipes: the cell is "0".
+    .map((l) => l.replace(/^[|\s]+|[\s|]+$/g, "").trim());
   return [cells.map((c, i) => cell(c, 0, i))];
 }
 
