@@ -119,7 +119,8 @@ function streamRows(lines: string[]): GridCell[][] {
     .map((l) => l.trim())
     // Stray "|||" lines are separators left by the flattening, never cells.
     .filter((l) => l !== "" && !/^[|\s]+$/.test(l))
-    .map((l) => l.replace(/^\|\s*|\s*\|$/g, "").trim());
+    // "0 | |" closes a row with padding pipes: the cell is "0".
+    .map((l) => l.replace(/^[|\s]+|[\s|]+$/g, "").trim());
   return [cells.map((c, i) => cell(c, 0, i))];
 }
 
@@ -130,7 +131,12 @@ function tableFromLines(lines: string[], lineIndex: number, spacedLines = 0): Ra
   }
   const pipeLines = lines.filter(isPipeLine);
   const lone = lines.filter((l) => l.trim() === "|").length;
-  const multiCell = pipeLines.filter((l) => l.split("|").filter((p) => p.trim() !== "").length >= 2).length;
+  // A pipe row has cells between pipes: two filled, or a label followed by blank cells ("行政许可 | ||||").
+  const multiCell = pipeLines.filter((l) => {
+    const parts = l.split("|");
+    const filled = parts.filter((p) => p.trim() !== "").length;
+    return filled >= 2 || (filled === 1 && parts.length >= 4 && parts[0]!.trim() !== "");
+  }).length;
   const trailing = lines.filter(
     (l) => /\S\s*\|\s*$/.test(l) && l.split("|").filter((p) => p.trim()).length === 1,
   ).length;
