@@ -37,7 +37,8 @@ function streamedLinks(html: string, baseUrl: string): ListLink[] {
     },
     { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
   );
-  parser.write(html);
+  // The tokenizer keeps a stack of open tags too: 100,000 nested levels cost it minutes, capped they cost nothing.
+  parser.write(capNesting(html));
   parser.end();
   close();
   return out;
