@@ -16,7 +16,7 @@ import {
 } from "../fixtures/farm/server/farm-server.ts";
 import { farmSites } from "../fixtures/farm/server/farm-sites.ts";
 import { crawlIntoStore } from "../pipeline/crawl.ts";
-import { openStore } from "../store/index.ts";
+import { openStore } from "../store/open-store.ts";
 
 const DELAY_MS = 60;
 let farm: Farm;
@@ -108,20 +108,29 @@ describe("crawl of the farm", () => {
     for (const r of firstLog) byHost.set(r.host, [...(byHost.get(r.host) ?? []), r]);
     let pairs = 0;
     let minGap = Number.POSITIVE_INFINITY;
+    let excessMs = 0;
     for (const [host, reqs] of byHost) {
       reqs.sort((a, b) => a.startMs - b.startMs);
       const delay = host === "farm-next.gov.cn" ? 300 : DELAY_MS; // farm-next's robots.txt asks Crawl-delay: 0.3
       for (let i = 1; i < reqs.length; i++) {
-        const gap = reqs[i]!.startMs - reqs[i - 1]!.endMs;
-        // 2 ms: the farm stamps arrivals on its own clock, a hair apart from the crawler's.
-        expect(gap, `${host} ${reqs[i]!.path}`).toBeGreaterThanOrEqual(delay - 2);
+        // Start to start; the next request never starts before the last one ended (one in flight).
+        const gap = reqs[i]!.startMs - reqs[i - 1]!.startMs;
+        // This farm shares the crawler's event loop: an arrival is stamped only when the loop is free (an
+        // attachment being read holds it for tens of ms), so one gap can look short by that much. Hence:
+        // no pair closer than half the delay here, and on average the delay; the exact spacing is checked
+        // on virtual time (crawler-host-spacing) and, as a server sees it, by the crawl bench.
+        expect(gap, `${host} ${reqs[i]!.path}`).toBeGreaterThanOrEqual(delay / 2);
+        expect(reqs[i]!.startMs, `${host} ${reqs[i]!.path}`).toBeGreaterThanOrEqual(reqs[i - 1]!.endMs - 2);
         minGap = Math.min(minGap, gap);
+        excessMs += gap - delay;
         pairs++;
       }
       expect(farm.maxInFlightByHost.get(host) ?? 1).toBe(1);
     }
     expect(pairs).toBeGreaterThan(40);
-    // At no moment more than 8 requests in flight over all hosts.
+    expect(excessMs / pairs, "mean gap over the delay (ms)").toBeGreaterThanOrEqual(0);
+    // The auto global cap follows the hosts with work: never more in flight than hosts, and more than
+    // one at a time (the old fixed cap of 8 is gone; a fixed --concurrency is tested on the gate).
     const events = firstLog
       .flatMap((r) => [[r.startMs, 1] as const, [r.endMs, -1] as const])
       .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
@@ -131,7 +140,7 @@ describe("crawl of the farm", () => {
       now += d;
       peak = Math.max(peak, now);
     }
-    expect(peak).toBeLessThanOrEqual(8);
+    expect(peak).toBeLessThanOrEqual(byHost.size);
     expect(peak).toBeGreaterThan(1); // hosts do run in parallel
   });
 
@@ -267,13 +276,14 @@ describe("crawl of the farm", () => {
       extract: false,
     } as const;
     const { logger, lines } = collectingLogger();
-    // The empty store's pages (whatever the schema holds) and one more: it fills up after a few fetches.
-    const empty = openStore(join(dir, "empty.sqlite"));
-    const emptyPages = empty.db.pragma("page_count", { simple: true }) as number;
-    empty.close();
-    await expect(
-      crawlIntoStore({ ...common, logger, store: { maxPageCount: emptyPages + 1 } }),
-    ).rejects.toMatchObject({
+    // The empty store (every migration applied) takes some pages; six more fill up after some fetches.
+    const empty = join(dir, "empty.sqlite");
+    openStore(empty).close();
+    const probe = new Database(empty, { readonly: true });
+    const emptyPages = probe.pragma("page_count", { simple: true }) as number;
+    probe.close();
+    const maxPageCount = emptyPages + 6;
+    await expect(crawlIntoStore({ ...common, logger, store: { maxPageCount } })).rejects.toMatchObject({
       code: "disk_full",
     });
     const fetchedBeforeFull = lines.filter((l) => l.event === "fetch").length;
