@@ -181,6 +181,13 @@ describe("global cap", () => {
     expect(peaks.global).toBe(3);
   });
 
+  it("a cap under 1 is taken as 1, never as a gate nobody passes", async () => {
+    const { clock, request, peaks, log } = setup({ globalConcurrency: 0 });
+    await clock.run(Promise.all(times(3).map((i) => request(`z${i}.gov.cn`, 100))));
+    expect(log).toHaveLength(3);
+    expect(peaks.global).toBe(1);
+  });
+
   it("a site's per-domain cap replaces the default for its domain", async () => {
     const { clock, gate, request, peaks } = setup();
     const hosts = times(6).map((i) => `s${i}.onecity.gov.cn`);

@@ -6,7 +6,12 @@ export class Semaphore {
   private readonly waiters: (() => void)[] = [];
   private head = 0;
 
-  constructor(private limitValue: number) {}
+  private limitValue: number;
+
+  /** A limit under 1 is taken as 1: a semaphore nobody can pass would hang the crawl. */
+  constructor(limit: number) {
+    this.limitValue = Math.max(1, Math.floor(limit));
+  }
 
   get limit(): number {
     return this.limitValue;
