@@ -31,7 +31,8 @@ export function asAgency(raw: string): { name: string; fromPlace: boolean } | nu
   if (!/^[\u4e00-\u9fa5（）()·]+$/.test(name) || NOT_A_NAME_START.test(name)) return null;
   // 市民政局, 区政府办公室: an abbreviation that names no place identifies no one.
   // (市中区民政局 names a place: 市中区.)
-  if (/^(省|市|区|县|州|镇|乡)/.test(name) && !/^.[\u4e00-\u9fa5]{0,3}?(省|市|区|县|州|镇|乡|旗)/.test(name)) return null;
+  if (/^(省|市|区|县|州|镇|乡)/.test(name) && !/^.[\u4e00-\u9fa5]{0,3}?(省|市|区|县|州|镇|乡|旗)/.test(name))
+    return null;
   // 局办公室, 委办, 政府办公室, 党政综合办: a unit of an unnamed body.
   if (/^(局|厅|委|办|处|室|科|股|部门|单位|机关|政府|人民政府|党政|综合|度)/.test(name)) return null;
   if (AGENCY_SUFFIX.test(name) || ZONE_SUFFIX.test(name)) return { name, fromPlace: false };

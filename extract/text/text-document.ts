@@ -147,11 +147,18 @@ function tableFromLines(lines: string[], lineIndex: number, spacedLines = 0): Ra
   // blank cells of a plain cell-per-line stream (规章 | 0 | 0 | … with "|" for an empty header cell).
   const openers = lines.filter((l, i) => {
     const next = lines[i + 1]?.trim() ?? "";
-    return l.trim() === "|" && /\S\s*\|\s*$/.test(next) && readCell(next.replace(/\s*\|[\s|]*$/, "")).kind === "label";
+    return (
+      l.trim() === "|" &&
+      /\S\s*\|\s*$/.test(next) &&
+      readCell(next.replace(/\s*\|[\s|]*$/, "")).kind === "label"
+    );
   }).length;
   const cellOf = (l: string) => l.trim().replace(/\s*\|[\s|]*$/, "");
   const rowLabels = lines.filter(
-    (l, i) => readCell(cellOf(l)).kind === "label" && lines[i + 1] !== undefined && readCell(cellOf(lines[i + 1]!)).kind === "number",
+    (l, i) =>
+      readCell(cellOf(l)).kind === "label" &&
+      lines[i + 1] !== undefined &&
+      readCell(cellOf(lines[i + 1]!)).kind === "number",
   ).length;
   if (lone > 0 && trailing >= lone && openers >= 2 && openers * 2 >= rowLabels) {
     return { source: "text", rows: cellPerLineRows(lines), positional: true, lineIndex };
