@@ -1,6 +1,7 @@
 // Staff stated in prose: 兼职工作人员5人, 配备1名全职工作人员, 专职人员6名、兼职人员223名. A qualified
 // number has its own key (staff.full_time / staff.part_time); staff.count is the one number when a
 // sentence states only one, or a stated total — never a sum we make.
+import { CHINESE_DIGIT } from "../../core/chinese-digits.ts";
 import type { Fact } from "../schema.ts";
 
 const KINDS: Record<string, "staff.full_time" | "staff.part_time"> = {
@@ -16,19 +17,7 @@ const KIND_THEN_N = new RegExp(`(专职|兼职|全职)${ROLE}\\s*${N}\\s*(?:名|
 const N_THEN_KIND = new RegExp(`${N}\\s*名\\s*(专职|兼职|全职)?${ROLE}`, "g");
 // 信息公开工作人员3人 (no kind)
 const ROLE_THEN_N = new RegExp(`公开工作人员\\s*${N}\\s*(?:名|人)(?!次)`, "g");
-const CN: Record<string, number> = {
-  一: 1,
-  二: 2,
-  两: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-  十: 10,
-};
+const CN: Readonly<Record<string, number>> = { ...CHINESE_DIGIT, 十: 10 };
 
 type StaffFact = Fact & { priority: number };
 
