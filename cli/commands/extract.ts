@@ -14,9 +14,9 @@ or an attachment file (PDF, DOC, DOCX, WPS, OFD, XLS, XLSX, ET; WPS, ET and XLS 
 LibreOffice) — and print its record: metadata, headings, every statistics value with the table cell or
 sentence it came from, the arithmetic checks and any flags. Never writes the database.
 
-Formats: a saved page (.html .htm .shtml .xhtml, any charset), a text export (.txt), or an
-http(s) URL. Attachments (PDF, DOC, DOCX, WPS, OFD, XLS, XLSX, ET) are read by
-\`nianbao import\`, then \`nianbao show <report-id>\` prints their record.
+Formats: a saved page (.html .htm .shtml .xhtml, any charset), a text export (.txt), an
+http(s) URL, or a report file (PDF, DOC, DOCX, WPS, OFD, XLS, XLSX, ET), typed by its bytes,
+not its name. \`nianbao import\` stores them; \`nianbao show <report-id>\` prints a stored one.
 
 Options:
   --json        print the record as JSON (the shape is in README.md, "The record")
