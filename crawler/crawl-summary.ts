@@ -29,8 +29,28 @@ export interface SiteSummary {
   incrementalStop: boolean;
   /** Report pages stored but not extracted within the time budget (`nianbao reextract` retries them). */
   extractTimeouts: number;
+  /**
+   * Every list page was read to the list's real end this run (no incremental stop, no cap, no failure,
+   * nothing pending): only then can a report missing from the list be taken as withdrawn.
+   */
+  listComplete: boolean;
+  /** Filled by the store side: what this run learned about the site's reports (absent without a store). */
+  reports?: SiteReportChanges;
   healthy: boolean;
   unhealthyReasons: string[];
+}
+
+/** What the store learned about a site's reports in one run (the pipeline fills it in). */
+export interface SiteReportChanges {
+  /** Pages of this site kept as second sources of a report whose own site is another. */
+  secondSourcesFromHere: number;
+  /** Reports of this site where a correction (or later publication) replaced an earlier page this run. */
+  corrected: number;
+  /** Reports first found gone this run (no longer linked, or 404/410), and all still withdrawn. */
+  withdrawnNew: number;
+  withdrawn: number;
+  /** Withdrawn reports that came back this run. */
+  returned: number;
 }
 
 export interface CrawlRunSummary {
@@ -61,6 +81,10 @@ export function reasonKey(reason: string | null): string {
 
 /** The frontier reason of a list page where paging stopped because its reports were all known. */
 export const INCREMENTAL_STOP = "incremental_stop";
+/** A list page with more pages after it than the site's max_pages allows. */
+export const PAGING_CAPPED = "paging_capped";
+/** A list page answered (200, or 304 with no archived copy) whose links could not be read. */
+export const LIST_UNREAD = "list_unread";
 
 export function summariseSite(
   site: Site,
@@ -91,6 +115,7 @@ export function summariseSite(
       (i) => i.kind === "list" && i.state === "done" && i.reason === INCREMENTAL_STOP,
     ),
     extractTimeouts: mine.filter((i) => i.reason === EXTRACT_TIMEOUT).length,
+    listComplete: false,
     healthy: true,
     unhealthyReasons: [],
   };
@@ -121,6 +146,19 @@ export function summariseSite(
       else s.reportsUnchanged++;
     }
   }
+  const lists = mine.filter((i) => i.kind === "list");
+  s.listComplete =
+    lists.length > 0 &&
+    s.pending === 0 &&
+    !s.incrementalStop &&
+    !s.circuitOpen &&
+    lists.every(
+      (i) =>
+        i.state === "done" &&
+        i.outcome !== "blocked" &&
+        i.reason !== PAGING_CAPPED &&
+        i.reason !== LIST_UNREAD,
+    );
   const goodReports = s.reportsNew + s.reportsChanged + s.reportsUnchanged;
   // A re-run stops paging at the first list page whose reports are all known (incremental), so it sees
   // fewer reports than the site has: then the count says nothing. Whether the site as a whole still
@@ -132,6 +170,21 @@ export function summariseSite(
   if (s.blocked > 0 && goodReports === 0) s.unhealthyReasons.push("blocked by an anti-bot challenge");
   s.healthy = s.unhealthyReasons.length === 0;
   return s;
+}
+
+/** ", corrected 1, withdrawn 2 (1 new), second source of 3 reports of other sites" — only what happened. */
+function reportChangesText(r: SiteReportChanges | undefined): string {
+  if (!r) return "";
+  const parts: string[] = [];
+  if (r.corrected) parts.push(`corrected ${r.corrected} (the correction is current, the original kept)`);
+  if (r.withdrawn)
+    parts.push(`withdrawn ${r.withdrawn}${r.withdrawnNew ? ` (${r.withdrawnNew} new this run)` : ""}`);
+  if (r.returned) parts.push(`back after withdrawal ${r.returned}`);
+  if (r.secondSourcesFromHere)
+    parts.push(
+      `${r.secondSourcesFromHere} pages kept as second sources (their reports belong to another site)`,
+    );
+  return parts.length ? `, ${parts.join(", ")}` : "";
 }
 
 /** "19 not modified (304), 4 same bytes": what a re-run did not need to fetch or store again. */
@@ -169,6 +222,7 @@ export function formatSummary(summary: CrawlRunSummary): string {
         (s.incrementalStop ? ", paging stopped at reports already known" : "") +
         (s.blocked ? `, blocked ${s.blocked}` : "") +
         (s.extractTimeouts ? `, not extracted in time ${s.extractTimeouts} (run reextract)` : "") +
+        reportChangesText(s.reports) +
         (fails ? `, failed: ${fails}` : "") +
         (skipped ? `, skipped: ${skipped}` : "") +
         (s.pending ? `, pending ${s.pending}` : "") +

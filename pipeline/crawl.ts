@@ -3,6 +3,7 @@
 import type { Logger } from "pino";
 import { type ArchivePort, EXTRACT_TIMEOUT, type FetchRecord } from "../crawler/archive-port.ts";
 import { type CrawlOptions, type CrawlResult, runCrawl } from "../crawler/crawl-engine.ts";
+import type { CrawlRunSummary } from "../crawler/crawl-summary.ts";
 import { decodeBody } from "../crawler/decode/decode-body.ts";
 import { ATTACHMENT_TYPES } from "../crawler/fetch/magic-type.ts";
 import { extractReport } from "../extract/index.ts";
@@ -10,6 +11,7 @@ import type { ReportRecord } from "../extract/schema.ts";
 import {
   finishRun,
   getBody,
+  judgeWithdrawals,
   type LatestFetch,
   latestFetchFor,
   markFetchOutcome,
@@ -19,6 +21,7 @@ import {
   saveFetch,
   saveReport,
   saveSites,
+  siteSourceChanges,
   startRun,
   withStoreErrors,
 } from "../store/index.ts";
@@ -124,6 +127,32 @@ async function extractFetched(
     );
 }
 
+/**
+ * What the run did to each site's reports beyond its pages: withdrawals judged from the run's fetches,
+ * corrections and other sites' copies kept as second sources. Written into the summary the run stores
+ * and prints. An interrupted run judges no withdrawals (its lists were not read to the end).
+ */
+function addReportChanges(db: Store["db"], runId: number, summary: CrawlRunSummary): void {
+  for (const site of summary.sites) {
+    const withdrawals = judgeWithdrawals(db, {
+      siteSlug: site.site,
+      runId,
+      listComplete: site.listComplete && !summary.interrupted,
+      at: summary.finishedAt,
+    });
+    site.reports = { ...siteSourceChanges(db, site.site, runId), ...withdrawals };
+    // A report gone from its site is news for the operator that night (exit 1); later runs keep it
+    // listed as withdrawn without failing again.
+    if (withdrawals.withdrawnNew > 0) {
+      site.healthy = false;
+      site.unhealthyReasons.push(
+        `${withdrawals.withdrawnNew} report${withdrawals.withdrawnNew > 1 ? "s" : ""} withdrawn from the site (kept; see v_withdrawn_reports)`,
+      );
+      if (!summary.unhealthy.includes(site.site)) summary.unhealthy.push(site.site);
+    }
+  }
+}
+
 /** The store side of the crawler's archive port. */
 export function storeArchive(
   store: Store,
@@ -147,7 +176,11 @@ export function storeArchive(
   );
   return {
     startRun: ({ startedAt, options }) => guarded(() => startRun(db, options, startedAt)),
-    finishRun: (runId, summary) => guarded(() => finishRun(db, runId, summary)),
+    finishRun: (runId, summary) =>
+      guarded(() => {
+        addReportChanges(db, runId, summary);
+        finishRun(db, runId, summary);
+      }),
     async saveFetch(rec) {
       const previous = rec.body ? guarded(() => latestFetchFor(db, rec.url)) : null;
       const saved = guarded(() =>

@@ -52,8 +52,16 @@ export function datasetteMetadata(databaseName: string) {
             facets: ["province", "department_type"],
           },
           v_report_sources: {
-            title: "Sources of reports with a page and an attachment",
-            facets: ["role", "source_format"],
+            title: "Sources of reports: page, attachments, corrections' originals, other sites' copies",
+            description:
+              "Which source is current (primary) and why the others are kept (basis: tables, other_site, correction, later_publication).",
+            facets: ["role", "basis", "source_format"],
+          },
+          v_withdrawn_reports: {
+            title: "Reports gone from their sites",
+            description:
+              "No longer linked from a list read to its end, or answering 404/410: kept, with when each was last seen and first missed.",
+            facets: ["withdrawn_reason", "site", "report_year"],
           },
           agencies: {
             title: "Canonical agencies",

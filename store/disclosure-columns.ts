@@ -245,6 +245,38 @@ const COLUMNS: ViewColumn[] = [
     description: "Distinct extractor flags, space-separated (e.g. spam_injected table2_ragged).",
   },
   {
+    name: "sources",
+    sql: "(SELECT COUNT(*) FROM report_sources rs WHERE rs.report_id = r.id)",
+    type: "integer",
+    description:
+      "Sources kept for the report (its page, attachments, a correction's original, another site's copy); 0 when the page is the only one. v_report_sources lists them.",
+    since: 4,
+  },
+  {
+    name: "last_seen_at",
+    sql: "r.last_seen_at",
+    type: "string",
+    description:
+      "When a crawl last found the report on its site (linked, or answering), ISO 8601; empty for imported reports.",
+    since: 4,
+  },
+  {
+    name: "withdrawn_at",
+    sql: "r.withdrawn_at",
+    type: "string",
+    description:
+      "When a crawl first found the report gone from its site (no longer linked, or 404/410); empty while it is published. The report is kept.",
+    since: 4,
+  },
+  {
+    name: "withdrawn_reason",
+    sql: "r.withdrawn_reason",
+    type: "string",
+    description:
+      "Why the report counts as withdrawn: not_linked (its list no longer links it) or http_404 / http_410.",
+    since: 4,
+  },
+  {
     name: "source_url",
     sql: "v.source_url",
     type: "string",

@@ -1,7 +1,7 @@
 // Public face of the store: open a database, archive fetches, save extractions, query them.
 // The crawler and the pipeline import from here; nothing in store/ fetches or extracts.
 
-export { type AgencyMatch, linkReportAgency, resolveAgency } from "./agencies/agency-links.ts";
+export { type AgencyMatch, linkReportAgency, resolveAgency, sameAgency } from "./agencies/agency-links.ts";
 export { type AgencyIdentity, agencyIdentity } from "./agencies/agency-name.ts";
 export { csvField, dataPackage, formulaSafe, mergeDataPackage, toCsv } from "./csv-export.ts";
 export { datasetteMetadata } from "./datasette-metadata.ts";
@@ -31,6 +31,7 @@ export type { ReportFilter } from "./report-filter.ts";
 export * from "./report-queries.ts";
 export {
   reportOfPage,
+  reportSite,
   reportSourceVersions,
   type SourceCheckRow,
   type SourceChoiceRows,
@@ -42,6 +43,12 @@ export {
   withStoredRecord,
 } from "./report-sources.ts";
 export {
+  judgeWithdrawals,
+  siteSourceChanges,
+  type WithdrawalCounts,
+  type WithdrawalJudgement,
+} from "./report-withdrawals.ts";
+export {
   inferSourceFormat,
   recordSha256,
   reportKey,
@@ -51,7 +58,13 @@ export {
   saveReport,
   splitSections,
 } from "./report-writer.ts";
-export { SCHEMA_VERSION, SOURCE_FORMATS, type SourceFormat } from "./schema-migrations.ts";
+export {
+  SCHEMA_VERSION,
+  SOURCE_BASES,
+  SOURCE_FORMATS,
+  type SourceBasis,
+  type SourceFormat,
+} from "./schema-migrations.ts";
 export { type HealthSite, type SiteHealth, siteHealth } from "./site-health.ts";
 export { type SiteEntry, saveSites, storedSiteEntries } from "./sites-table.ts";
 export { toStoreError, withStoreErrors } from "./store-errors.ts";

@@ -3,7 +3,7 @@
 import type { Cell, Fact, ReportRecord, TemplateId } from "../extract/schema.ts";
 import type { StoreDb } from "./open-store.ts";
 import type { StoredPage } from "./report-queries.ts";
-import type { SourceFormat } from "./schema-migrations.ts";
+import type { SourceBasis, SourceFormat } from "./schema-migrations.ts";
 import { statement } from "./statement-cache.ts";
 
 /** One source of a report: the latest version read from one URL. */
@@ -12,6 +12,12 @@ export interface SourceVersion {
   sourceUrl: string;
   sourceFormat: SourceFormat;
   linkedFrom: string | null;
+  /** The registry site it was crawled from; null when imported. */
+  siteSlug: string | null;
+  title: string | null;
+  publishedAt: string | null;
+  /** The first version stored from this URL (its order of first appearance). */
+  firstVersionId: number;
 }
 
 /** A source with enough of its record to compare. */
@@ -84,18 +90,46 @@ function storedRecord(db: StoreDb, versionId: number): ReportRecord {
 export function reportSourceVersions(db: StoreDb, reportId: number): SourceVersion[] {
   const rows = statement(
     db,
-    `SELECT v.id, v.source_url, v.source_format, v.linked_from_url
+    `SELECT v.id, v.source_url, v.source_format, v.linked_from_url, v.site_slug, v.title, v.published_at,
+            (SELECT MIN(w.id) FROM report_versions w WHERE w.report_id = v.report_id AND w.source_url = v.source_url) AS first_id
      FROM report_versions v
      WHERE v.report_id = ? AND v.is_annual_report = 1
        AND v.id = (SELECT MAX(w.id) FROM report_versions w WHERE w.report_id = v.report_id AND w.source_url = v.source_url)
      ORDER BY v.id`,
-  ).all(reportId) as Pick<VersionRow, "id" | "source_url" | "source_format" | "linked_from_url">[];
+  ).all(reportId) as (Pick<
+    VersionRow,
+    "id" | "source_url" | "source_format" | "linked_from_url" | "title" | "published_at"
+  > & { site_slug: string | null; first_id: number })[];
   return rows.map((v) => ({
     versionId: v.id,
     sourceUrl: v.source_url,
     sourceFormat: v.source_format,
     linkedFrom: v.linked_from_url,
+    siteSlug: v.site_slug,
+    title: v.title,
+    publishedAt: v.published_at,
+    firstVersionId: v.first_id,
   }));
+}
+
+/** The report's own site (where it was first crawled), its agency, and the registry agency of each site. */
+export function reportSite(
+  db: StoreDb,
+  reportId: number,
+): { siteSlug: string | null; agency: string | null; siteAgencies: Map<string, string> } {
+  const r = statement(db, "SELECT site_slug, agency FROM reports WHERE id = ?").get(reportId) as
+    | { site_slug: string | null; agency: string | null }
+    | undefined;
+  const siteAgencies = new Map(
+    statement(
+      db,
+      `SELECT s.slug, s.agency FROM sites s
+       WHERE s.slug IN (SELECT DISTINCT site_slug FROM report_versions WHERE report_id = ? AND site_slug IS NOT NULL)`,
+    )
+      .raw()
+      .all(reportId) as [string, string][],
+  );
+  return { siteSlug: r?.site_slug ?? null, agency: r?.agency ?? null, siteAgencies };
 }
 
 /** A source with its stored record read back, for comparing sources. */
@@ -131,8 +165,17 @@ export interface SourceCheckRow {
 
 export interface SourceChoiceRows {
   primaryVersionId: number;
-  sources: { versionId: number; role: "primary" | "second"; completeness: number }[];
+  /** Each source's own reason and basis when it has one (a correction's original, another site's copy). */
+  sources: {
+    versionId: number;
+    role: "primary" | "second";
+    completeness: number;
+    reason?: string;
+    basis?: SourceBasis;
+  }[];
   reason: string;
+  /** The report's own site, when the choice moved it (the agency's own site holds it too). */
+  siteSlug?: string;
   checks: SourceCheckRow[];
   /** ISO 8601; defaults to now. */
   now?: string;
@@ -153,19 +196,26 @@ export function saveSourceChoice(db: StoreDb, reportId: number, choice: SourceCh
       | undefined;
     if (!primary)
       throw new RangeError(`version ${choice.primaryVersionId} is not a version of report ${reportId}`);
-    statement(db, "UPDATE reports SET current_version_id = ?, source_url = ? WHERE id = ?").run(
-      choice.primaryVersionId,
-      primary.source_url,
-      reportId,
-    );
+    statement(
+      db,
+      "UPDATE reports SET current_version_id = ?, source_url = ?, site_slug = COALESCE(?, site_slug) WHERE id = ?",
+    ).run(choice.primaryVersionId, primary.source_url, choice.siteSlug ?? null, reportId);
     statement(db, "DELETE FROM report_sources WHERE report_id = ?").run(reportId);
     statement(db, "DELETE FROM source_checks WHERE report_id = ?").run(reportId);
     const source = statement(
       db,
-      "INSERT INTO report_sources (report_id, version_id, role, completeness, reason, chosen_at) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT INTO report_sources (report_id, version_id, role, completeness, reason, chosen_at, basis) VALUES (?, ?, ?, ?, ?, ?, ?)",
     );
     for (const s of choice.sources)
-      source.run(reportId, s.versionId, s.role, s.completeness, choice.reason, now);
+      source.run(
+        reportId,
+        s.versionId,
+        s.role,
+        s.completeness,
+        s.reason ?? choice.reason,
+        now,
+        s.basis ?? "tables",
+      );
     const check = statement(
       db,
       `INSERT INTO source_checks (report_id, position, check_id, ok, key, primary_version_id, primary_value,

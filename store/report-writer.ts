@@ -33,6 +33,11 @@ export interface SavedReport {
   status: SaveStatus;
   /** The version that was current before, for change reports. */
   previousVersionId: number | null;
+  /**
+   * The page came from another site than the report's own (which printed it first): it is kept as a
+   * second source and the current version stays. settleSources compares the two.
+   */
+  otherSite?: string;
 }
 
 /**
@@ -96,6 +101,7 @@ interface ReportRow {
   id: number;
   report_key: string;
   current_version_id: number | null;
+  site_slug: string | null;
 }
 
 function insertVersionChildren(db: StoreDb, versionId: number, record: ReportRecord): void {
@@ -185,9 +191,60 @@ function reportFromSource(db: StoreDb, sourceUrl: string): ReportRow | undefined
   // that may point at it): SQLite otherwise scanned every report on every save, O(n) per imported file.
   return statement(
     db,
-    `SELECT r.id, r.report_key, r.current_version_id FROM report_versions v CROSS JOIN reports r ON r.id = v.report_id
+    `SELECT r.id, r.report_key, r.current_version_id, r.site_slug FROM report_versions v CROSS JOIN reports r ON r.id = v.report_id
        WHERE v.source_url = ? AND r.current_version_id = v.id AND r.superseded_by IS NULL ORDER BY r.id LIMIT 1`,
   ).get(sourceUrl) as ReportRow | undefined;
+}
+
+/** Keyed table values read with a number (as tableCompleteness counts them in the record). */
+function storedCompleteness(db: StoreDb, versionId: number): number {
+  return statement(
+    db,
+    "SELECT COUNT(DISTINCT key_id) FROM table_cells WHERE version_id = ? AND key_id IS NOT NULL AND value IS NOT NULL",
+  )
+    .pluck()
+    .get(versionId) as number;
+}
+
+/**
+ * Records another site's copy as a second source in the same transaction as the version, so a crash
+ * before settleSources still leaves the current version standing and the copy listed.
+ */
+function keepAsOtherSiteSource(
+  db: StoreDb,
+  report: ReportRow,
+  versionId: number,
+  site: string,
+  now: string,
+): void {
+  const insert = statement(
+    db,
+    `INSERT OR IGNORE INTO report_sources (report_id, version_id, role, completeness, reason, chosen_at, basis)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const hasPrimary = statement(
+    db,
+    "SELECT 1 FROM report_sources WHERE report_id = ? AND role = 'primary'",
+  ).get(report.id);
+  if (!hasPrimary && report.current_version_id !== null)
+    insert.run(
+      report.id,
+      report.current_version_id,
+      "primary",
+      storedCompleteness(db, report.current_version_id),
+      `from the report's own site (${report.site_slug})`,
+      now,
+      "other_site",
+    );
+  insert.run(
+    report.id,
+    versionId,
+    "second",
+    storedCompleteness(db, versionId),
+    `from another site (${site}) than the report's own (${report.site_slug})`,
+    now,
+    "other_site",
+  );
 }
 
 /** Saves one extraction in one transaction (nested inside the caller's, if any). */
@@ -215,7 +272,7 @@ function saveReportRows(
   const { record, sourceUrl } = input;
   let report = statement(
     db,
-    "SELECT id, report_key, current_version_id FROM reports WHERE report_key = ?",
+    "SELECT id, report_key, current_version_id, site_slug FROM reports WHERE report_key = ?",
   ).get(key) as ReportRow | undefined;
   const prior = reportFromSource(db, sourceUrl);
   if (!report && prior) {
@@ -236,9 +293,19 @@ function saveReportRows(
       db,
       "INSERT INTO reports (report_key, agency, report_year, source_url, site_slug, created_at) VALUES (?, ?, ?, ?, ?, ?)",
     ).run(key, record.agency, record.report_year, sourceUrl, input.siteSlug ?? null, now).lastInsertRowid;
-    report = { id: Number(id), report_key: key, current_version_id: null };
+    report = { id: Number(id), report_key: key, current_version_id: null, site_slug: input.siteSlug ?? null };
     status = "new";
   }
+  // A report is an agency's report for a year on its site: a crawled page from another site naming the
+  // same agency and year is kept beside it, never made current here (settleSources may move the report
+  // to the agency's own site, with its reason).
+  const otherSite =
+    input.siteSlug &&
+    report.site_slug &&
+    input.siteSlug !== report.site_slug &&
+    report.current_version_id !== null
+      ? input.siteSlug
+      : undefined;
   const existing = statement(
     db,
     "SELECT id FROM report_versions WHERE report_id = ? AND body_sha256 IS ? AND extractor_version = ? AND record_sha256 = ?",
@@ -254,12 +321,13 @@ function saveReportRows(
         db,
         "SELECT 1 FROM report_sources WHERE report_id = ? AND version_id = ? AND role = 'second'",
       ).get(report.id, existing.id) !== undefined;
-    if (existing.id === report.current_version_id || second) {
+    if (existing.id === report.current_version_id || second || otherSite) {
       return {
         reportId: report.id,
         versionId: existing.id,
         status: "unchanged",
         previousVersionId: report.current_version_id,
+        ...(otherSite ? { otherSite } : {}),
       };
     }
     // An earlier version is what this page extracts to again (e.g. a bad extractor release was
@@ -280,9 +348,9 @@ function saveReportRows(
       db,
       `INSERT INTO report_versions (report_id, fetch_id, body_sha256, source_url, extractor_version, record_sha256, created_at, title, agency,
          report_year, published_at, doc_number, is_annual_report, template, metadata_notes_json, text_chars,
-         source_format, linked_from_url)
+         source_format, linked_from_url, site_slug)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-         COALESCE(?, (SELECT linked_from_url FROM report_versions WHERE source_url = ? AND linked_from_url IS NOT NULL ORDER BY id DESC LIMIT 1)))`,
+         COALESCE(?, (SELECT linked_from_url FROM report_versions WHERE source_url = ? AND linked_from_url IS NOT NULL ORDER BY id DESC LIMIT 1)), ?)`,
     ).run(
       report.id,
       input.fetchId ?? null,
@@ -303,9 +371,20 @@ function saveReportRows(
       input.sourceFormat ?? inferSourceFormat(record, sourceUrl),
       input.linkedFrom ?? null,
       sourceUrl,
+      input.siteSlug ?? null,
     ).lastInsertRowid,
   );
   insertVersionChildren(db, versionId, record);
+  if (otherSite) {
+    keepAsOtherSiteSource(db, report, versionId, otherSite, now);
+    return {
+      reportId: report.id,
+      versionId,
+      status,
+      previousVersionId: report.current_version_id,
+      otherSite,
+    };
+  }
   statement(
     db,
     "UPDATE reports SET current_version_id = ?, agency = ?, report_year = ?, source_url = ?, site_slug = COALESCE(?, site_slug) WHERE id = ?",

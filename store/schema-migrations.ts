@@ -405,6 +405,52 @@ FROM agency_aliases al
 JOIN agencies a ON a.id = al.agency_id;
 `;
 
+/** Why a source is primary or second: the basis column of report_sources (migration 4). */
+export const SOURCE_BASES = ["tables", "other_site", "correction", "later_publication"] as const;
+export type SourceBasis = (typeof SOURCE_BASES)[number];
+
+/**
+ * Migration 4: a report is an agency's report for a year on its site. Each version records the site
+ * it was crawled from; report_sources says on what basis a source is primary or second (the more
+ * complete table, another site's copy, a correction over the page it corrects, a later publication);
+ * reports record when a crawl last found them and when one first found them gone (withdrawn, kept).
+ */
+const MIGRATION_4_SQL = `
+ALTER TABLE report_versions ADD COLUMN site_slug TEXT;
+UPDATE report_versions SET site_slug = (SELECT f.site_slug FROM fetches f WHERE f.id = report_versions.fetch_id)
+WHERE fetch_id IS NOT NULL;
+
+ALTER TABLE report_sources ADD COLUMN basis TEXT NOT NULL DEFAULT 'tables'
+  CHECK (basis IN (${SOURCE_BASES.map((b) => `'${b}'`).join(", ")}));
+
+ALTER TABLE reports ADD COLUMN last_seen_at TEXT;
+-- First seen missing (no longer linked from its list, or answering 404/410); NULL while published.
+ALTER TABLE reports ADD COLUMN withdrawn_at TEXT;
+ALTER TABLE reports ADD COLUMN withdrawn_reason TEXT;
+CREATE INDEX reports_by_site ON reports(site_slug) WHERE superseded_by IS NULL;
+
+DROP VIEW v_disclosure_counts;
+${disclosureCountsView(4)}
+
+DROP VIEW v_report_sources;
+CREATE VIEW v_report_sources AS
+SELECT r.id AS report_id, r.agency, r.report_year, r.site_slug AS report_site, s.role, s.basis, s.completeness,
+       v.id AS version_id, v.site_slug AS source_site, v.source_format, v.source_url, v.linked_from_url,
+       v.published_at, s.reason
+FROM report_sources s
+JOIN reports r ON r.id = s.report_id
+JOIN report_versions v ON v.id = s.version_id
+WHERE r.superseded_by IS NULL;
+
+-- Reports a crawl found gone from their site: kept, with when they were last seen and first missed.
+CREATE VIEW v_withdrawn_reports AS
+SELECT r.id AS report_id, r.agency, r.agency_id, a.name AS agency_name, r.report_year, r.site_slug AS site,
+       r.source_url, r.last_seen_at, r.withdrawn_at AS first_missing_at, r.withdrawn_reason
+FROM reports r
+LEFT JOIN agencies a ON a.id = r.agency_id
+WHERE r.withdrawn_at IS NOT NULL AND r.superseded_by IS NULL;
+`;
+
 export type Migration = string | ((db: StoreDb) => void);
 
 /** Index i takes user_version i to i + 1: SQL, or a step that also links rows already stored. */
@@ -415,5 +461,6 @@ export const MIGRATIONS: readonly Migration[] = [
     db.exec(MIGRATION_3_SQL);
     linkAllReports(db);
   },
+  MIGRATION_4_SQL,
 ];
 export const SCHEMA_VERSION = MIGRATIONS.length;

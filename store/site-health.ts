@@ -24,6 +24,8 @@ export interface SiteHealth {
   expect_met: boolean;
   /** Failed fetches in the site's last run, by reason (or outcome when no reason was given). */
   failures: Record<string, number>;
+  /** Reports a crawl found gone from the site (kept; v_withdrawn_reports lists them). */
+  withdrawn: number;
 }
 
 const SUCCESS_OUTCOMES = ["ok", "not_modified"];
@@ -67,6 +69,11 @@ export function siteHealth(db: StoreDb, sites: readonly HealthSite[]): SiteHealt
   const reports = db.prepare(
     "SELECT count(*) AS n, max(report_year) AS newest FROM reports WHERE site_slug = ? AND superseded_by IS NULL",
   );
+  const withdrawn = db
+    .prepare(
+      "SELECT count(*) FROM reports WHERE site_slug = ? AND superseded_by IS NULL AND withdrawn_at IS NOT NULL",
+    )
+    .pluck();
   const failuresInRun = db.prepare(
     `SELECT coalesce(nullif(reason, ''), outcome) AS why, count(*) AS n FROM fetches
      WHERE site_slug = ? AND outcome NOT IN (${ok}, 'imported') AND run_id IS ? GROUP BY why ORDER BY n DESC, why`,
@@ -118,6 +125,7 @@ export function siteHealth(db: StoreDb, sites: readonly HealthSite[]): SiteHealt
       expect: site.expect,
       expect_met: expectMet,
       failures,
+      withdrawn: withdrawn.get(site.slug) as number,
     };
   });
   // Unhealthy first, so the first screen is the one to act on.

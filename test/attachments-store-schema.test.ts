@@ -184,15 +184,29 @@ describe("choosing between a report's sources", () => {
   const PDF = "http://a.gov.cn/ndbg/1.pdf";
   const DOCX = "http://a.gov.cn/ndbg/1.docx";
 
-  it("leaves pages alone (newest version wins) when no attachment is among the sources", () => {
+  it("of two pages of one report, the later publication is current and the earlier kept as a replaced source", () => {
     const a = saveReport(store.db, { record: record({ "review.total": 1 }), sourceUrl: PAGE });
     const b = saveReport(store.db, {
       record: record({ "review.total": 2, "litigation.direct.total": 3 }),
       sourceUrl: "http://a.gov.cn/ndbg/1-copy.html",
     });
     expect(b.reportId).toBe(a.reportId);
-    expect(settleSources(store.db, a.reportId)).toBeNull();
+    expect(settleSources(store.db, a.reportId)).toMatchObject({
+      primaryVersionId: b.versionId,
+      secondVersionIds: [a.versionId],
+      disagreements: 0,
+      replaced: 1,
+    });
     expect(store.db.prepare("SELECT current_version_id FROM reports").pluck().get()).toBe(b.versionId);
+    expect(store.db.prepare("SELECT role, basis FROM v_report_sources ORDER BY role").all()).toEqual([
+      { role: "primary", basis: "tables" },
+      { role: "second", basis: "later_publication" },
+    ]);
+    // A correction's changed numbers are recorded, not failed.
+    expect(store.db.prepare("SELECT COUNT(*) FROM v_failed_checks").pluck().get()).toBe(0);
+    expect(store.db.prepare("SELECT check_id, ok, key FROM source_checks ORDER BY position").all()).toEqual([
+      { check_id: "sources.correction", ok: 1, key: "review.total" },
+    ]);
   });
 
   it("makes the more complete attachment primary, whichever was saved last, and records each disagreement", () => {
@@ -215,6 +229,8 @@ describe("choosing between a report's sources", () => {
       primaryVersionId: pdf.versionId,
       secondVersionIds: [page.versionId],
       disagreements: 1,
+      replaced: 0,
+      otherSite: 0,
     });
     expect(store.db.prepare("SELECT current_version_id FROM reports").pluck().get()).toBe(pdf.versionId);
     expect(

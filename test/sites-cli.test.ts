@@ -250,7 +250,7 @@ describe("nianbao sites health", () => {
     expect(blocked).toContain("2025-01-01 00:04");
     expect(blocked).toContain("http_503×3, challenge_page×1");
     expect(rows[1]).toMatch(/NOT MET \(≥1, ≥2024\)/);
-    expect(rows[3]).toMatch(/ok\s+good\s+2025-02-01 00:01\s+2\s+2024\s+met/);
+    expect(rows[3]).toMatch(/ok\s+good\s+2025-02-01 00:01\s+2\s+-\s+2024\s+met/);
     expect(rows[3]).toContain("http_404×1");
     expect(r.stdout).toMatch(/4 sites: 1 healthy, 3 unhealthy/);
   });

@@ -148,12 +148,22 @@ async function runValidate(args: string[], io: CliIO): Promise<number> {
 // ---------- health ----------
 
 function healthTable(rows: SiteHealth[]): string {
-  const head = ["STATUS", "SITE", "LAST SUCCESS", "REPORTS", "NEWEST", "EXPECT", "FAILURES (last run)"];
+  const head = [
+    "STATUS",
+    "SITE",
+    "LAST SUCCESS",
+    "REPORTS",
+    "WITHDRAWN",
+    "NEWEST",
+    "EXPECT",
+    "FAILURES (last run)",
+  ];
   const lines = rows.map((r) => [
     r.status,
     r.slug,
     r.last_success ? r.last_success.replace("T", " ").slice(0, 16) : "never",
     String(r.reports),
+    r.withdrawn ? String(r.withdrawn) : "-",
     r.newest_year === null ? "-" : String(r.newest_year),
     `${r.expect_met ? "met" : "NOT MET"} (≥${r.expect.min_reports}${r.expect.min_year ? `, ≥${r.expect.min_year}` : ""})`,
     Object.entries(r.failures)
@@ -167,7 +177,11 @@ function healthTable(rows: SiteHealth[]): string {
       .join("  ")
       .trimEnd();
   const unhealthy = rows.filter((r) => !r.healthy).length;
-  return `${[fmt(head), ...lines.map(fmt)].join("\n")}\n\n${rows.length} sites: ${rows.length - unhealthy} healthy, ${unhealthy} unhealthy\n`;
+  const withdrawn = rows.reduce((n, r) => n + r.withdrawn, 0);
+  const gone = withdrawn
+    ? `; ${withdrawn} report${withdrawn > 1 ? "s" : ""} withdrawn from their sites (kept: SELECT * FROM v_withdrawn_reports)`
+    : "";
+  return `${[fmt(head), ...lines.map(fmt)].join("\n")}\n\n${rows.length} sites: ${rows.length - unhealthy} healthy, ${unhealthy} unhealthy${gone}\n`;
 }
 
 async function runHealth(args: string[], io: CliIO): Promise<number> {

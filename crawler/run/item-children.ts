@@ -16,6 +16,11 @@ export interface ItemChildren {
   children: NewItem[];
   /** A list page where paging stopped because its reports are all known. */
   stoppedEarly: boolean;
+  /**
+   * A list page that ended the walk short of the list's end: more pages than max_pages (capped), or a
+   * page answered but not readable (unread). Either way reports further on were not seen this run.
+   */
+  pagingEnd?: "capped" | "unread";
 }
 
 export function childItems(
@@ -67,7 +72,9 @@ export async function itemChildren(
 ): Promise<ItemChildren> {
   if (item.kind === "list") {
     const page = listPageOf(site, res, previousList);
-    return page ? listChildren(ctx, site, item, page) : { children: [], stoppedEarly: false };
+    if (page) return listChildren(ctx, site, item, page);
+    const answered = res.outcome === "ok" || res.outcome === "not_modified";
+    return { children: [], stoppedEarly: false, ...(answered ? { pagingEnd: "unread" as const } : {}) };
   }
   if (res.outcome === "ok" && item.kind === "report" && res.fileType === "html" && res.text !== null) {
     const urls = attachmentLinks(res.text, res.finalUrl, siteAllowList(site.allowed_hosts, site.start_urls));
@@ -110,9 +117,12 @@ async function listChildren(
   }
   if (allKnown) return { children, stoppedEarly: parsed.nextPages.length > 0 };
   const maxPages = opts.maxPages ?? site.pagination.max_pages;
-  const next = parsed.nextPages
-    .map((url, i) => ({ url, title: null, pageIndex: item.page_index + 1 + i }))
-    .filter((p) => p.pageIndex < maxPages);
+  const pages = parsed.nextPages.map((url, i) => ({ url, title: null, pageIndex: item.page_index + 1 + i }));
+  const next = pages.filter((p) => p.pageIndex < maxPages);
   children.push(...childItems(site, item, "list", next));
-  return { children, stoppedEarly: false };
+  return {
+    children,
+    stoppedEarly: false,
+    ...(next.length < pages.length ? { pagingEnd: "capped" as const } : {}),
+  };
 }

@@ -3,7 +3,7 @@
 // record its end state, then log the fetch. Returns the host's next item when one was leased with it.
 import { createHash } from "node:crypto";
 import type { FetchRecord, PreviousBody } from "../archive-port.ts";
-import { INCREMENTAL_STOP } from "../crawl-summary.ts";
+import { INCREMENTAL_STOP, LIST_UNREAD, PAGING_CAPPED } from "../crawl-summary.ts";
 import type { FetchResult } from "../fetch/page-fetcher.ts";
 import type { FrontierItem } from "../frontier/frontier-store.ts";
 import type { Site } from "../sites/site-schema.ts";
@@ -41,7 +41,13 @@ export async function processItem(ctx: CrawlContext, item: FrontierItem): Promis
       ? null
       : await opts.archive.saveFetch(fetchRecord(ctx, site, item, res, rendered));
   const change = res.outcome === "not_modified" ? "unchanged" : (saved?.change ?? null);
-  const { children, stoppedEarly } = await itemChildren(ctx, site, item, res, fetched.previousList);
+  const { children, stoppedEarly, pagingEnd } = await itemChildren(
+    ctx,
+    site,
+    item,
+    res,
+    fetched.previousList,
+  );
 
   const state =
     res.outcome === "ok" || res.outcome === "not_modified"
@@ -55,7 +61,14 @@ export async function processItem(ctx: CrawlContext, item: FrontierItem): Promis
       ? { host: item.host, ...ctx.leaseNext }
       : undefined;
   // A list page where paging stopped because its reports are all known: the summary says so.
-  const reason = stoppedEarly ? INCREMENTAL_STOP : (saved?.extractOutcome ?? res.reason);
+  // A list page that ended the walk early (capped, unreadable): the summary then judges no withdrawals.
+  const reason = stoppedEarly
+    ? INCREMENTAL_STOP
+    : pagingEnd === "capped"
+      ? PAGING_CAPPED
+      : pagingEnd === "unread"
+        ? LIST_UNREAD
+        : (saved?.extractOutcome ?? res.reason);
   const end = { state, outcome: res.outcome, reason, fetchId: saved?.fetchId ?? null, change } as const;
   const next = await ctx.completions.complete(runId, item.id, end, children, leaseNext);
   if (state === "failed") ctx.counters.failed++;

@@ -36,6 +36,11 @@ function cachedIdentity(printed: string, provinceHint: string | null): AgencyIde
   return identity;
 }
 
+/** Whether two printed names are one agency (洪泽区人民政府 and 淮安市洪泽区人民政府), without storing either. */
+export function sameAgency(a: string, b: string, provinceHint: string | null): boolean {
+  return a === b || cachedIdentity(a, provinceHint).key === cachedIdentity(b, provinceHint).key;
+}
+
 /** The agency a printed name belongs to (created on first sight), with the name kept as its alias. */
 export function agencyIdFor(db: StoreDb, printed: string, provinceHint: string | null): number {
   const identity = cachedIdentity(printed, provinceHint);
