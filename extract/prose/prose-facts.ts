@@ -24,7 +24,7 @@ const NOT_ITEMS = "(?!规章|规范性文件|行政规范性|文件|任免|预�
 
 const ITEMS_VERB = "(?<!依申请|不予|申请|部分)(?:主动公开|主动发布|对外公开|公开发布|公开|发布|公布)(?:了)?";
 const ITEMS_OBJ = "(?:各类|各项|相关|有关)?(?:政府|政务|公开|政策类|动态)?(?:信息|资讯)";
-const ITEMS_COUNT = `(?:总数|总量)?(?:为|达)?(?:共|共计|合计|总计|计)?(?:有)?\\s*${NUM}\\s*(?:条|件|篇|项)`;
+const ITEMS_COUNT = `(?:总数|总量|数)?(?:为|达)?(?:共|共计|合计|总计|计)?(?:有)?\\s*${NUM}\\s*(?:条|件|篇|项)`;
 
 const APP_VERB = "(?:收到|受理|接收|接到|接受(?:办理)?|受理答复)(?:了)?";
 const APP_OBJ =
@@ -40,9 +40,30 @@ const PATTERNS: FactPattern[] = [
   {
     // 通过门户网站发布各类信息1812条 / 公开机构设置、…、工作动态等政府信息106条
     key: "proactive.items_published",
-    re: new RegExp(`${ITEMS_VERB}${NOT_ITEMS}(?:[^。；]{0,40}?等)?${ITEMS_OBJ}${ITEMS_COUNT}`),
+    re: new RegExp(`${ITEMS_VERB}${NOT_ITEMS}(?:[^。；]{0,60}?等)?${ITEMS_OBJ}${ITEMS_COUNT}`),
     group: 1,
     priority: 1,
+  },
+  {
+    // 主动公开政策文件、公告类信息、…等内容139条: a list closed by 等内容 is the whole of what was published.
+    key: "proactive.items_published",
+    re: new RegExp(`主动公开${NOT_ITEMS}[^。；]{0,60}?等内容${ITEMS_COUNT}`),
+    group: 1,
+    priority: 2,
+  },
+  {
+    // 主动公开区政府（含区政府办公室）各类信息6452条: the publisher named between the verb and 各类信息.
+    key: "proactive.items_published",
+    re: new RegExp(`${ITEMS_VERB}[^。；，,]{1,20}?各类(?:政府|政务)?信息${ITEMS_COUNT}`),
+    group: 1,
+    priority: 2,
+  },
+  {
+    // 通过政府网站公开1193条政府信息 / 发布132条各类政府信息: the count before its object.
+    key: "proactive.items_published",
+    re: new RegExp(`${ITEMS_VERB}\\s*${NUM}\\s*条(?:各类)?(?:政府|政务)信息`),
+    group: 1,
+    priority: 3,
   },
   {
     // 政务信息公开总计1534条
@@ -99,9 +120,35 @@ const PATTERNS: FactPattern[] = [
   {
     // 共收到申请政府信息公开26件 / 收到申请公开21条 / 全年共收到申请9695件
     key: "applications.received",
-    re: new RegExp(`收到申请(?:政府信息公开|公开)?\\s*${NUM}\\s*(?:件|条)`),
+    re: new RegExp(`收到申请(?:政府信息公开|公开)?(?:请求)?\\s*${NUM}\\s*(?:件|条)`),
     group: 1,
     priority: 3,
+  },
+  {
+    // 受理公众依申请公开信息1件 / 收到依申请公开6项 / 收到依申请公开办件0条 / 受理依申请公开政府信息件307件:
+    // the verb of receiving with 依申请公开 as its object; the count is the applications whatever the unit.
+    key: "applications.received",
+    re: new RegExp(
+      `${APP_VERB}(?:公众|群众|公民|社会公众)?(?:提出的)?依申请公开(?:政府信息|信息|办件|申请)?件?(?:共|共计)?\\s*${NUM}\\s*(?:件|项|条)`,
+    ),
+    group: 1,
+    priority: 2,
+  },
+  {
+    // 收到和处理政府信息公开申请数量为0: the count stated as a quantity, with or without a unit.
+    key: "applications.received",
+    re: new RegExp(
+      `收到(?:和处理)?(?:政府信息公开|信息公开)申请(?:的)?(?:数量|总数|数)(?:为|是|共)\\s*${NUM}(?![\\d.])`,
+    ),
+    group: 1,
+    priority: 2,
+  },
+  {
+    // 上年结转政府信息公开申请7件，本年新收421件: 新收 is the year's received applications (Table 3's 本年新收).
+    key: "applications.received",
+    re: new RegExp(`(?:政府信息公开|信息公开)申请[^。；]{0,16}?本年(?:度)?新收(?:申请)?\\s*${NUM}\\s*件`),
+    group: 1,
+    priority: 2,
   },
   {
     key: "applications.received",
