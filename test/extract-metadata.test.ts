@@ -46,3 +46,30 @@ describe("readMetadata", () => {
     expect(meta.report_year).toBe(2023);
   });
 });
+
+describe("an office inside the department named in a sentence or contact line", () => {
+  it.each([
+    ["如对本报告有疑问，请与宜阳县统计局办公室联系（电话：0379-1234567）。", "宜阳县统计局"],
+    ["本报告由临湘市卫生健康委员会信息公开领导小组办公室编制。", "临湘市卫生健康委员会"],
+  ])("%s → the department", (line, agency) => {
+    const meta = readMetadata({
+      fieldLines: [],
+      bodyLines: ["政府信息公开工作年度报告", "一、总体情况", "2023年，我局认真贯彻落实《条例》。", line],
+      meta: {},
+    });
+    expect(meta.agency).toBe(agency);
+  });
+
+  it("keeps a government's own office, which is an agency in its own right", () => {
+    const meta = readMetadata({
+      fieldLines: [],
+      bodyLines: [
+        "政府信息公开工作年度报告",
+        "一、总体情况",
+        "如对本报告有疑问，请与宜阳县人民政府办公室联系。",
+      ],
+      meta: {},
+    });
+    expect(meta.agency).toBe("宜阳县人民政府办公室");
+  });
+});

@@ -258,6 +258,19 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
     }
   }
 
+  // Sentences and contact lines name the office inside the department that handles disclosure
+  // (某某局办公室, 某某委信息公开领导小组办公室): the report is the department's, whichever line named it.
+  if (agency && !fromTitle) {
+    const parent = parentAgency(agency);
+    if (parent !== agency) {
+      notes.agency = {
+        ...notes.agency!,
+        detail: `${notes.agency!.detail}; the office named (${agency}) is a unit of it`,
+      };
+      agency = parent;
+    }
+  }
+
   const { year: report_year, note: yearNote } = reportYearFrom(title, input.bodyLines);
   notes.report_year = yearNote;
 
