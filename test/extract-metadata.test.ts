@@ -73,3 +73,28 @@ describe("an office inside the department named in a sentence or contact line", 
     expect(meta.agency).toBe("宜阳县人民政府办公室");
   });
 });
+
+describe("agency named only in the body", () => {
+  const agencyOf = (bodyLines: string[]) => readMetadata({ fieldLines: [], bodyLines, meta: {} }).agency;
+
+  it("a place name that begins like an office word (科, 处) is still a place", () => {
+    expect(agencyOf(["科尔沁左翼中旗2024年政府信息公开工作年度报告", "一、总体情况"])).toBe(
+      "科尔沁左翼中旗人民政府",
+    );
+  });
+
+  it("the compiler as the subject of 编制了", () => {
+    expect(
+      agencyOf([
+        "根据《中华人民共和国政府信息公开条例》，三亚市人民政府编制了2019年政府信息公开工作年度报告。",
+        "一、总体情况",
+      ]),
+    ).toBe("三亚市人民政府");
+  });
+
+  it("the overview's first sentence after marks an export left before it", () => {
+    expect(
+      agencyOf(["一、总体情况", "??2024年，吉林省人民政府办公厅坚持以人民为中心，做好政府信息公开工作。"]),
+    ).toBe("吉林省人民政府办公厅");
+  });
+});

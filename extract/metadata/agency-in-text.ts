@@ -37,6 +37,11 @@ const PREFACE: { re: RegExp; detail: string }[] = [
     ),
     detail: "the preface says who compiled the report (由…编制)",
   },
+  // 海口市人民政府编制了2018年政府信息公开工作年度报告: the compiler as the subject of 编制.
+  {
+    re: new RegExp(`(?:^|[,，。；;])(${NAME})编制了?${YEAR}${REPORT}`),
+    detail: "the preface says who compiled the report (…编制了…年度报告)",
+  },
   // 现将我局2020年度政府信息公开工作情况报告如下 has no name; 现将信访局2021年度… has one.
   {
     re: new RegExp(`现将(${NAME})${YEAR}(?:政府信息公开|政务公开|信息公开)`),
@@ -50,7 +55,8 @@ const QUOTED_TITLE = new RegExp(`《(${NAME})${YEAR}${REPORT}》`);
 /** What follows the subject of the overview's first sentence (2019年，云南省民政厅紧紧围绕…). */
 const AFTER_SUBJECT =
   "(?:在|坚持|认真|深入|紧紧|紧扣|严格|持续|进一步|全面|按照|围绕|以|聚焦|积极|不断|高度|扎实|始终|继续|切实|共|主动|全年|政府信息公开|政务公开|信息公开|立足|根据|依据|贯彻|着力|大力|强化|加强|推进|结合|对照|依法|注重|着眼|牢固|把|将|通过|落实|重视|扎实|精心|突出|不折不扣)";
-const OPENING_SUBJECT = new RegExp(`^${YEAR}\\s*[,，]?\\s*(${NAME})${AFTER_SUBJECT}`);
+// Marks a page export leaves before the line (??, bullets, spaces) are not part of the sentence.
+const OPENING_SUBJECT = new RegExp(`^[^\\u4e00-\\u9fa5\\d]*${YEAR}\\s*[,，]?\\s*(${NAME})${AFTER_SUBJECT}`);
 
 /** 请与某某办公室联系 / 联系单位：某某局: the office that answers for the report. */
 const CONTACT = new RegExp(`(?:请与|请联系|联系单位[:：]|联系部门[:：])(${NAME})(?:联系|[（(,，。])`);

@@ -34,7 +34,11 @@ export function asAgency(raw: string): { name: string; fromPlace: boolean } | nu
   if (/^(省|市|区|县|州|镇|乡)/.test(name) && !/^.[\u4e00-\u9fa5]{0,3}?(省|市|区|县|州|镇|乡|旗)/.test(name))
     return null;
   // 局办公室, 委办, 政府办公室, 党政综合办: a unit of an unnamed body.
-  if (/^(局|厅|委|办|处|室|科|股|部门|单位|机关|政府|人民政府|党政|综合|度)/.test(name)) return null;
+  // A place whose name begins with one of those characters (科尔沁右翼前旗) is a place, not a unit.
+  const place = name.replace(AGENCY_SUFFIX, "");
+  const placeNamed = place.length >= 4 && PLACE_SUFFIX.test(place);
+  if (!placeNamed && /^(局|厅|委|办|处|室|科|股|部门|单位|机关|政府|人民政府|党政|综合|度)/.test(name))
+    return null;
   if (AGENCY_SUFFIX.test(name) || ZONE_SUFFIX.test(name)) return { name, fromPlace: false };
   if (PLACE_SUFFIX.test(name) && name.length >= 3) return { name: `${name}人民政府`, fromPlace: true };
   return null;
