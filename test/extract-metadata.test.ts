@@ -98,3 +98,28 @@ describe("agency named only in the body", () => {
     ).toBe("吉林省人民政府办公厅");
   });
 });
+
+describe("an annual report with no title, below a saved page's field lines", () => {
+  it("is known by the template's preface sentence", () => {
+    const fields = [
+      "- 索引号",
+      "- 11410400/2023-00012",
+      "- 发布日期",
+      "- 2023-01-30",
+      "- 主题分类",
+      "- 其他",
+    ];
+    const meta = readMetadata({
+      fieldLines: [],
+      bodyLines: [
+        ...fields,
+        ...fields,
+        "本年度报告根据《中华人民共和国政府信息公开条例》编制。本报告中所列数据的统计期限自2022年1月1日起至2022年12月31日止。",
+        "一、总体情况",
+      ],
+      meta: {},
+    });
+    expect(meta.is_annual_report).toBe(true);
+    expect(meta.report_year).toBe(2022);
+  });
+});

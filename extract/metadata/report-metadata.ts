@@ -299,6 +299,11 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
   } else if (
     /现将.{0,16}(政府信息公开|政务公开|信息公开)(工作)?(年度)?(情况|工作)?(报告|汇报)如下|年度报告|年报/.test(
       opening,
+    ) ||
+    // The template's preface sentences (本报告根据…编制; 本报告中所列数据的统计期限自…), found below
+    // the field lines and menus a saved page prints first.
+    /本(?:年度)?(?:报告|年报)(?:根据|依据|按照|由|中所列数据|所列数据)|(?:所列|中的)数据的?统计期限(?:自|为)/.test(
+      input.bodyLines.slice(0, 24).join(""),
     )
   ) {
     is_annual_report = true;
