@@ -11,14 +11,24 @@ const BODY_SIGNALS: { re: RegExp; weight: number; what: string }[] = [
     what: "the statistics period (1月1日至12月31日)",
   },
   { re: /(?:现将|现公布|特公布|编制了?|公布)[^。]{0,30}?(\d{4})\s*年度?/g, weight: 2, what: "the preface" },
+  // 2009年年报根据《条例》编制: the report naming itself by its year.
+  {
+    re: /(\d{4})\s*年\s*(?:年报|年度报告)(?:根据|依据|按照|是|由)/g,
+    weight: 3,
+    what: "the report naming its year (…年年报根据…)",
+  },
   {
     re: /(\d{4})\s*年度?\s*(?:的)?(?:政府信息(?:与政务)?公开|政务公开|信息公开)/g,
     weight: 1,
     what: '"…年…政府信息公开" in the text',
   },
 ];
-/** The overview's first sentence: 2022年，某某局认真贯彻… */
-const OPENING = /^(\d{4})\s*年度?\s*[,，以来]/;
+/**
+ * The overview's first sentence: 2022年，某某局认真贯彻… / 2019年福禄镇政府严格按照… (the year, its
+ * subject, then the verb of the year's work), also after a subsection heading on the same line.
+ */
+const OPENING =
+  /^(?:[（(][一二三四五六七八九十][）)][^。]{0,12}。)?(\d{4})\s*年度?\s*(?:[,，以来]|[\u4e00-\u9fa5（）()]{2,30}?(?:认真|严格|坚持|开展|深入|紧紧|全面|按照|围绕|积极|进一步|持续|高度重视))/;
 
 export function reportYearFrom(
   title: string | null,
