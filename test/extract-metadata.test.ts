@@ -92,6 +92,23 @@ describe("agency named only in the body", () => {
     ).toBe("三亚市人民政府");
   });
 
+  it("特编制…年度报告 and a long 由…综合…编制 name the compiler", () => {
+    expect(
+      agencyOf([
+        "根据《中华人民共和国政府信息公开条例》要求，特编制韶关市人民政府外事办公室2023年政府信息公开工作年度报告。",
+      ]),
+    ).toBe("韶关市人民政府外事办公室");
+    expect(
+      agencyOf([
+        "本报告根据《条例》要求，由赤峰市人民政府办公室综合分析全市各旗县区、各部门2012年度政府信息公开工作情况编制。",
+      ]),
+    ).toBe("赤峰市人民政府办公室");
+  });
+
+  it("2015年某区教育委员会开展…: the subject before 开展", () => {
+    expect(agencyOf(["2015年海淀区教育委员会开展政府信息公开工作，加大力度。"])).toBe("海淀区教育委员会");
+  });
+
   it("the overview's first sentence after marks an export left before it", () => {
     expect(
       agencyOf(["一、总体情况", "??2024年，吉林省人民政府办公厅坚持以人民为中心，做好政府信息公开工作。"]),

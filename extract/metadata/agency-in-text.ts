@@ -17,7 +17,7 @@ const REPORT = "(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:�
 const PREFACE: { re: RegExp; detail: string }[] = [
   // 现公布吉林省政务服务和数字化建设管理局2024年政府信息公开工作年度报告 / 特向社会公开某某街道办事处2022年度…
   {
-    re: new RegExp(`(?:现|特)(?:向社会)?(?:公布|公开|发布)(?:了)?(${NAME})${YEAR}${REPORT}`),
+    re: new RegExp(`(?:现|特)(?:向社会)?(?:公布|公开|发布|编制)(?:了)?(${NAME})${YEAR}${REPORT}`),
     detail: "the preface publishes the report under its name (现公布…年度报告)",
   },
   // 现向社会公布2010年度云南省民政厅政府信息公开年度报告: the year before the name.
@@ -33,7 +33,7 @@ const PREFACE: { re: RegExp; detail: string }[] = [
   // 由上海市杨浦区人民政府办公室编制 / 吉林市卫生健康委编制了…
   {
     re: new RegExp(
-      `由(${NAME})(?:结合[^。，,]{0,12})?(?:负责)?(?:综合[^。]{0,30})?(?:编制|编写|汇总编制)|由(${NAME})(?:根据|依据|按照)[^。]{0,90}?编制`,
+      `由(${NAME})(?:结合[^。，,]{0,12})?(?:负责)?(?:综合[^。]{0,60})?(?:编制|编写|汇总编制)|由(${NAME})(?:根据|依据|按照)[^。]{0,90}?编制`,
     ),
     detail: "the preface says who compiled the report (由…编制)",
   },
@@ -54,9 +54,11 @@ const QUOTED_TITLE = new RegExp(`《(${NAME})${YEAR}${REPORT}》`);
 
 /** What follows the subject of the overview's first sentence (2019年，云南省民政厅紧紧围绕…). */
 const AFTER_SUBJECT =
-  "(?:在|坚持|认真|深入|紧紧|紧扣|严格|持续|进一步|全面|按照|围绕|以|聚焦|积极|不断|高度|扎实|始终|继续|切实|共|主动|全年|政府信息公开|政务公开|信息公开|立足|根据|依据|贯彻|着力|大力|强化|加强|推进|结合|对照|依法|注重|着眼|牢固|把|将|通过|落实|重视|扎实|精心|突出|不折不扣)";
+  "(?:在|开展|坚持|认真|深入|紧紧|紧扣|严格|持续|进一步|全面|按照|围绕|以|聚焦|积极|不断|高度|扎实|始终|继续|切实|共|主动|全年|政府信息公开|政务公开|信息公开|立足|根据|依据|贯彻|着力|大力|强化|加强|推进|结合|对照|依法|注重|着眼|牢固|把|将|通过|落实|重视|扎实|精心|突出|不折不扣)";
 // Marks a page export leaves before the line (??, bullets, spaces) are not part of the sentence.
-const OPENING_SUBJECT = new RegExp(`^[^\\u4e00-\\u9fa5\\d]*${YEAR}\\s*[,，]?\\s*(${NAME})${AFTER_SUBJECT}`);
+const OPENING_SUBJECT = new RegExp(
+  `^(?:[^\\u4e00-\\u9fa5\\d]*|.{0,8}?总体情况\\s+)${YEAR}\\s*[,，]?\\s*(${NAME})${AFTER_SUBJECT}`,
+);
 
 /** 请与某某办公室联系 / 联系单位：某某局: the office that answers for the report. */
 const CONTACT = new RegExp(`(?:请与|请联系|联系单位[:：]|联系部门[:：])(${NAME})(?:联系|[（(,，。])`);
