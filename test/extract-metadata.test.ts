@@ -140,3 +140,90 @@ describe("an annual report with no title, below a saved page's field lines", () 
     expect(meta.report_year).toBe(2022);
   });
 });
+
+describe("agency from the long tail of real page shapes", () => {
+  const read = (bodyLines: string[], fieldLines: string[] = []) =>
+    readMetadata({ fieldLines, bodyLines, meta: {} });
+  const agencyOf = (bodyLines: string[]) => read(bodyLines).agency;
+
+  it("a banner-style place name that opens with 科 is a place, not a unit", () => {
+    expect(agencyOf(["科右中旗林业和草原局2022年政府信息公开工作年度报告", "一、总体情况"])).toBe(
+      "科右中旗林业和草原局",
+    );
+  });
+
+  it("a street office titled by its street (某某街) and a 部门 named with its place", () => {
+    expect(agencyOf(["长乐街2023年政府信息公开工作年度报告", "一、总体情况"])).toBe("长乐街");
+    expect(agencyOf(["朔州市地震部门2021年政府信息公开工作年度报告", "一、总体情况"])).toBe("朔州市地震部门");
+    expect(agencyOf(["职能部门2021年政府信息公开工作年度报告", "一、总体情况"])).toBeNull();
+  });
+
+  it("a title printed twice on one line, then the first sentence", () => {
+    const t = "南宁市2017年政府信息公开工作年度报告";
+    const meta = read([`${t}${t} 2017年，全市认真贯彻落实《条例》。`]);
+    expect(meta.title).toBe(t);
+    expect(meta.agency).toBe("南宁市人民政府");
+    expect(meta.notes.agency?.basis).toBe("inferred");
+  });
+
+  it("a place-only title gives its government, marked inferred", () => {
+    const meta = read(["甘肃省2015年政府信息公开工作年度报告", "一、概述"]);
+    expect(meta.agency).toBe("甘肃省人民政府");
+    expect(meta.notes.agency?.basis).toBe("inferred");
+  });
+
+  it("the body that set up its disclosure leading group, matching how the text speaks of itself", () => {
+    expect(
+      agencyOf([
+        "政府信息公开工作年度报告",
+        "一、总体情况",
+        "2020年，我局调整了洛宁县农业农村局政务公开领导小组，明确专人负责。",
+      ]),
+    ).toBe("洛宁县农业农村局");
+    // 我局 in the text, but the group named is the county's: some other body, not the report's.
+    expect(
+      agencyOf([
+        "政府信息公开工作年度报告",
+        "一、总体情况",
+        "2020年，我局按照洛宁县政务公开领导小组的部署开展工作。",
+      ]),
+    ).toBeNull();
+  });
+
+  it("我委 and one full name of that kind after a comma, marked inferred", () => {
+    const meta = read([
+      "政府信息公开工作年度报告",
+      "一、总体情况",
+      "2021年，我委认真落实《条例》要求，广元市利州区卫生健康委员会将公开工作纳入年度考核。",
+    ]);
+    expect(meta.agency).toBe("广元市利州区卫生健康委员会");
+    expect(meta.notes.agency?.basis).toBe("inferred");
+  });
+
+  it("a contact sentence with 与…联系 and no 请, the office's body taken", () => {
+    expect(
+      agencyOf([
+        "政府信息公开工作年度报告",
+        "如对本报告有疑问可与鹤壁市淇滨区统计局办公室联系。",
+        "一、总体情况",
+      ]),
+    ).toBe("鹤壁市淇滨区统计局");
+  });
+
+  it("the year's work under its name in the preface, after the laws it follows", () => {
+    expect(
+      agencyOf([
+        "依据《中华人民共和国政府信息公开条例》和2012年度江西省地方志办公室信息公开工作情况编制本报告。",
+        "一、基本情况",
+      ]),
+    ).toBe("江西省地方志办公室");
+  });
+
+  it("the overview's subject when the page prints its text on one line", () => {
+    expect(
+      agencyOf([
+        "本报告包括总体情况、主动公开政府信息情况等。 一、总体情况 2022年，郧西县人民政府坚持以人民为中心。",
+      ]),
+    ).toBe("郧西县人民政府");
+  });
+});

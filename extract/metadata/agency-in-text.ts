@@ -2,6 +2,7 @@
 // sentence, 现公布/由…编制 in the preface, the subject of the opening sentence, or the contact line.
 // Each pattern is a sentence shape the national template's preface and overview use.
 import { asAgency, parentAgency } from "./agency-names.ts";
+import { fromFirstPlace } from "./place-names.ts";
 
 export interface AgencyFromText {
   agency: string;
@@ -42,6 +43,11 @@ const PREFACE: { re: RegExp; detail: string }[] = [
     re: new RegExp(`(?:^|[,，。；;])(${NAME})编制了?${YEAR}${REPORT}`),
     detail: "the preface says who compiled the report (…编制了…年度报告)",
   },
+  // 2011年度湖南省参事室信息公开工作情况编制…: the year's work reported under its name.
+  {
+    re: new RegExp(`(?:^|[》、，,]|和)${YEAR}(${NAME})(?:政府信息公开|政务公开|信息公开)工作情况`),
+    detail: "the preface reports the year's work under its name (…年度某某信息公开工作情况)",
+  },
   // 现将我局2020年度政府信息公开工作情况报告如下 has no name; 现将信访局2021年度… has one.
   {
     re: new RegExp(`现将(${NAME})${YEAR}(?:政府信息公开|政务公开|信息公开)`),
@@ -60,8 +66,92 @@ const OPENING_SUBJECT = new RegExp(
   `^(?:[^\\u4e00-\\u9fa5\\d]*|.{0,8}?总体情况\\s+)${YEAR}\\s*[,，]?\\s*(${NAME})${AFTER_SUBJECT}`,
 );
 
+/** The same sentence where a page prints its text on one line: 一、总体情况 2022年，襄州区人民政府坚持…. */
+const SUBJECT_AFTER_HEADING = new RegExp(
+  `(?:总体情况|基本情况|概述)\\s*${YEAR}\\s*[,，]?\\s*(${NAME})${AFTER_SUBJECT}`,
+);
+
 /** 请与某某办公室联系 / 联系单位：某某局: the office that answers for the report. */
-const CONTACT = new RegExp(`(?:请与|请联系|联系单位[:：]|联系部门[:：])(${NAME})(?:联系|[（(,，。])`);
+const CONTACT = new RegExp(
+  `(?:请与|请联系|联系单位[:：]|联系部门[:：]|(?:疑问|意见|建议|咨询)[^。]{0,8}?与)(${NAME})(?:联系|[（(,，。])`,
+);
+
+/**
+ * How a report speaks of its own body (我局, 本委, 我街道): the kind of name that body has. A name
+ * read from a sentence must be of that kind, or it is some other body the report mentions.
+ */
+interface SelfKind {
+  ref: RegExp;
+  /** How a name of this kind ends. */
+  ending: string;
+  /** A place's government (我县 → 某某县人民政府). */
+  place: boolean;
+}
+const SELF_KINDS: SelfKind[] = [
+  { ref: /[我本]局/, ending: "局", place: false },
+  { ref: /[我本]委(?!员)/, ending: "委员会|委", place: false },
+  { ref: /[我本]厅/, ending: "厅", place: false },
+  { ref: /[我本]办(?!法|理|公|事|结)/, ending: "办公室|办", place: false },
+  { ref: /[我本]署/, ending: "署", place: false },
+  { ref: /[我本](?:县|区|市|旗|镇|乡|苏木)(?![直属级委])/, ending: "人民政府", place: true },
+  { ref: /[我本]街道/, ending: "街道办事处|街道", place: false },
+];
+
+/** A bureau also says 我市 of its city; a government never says 我局 of itself: a body's kind wins. */
+function selfKinds(text: string): SelfKind[] {
+  const kinds = SELF_KINDS.filter((k) => k.ref.test(text));
+  const bodies = kinds.filter((k) => !k.place);
+  return bodies.length > 0 ? bodies : kinds;
+}
+
+/** Does the name fit how the report speaks of itself? With no self reference, any body's name fits. */
+function fitsSelf(name: { name: string; fromPlace: boolean }, kinds: SelfKind[]): boolean {
+  if (kinds.length === 0) return !name.fromPlace;
+  return kinds.some((k) => new RegExp(`(?:${k.ending})$`).test(name.name) && (k.place || !name.fromPlace));
+}
+
+/** 成立了某某局政务公开领导小组: the body that set up its disclosure group names itself. */
+const LEADING_GROUP = /(?:政府信息公开|信息公开|政务公开)(?:工作)?领导小组/g;
+/** Where the name before the group starts: after punctuation, or after the verb that set it up. */
+const NAME_CUT =
+  /[，。；：、,;:\s（(“"]|请与|请联系|成立了?|调整了?|完善了?|补充了?|健全了?|设立了?|组建了?/g;
+
+function agencyOfLeadingGroup(text: string, kinds: SelfKind[]): string | null {
+  const names = new Set<string>();
+  for (const m of text.matchAll(LEADING_GROUP)) {
+    const from = Math.max(0, m.index - 40);
+    const before = text.slice(from, m.index);
+    let start = -1;
+    for (const c of before.matchAll(NAME_CUT)) start = c.index + c[0].length;
+    // No cut within 40 characters: only the text's own start bounds the name.
+    if (start < 0 && from > 0) continue;
+    const a = asAgency(before.slice(Math.max(start, 0)));
+    if (a && fitsSelf(a, kinds)) names.add(a.name);
+  }
+  return names.size === 1 ? [...names][0]! : null;
+}
+
+/**
+ * 我委 in the text and, once, a full name of that kind after a comma or at a sentence's start
+ * (，北京市东城区发展和改革委员会严格落实…): the report's own name, stated by the page in passing.
+ */
+function agencyBySelfReference(text: string, kinds: SelfKind[]): string | null {
+  const own = kinds.filter((k) => !k.place);
+  if (own.length !== 1) return null;
+  const re = new RegExp(
+    `(?:^|[，。；：,;:\\s])([\\u4e00-\\u9fa5]{2,8}?(?:省|市|区|县|旗|州|盟)[\\u4e00-\\u9fa5]{2,20}?(?:${own[0]!.ending}))(?=[\\u4e00-\\u9fa5])`,
+    "gm",
+  );
+  const names = new Set<string>();
+  for (const m of text.matchAll(re)) {
+    // A sentence marks no start before the name (，请联系吉林市…): a known place's name does.
+    const named = fromFirstPlace(m[1]!);
+    const a = named ? asAgency(named) : null;
+    if (a && !a.fromPlace && a.name === named) names.add(a.name);
+    if (names.size > 1) return null;
+  }
+  return names.size === 1 ? [...names][0]! : null;
+}
 
 export function agencyFromText(bodyLines: string[]): AgencyFromText | null {
   const opening = bodyLines.slice(0, 12).join("\n");
@@ -86,6 +176,26 @@ export function agencyFromText(bodyLines: string[]): AgencyFromText | null {
       };
     }
   }
+  const heading = SUBJECT_AFTER_HEADING.exec(opening.slice(0, 4000));
+  const h = heading ? asAgency(heading[1]!) : null;
+  if (h && !h.fromPlace)
+    return { agency: h.name, basis: "read", detail: "subject of the overview's first sentence" };
+  const text = bodyLines.join("\n");
+  const kinds = selfKinds(text);
+  const group = agencyOfLeadingGroup(text, kinds);
+  if (group)
+    return {
+      agency: parentAgency(group),
+      basis: "read",
+      detail: "the body that set up the disclosure leading group (某某局政务公开领导小组)",
+    };
+  const own = agencyBySelfReference(text, kinds);
+  if (own)
+    return {
+      agency: own,
+      basis: "inferred",
+      detail: "the text speaks of itself as 我局/我委 and names one body of that kind",
+    };
   const contact = CONTACT.exec(bodyLines.slice(0, 12).join(""));
   const c = contact ? asAgency(contact[1]!) : null;
   if (c && !c.fromPlace)

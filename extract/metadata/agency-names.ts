@@ -3,13 +3,20 @@
 
 /** Endings of the name of a government body. */
 export const AGENCY_SUFFIX =
-  /(人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|政府办|政府|委员会|管理委员会|管委会|办公室|办公厅|办事处|局|厅|委|署|院|中心|处|所|站|队|馆|办|会|街道)$/;
+  /(人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|政府办|政府|委员会|管理委员会|管委会|办公室|办公厅|办事处|局|厅|委|署|院|中心|处|所|站|队|馆|办|会|街道|街)$/;
 
 /** Endings of a place: a report titled with the place alone (福州市2016年…) is its government's. */
 export const PLACE_SUFFIX = /(省|自治区|市|自治州|州|盟|地区|县|自治县|区|旗|新区|镇|乡|苏木)$/;
 
 /** Zones run by a 管委会, not a 人民政府: their name is printed alone and kept so. */
 const ZONE_SUFFIX = /(实验区|试验区|开发区|高新区|新区|经济区|园区|示范区|合作区|功能区|保税区|管理区|片区)$/;
+
+/**
+ * A name that opens with a place (科左后旗…, 新宾满族自治县…): up to six characters, then the place's
+ * ending. 市场/市级/区域/县级 are words, not places.
+ */
+const STARTS_WITH_PLACE =
+  /^[\u4e00-\u9fa5]{1,6}?(?:旗|盟|县(?!级)|自治州|省(?!级|直|属)|市(?![场级直属民])|区(?![域级直属]))/;
 
 /** Words a place or body name never starts with: collective or self references (全市, 我局, 各级). */
 const NOT_A_NAME_START = /^(全|我|本|各|该|上述|有关|相关|其他|其中|共|主动|依申请|政府信息|政务|信息)/;
@@ -36,10 +43,15 @@ export function asAgency(raw: string): { name: string; fromPlace: boolean } | nu
   // 局办公室, 委办, 政府办公室, 党政综合办: a unit of an unnamed body.
   // A place whose name begins with one of those characters (科尔沁右翼前旗) is a place, not a unit.
   const place = name.replace(AGENCY_SUFFIX, "");
-  const placeNamed = place.length >= 4 && PLACE_SUFFIX.test(place);
-  if (!placeNamed && /^(局|厅|委|办|处|室|科|股|部门|单位|机关|政府|人民政府|党政|综合|度)/.test(name))
+  // 科左后旗卫生健康委员会: a place opens the name, so its first character (科) is not a unit's.
+  const placeNamed = (place.length >= 4 && PLACE_SUFFIX.test(place)) || STARTS_WITH_PLACE.test(name);
+  if (/^度/.test(name)) return null; // the tail of 年度 cut from a year before the name
+  if (!placeNamed && /^(局|厅|委|办|处|室|科|股|部门|单位|机关|政府|人民政府|党政|综合)/.test(name))
     return null;
   if (AGENCY_SUFFIX.test(name) || ZONE_SUFFIX.test(name)) return { name, fromPlace: false };
+  // 大同市气象部门: a body that calls itself a 部门 names its place; 职能部门 alone names no one.
+  if (/部门$/.test(name) && STARTS_WITH_PLACE.test(name) && name.length >= 6)
+    return { name, fromPlace: false };
   if (PLACE_SUFFIX.test(name) && name.length >= 3) return { name: `${name}人民政府`, fromPlace: true };
   return null;
 }

@@ -78,6 +78,11 @@ function isoDate(s: string): string | null {
 
 /** The agency named at the start of a title: 天水市民政局2019年… / 2019年天水市民政局政府信息公开… */
 export function agencyFromTitle(title: string): string | null {
+  return titleAgency(title)?.name ?? null;
+}
+
+/** The agency a title names, and whether it names only a place (福州市2016年… → 福州市人民政府). */
+function titleAgency(title: string): { name: string; fromPlace: boolean } | null {
   // Bullets and numbering before a title (a menu item "• 政府信息公开年度报告") are not part of a name.
   const t = title
     .replace(/\s+/g, "")
@@ -101,7 +106,7 @@ export function agencyFromTitle(title: string): string | null {
   // ("政府" + "信息公开"), so only a prefix that ends like an agency counts.
   if (!byYear && !AGENCY_SUFFIX.test(name)) return null;
   // 福州市2016年政府信息公开…: a place alone reports as its government.
-  return asAgency(name)?.name ?? null;
+  return asAgency(name);
 }
 
 /** 盐边县新九镇人民政府 on a line of its own above or below a title that names no one. */
@@ -218,7 +223,8 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
 
   // Agency: title, issuer field, signature, then (marked inferred) doc number + body context.
   let agency: string | null = null;
-  const fromTitle = title ? agencyFromTitle(title) : null;
+  const titled = title ? titleAgency(title) : null;
+  const fromTitle = titled?.name ?? null;
   const issuer = field(fieldLines, "发布机构|发文机关|发布单位|公开部门|来源|信息来源|文章来源|所属机构");
   const signature = agencyFromSignature(input.bodyLines);
   const nameByTitle = fromTitle
@@ -231,7 +237,10 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
     notes.agency = { basis: "read", detail: fromText.detail };
   } else if (fromTitle) {
     agency = fromTitle;
-    notes.agency = { basis: "read", detail: "named in the title" };
+    // 四川省2014年…年度报告 prints the place, not the body: its government is the likely issuer.
+    notes.agency = titled!.fromPlace
+      ? { basis: "inferred", detail: `the title names the place only: its government's report` }
+      : { basis: "read", detail: "named in the title" };
   } else if (issuer && asAgency(issuer) && !asAgency(issuer)!.fromPlace && issuer.length <= 30) {
     agency = parentAgency(asAgency(issuer)!.name);
     notes.agency = { basis: "read", detail: "发布机构/发文机关/来源 field" };

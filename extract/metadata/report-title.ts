@@ -42,8 +42,15 @@ function titleOf(line: string): string | null {
   if (title.length < 8 || /[。，,；;:：]/.test(title)) return null;
   // 关于做好2022年政府信息公开工作年度报告编制发布工作的通知: the words run on, so this is not a title;
   // only a space, a date or the report's first sentence may follow a title on its line.
+  // A page export may also print the title twice on one line, the heading then the article's own
+  // (北京市2018年…年度报告北京市2018年…年度报告 2018年，…): the repeat is the title, not run-on words.
   const rest = t.slice(m[0].length);
-  if (/^[\u4e00-\u9fa5]/.test(rest) && !/^(本年度报告|本报告|根据|依据|按照)/.test(rest)) return null;
+  if (
+    /^[\u4e00-\u9fa5]/.test(rest) &&
+    !/^(本年度报告|本报告|根据|依据|按照)/.test(rest) &&
+    !rest.startsWith(title)
+  )
+    return null;
   if (/^关于(做好|印发|开展|报送|转发)/.test(title)) return null;
   return title;
 }

@@ -1,7 +1,8 @@
 // Reads a printed agency name (淮安市洪泽区人民政府, 洪泽区人民政府, 天水市民政局) as a region and a
 // department, so the names one body prints over the years resolve to one canonical agency.
+
+import { type Region, type RegionIndex, regionIndex } from "../../core/region-divisions.ts";
 import { departmentOf } from "./department-types.ts";
-import { type Region, type RegionIndex, regionIndex } from "./region-divisions.ts";
 
 export interface AgencyIdentity {
   /** What identifies the agency: region code and department, or the printed name when the region is unknown. */
