@@ -227,3 +227,70 @@ describe("agency from the long tail of real page shapes", () => {
     ).toBe("郧西县人民政府");
   });
 });
+
+describe("a short name qualified by the place the page prints", () => {
+  const read = (bodyLines: string[], fieldLines: string[] = []) =>
+    readMetadata({ fieldLines, bodyLines, meta: {} });
+
+  it("省某某厅 in the title, the full name printed once in the text", () => {
+    const meta = read([
+      "省林业和草原厅2020年度政府信息公开工作报告",
+      "一、总体情况",
+      "2020年，省林业和草原厅贯彻落实《吉林省林业和草原厅政务公开工作规则》，做好公开工作。",
+    ]);
+    expect(meta.agency).toBe("吉林省林业和草原厅");
+    expect(meta.notes.agency?.basis).toBe("read");
+  });
+
+  it("a bare 某某局 title, its county's full name in the body", () => {
+    const meta = read([
+      "统计局2020年政府信息公开年度工作报告",
+      "一、总体情况",
+      "2020年，蒲城县统计局认真贯彻落实《条例》。",
+    ]);
+    expect(meta.agency).toBe("蒲城县统计局");
+  });
+
+  it("市某某局 in the 发布机构 field and one city on the page: inferred", () => {
+    const meta = read(
+      ["关于印发芜湖市政务公开工作制度的通知", "各县区人民政府，市政府各部门："],
+      ["发布机构：市水务局 发布日期：2016-03-01"],
+    );
+    expect(meta.agency).toBe("芜湖市水务局");
+    expect(meta.notes.agency?.basis).toBe("inferred");
+  });
+
+  it("two cities on the page leave the short name unqualified", () => {
+    const meta = read(
+      ["关于印发芜湖市政务公开工作制度的通知", "参照马鞍山市的做法，各县区人民政府、市政府各部门："],
+      ["发布机构：市水务局 发布日期：2016-03-01"],
+    );
+    expect(meta.agency).toBeNull();
+  });
+
+  it("我旗 throughout and one banner named: its government, inferred", () => {
+    const meta = read([
+      "根据《条例》，特向社会公布我旗2022年度信息公开年度报告。",
+      "一、总体情况",
+      "2022年，我旗持续推进政务公开，在达尔罕茂明安联合旗政府网站公开信息。",
+    ]);
+    expect(meta.agency).toBe("达尔罕茂明安联合旗人民政府");
+    expect(meta.notes.agency?.basis).toBe("inferred");
+  });
+
+  it("a notice's issuer before 关于, also behind a 信息名称 label", () => {
+    const notice = read([
+      "宜春市人民政府办公室关于做好2020年政府信息公开工作年度报告编制发布工作的通知",
+      "各县（市、区）人民政府：",
+    ]);
+    expect(notice.title).toMatch(/^宜春市人民政府办公室关于/);
+    expect(notice.agency).toBe("宜春市人民政府办公室");
+    expect(notice.is_annual_report).toBe(false);
+    const labelled = read([
+      "当前位置：政务公开 > 政府文件",
+      "信息名称 区政府办公室关于做好2018年政府信息公开年度报告编制发布工作的通知",
+      "欢迎访问扬州市江都区人民政府网站",
+    ]);
+    expect(labelled.agency).toBe("扬州市江都区人民政府办公室");
+  });
+});

@@ -3,6 +3,7 @@
 // Each pattern is a sentence shape the national template's preface and overview use.
 import { asAgency, parentAgency } from "./agency-names.ts";
 import { fromFirstPlace } from "./place-names.ts";
+import { qualifyShortName } from "./qualify-name.ts";
 
 export interface AgencyFromText {
   agency: string;
@@ -203,6 +204,15 @@ export function agencyFromText(bodyLines: string[]): AgencyFromText | null {
       agency: c.name,
       basis: "inferred",
       detail: "the office the preface names for questions (请与…联系)",
+    };
+  // 我旗 / 我县 throughout and one banner or county of that level named on the page: its government.
+  const place = kinds.length === 1 && kinds[0]!.place ? /[我本](县|区|旗)/.exec(text) : null;
+  const gov = place ? qualifyShortName({ level: place[1]!, body: "人民政府" }, text) : null;
+  if (gov)
+    return {
+      agency: gov.agency,
+      basis: "inferred",
+      detail: `the text speaks of itself as ${place![0]}; ${gov.agency.replace(/人民政府$/, "")} is the only ${place![1]} it names`,
     };
   return null;
 }

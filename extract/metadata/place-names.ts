@@ -6,7 +6,8 @@ let names: { set: Set<string>; lengths: number[] } | undefined;
 
 function placeNames() {
   if (!names) {
-    const set = new Set(regionIndex().byName.keys());
+    // Two-character names (和县, 城区, 矿区) are also everyday words inside sentences: left out.
+    const set = new Set([...regionIndex().byName.keys()].filter((n) => n.length >= 3));
     const lengths = [...new Set([...set].map((n) => n.length))].sort((a, b) => b - a);
     names = { set, lengths };
   }

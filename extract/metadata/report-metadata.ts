@@ -5,6 +5,7 @@ import { agencyFromText } from "./agency-in-text.ts";
 import { AGENCY_SUFFIX, asAgency, parentAgency } from "./agency-names.ts";
 import type { MetaNote } from "./meta-note.ts";
 import { field } from "./page-fields.ts";
+import { qualifyShortName, shortName } from "./qualify-name.ts";
 import { countReportTitleLines, findTitle } from "./report-title.ts";
 import { reportYearFrom } from "./report-year.ts";
 
@@ -83,6 +84,12 @@ export function agencyFromTitle(title: string): string | null {
 
 /** The agency a title names, and whether it names only a place (福州市2016年… → 福州市人民政府). */
 function titleAgency(title: string): { name: string; fromPlace: boolean } | null {
+  const name = titleName(title);
+  return name ? asAgency(name) : null;
+}
+
+/** The words a title prints where the agency goes, before any check that they name one. */
+function titleName(title: string): string | null {
   // Bullets and numbering before a title (a menu item "• 政府信息公开年度报告") are not part of a name.
   const t = title
     .replace(/\s+/g, "")
@@ -94,6 +101,9 @@ function titleAgency(title: string): { name: string; fromPlace: boolean } | null
   const byYear =
     /^(.{2,40}?)(?:关于)?\d{4}(?:年|(?=(?:年度|政府信息公开|政务公开|信息公开)))/.exec(t) ??
     /^\d{4}年度?(.{2,40}?)(?:政府信息公开|政务公开|信息公开)/.exec(t);
+  // 海南省人民政府办公厅关于印发…的通知: a notice's issuer comes before its 关于.
+  const notice = /^([\u4e00-\u9fa5（）()]{3,40}?)关于.{4,}(?:通知|意见|方案|办法|规定|公告|通报|函)$/.exec(t);
+  if (notice && AGENCY_SUFFIX.test(notice[1]!)) return notice[1]!;
   const m = byYear ?? /^(.{2,40}?)(?:政府信息公开|政务公开|信息公开)/.exec(t);
   // A trailing note in brackets (平潭综合实验区（管委会办公室）) is not part of the name; one inside it is.
   // 湖南省人民|政府信息公开: the shortest split cuts 人民政府 in two; the name is 湖南省人民政府.
@@ -105,8 +115,7 @@ function titleAgency(title: string): { name: string; fromPlace: boolean } | null
   // No year to anchor on: the shortest prefix before 信息公开 may cut 政府信息公开 in two
   // ("政府" + "信息公开"), so only a prefix that ends like an agency counts.
   if (!byYear && !AGENCY_SUFFIX.test(name)) return null;
-  // 福州市2016年政府信息公开…: a place alone reports as its government.
-  return asAgency(name);
+  return name;
 }
 
 /** 盐边县新九镇人民政府 on a line of its own above or below a title that names no one. */
@@ -264,6 +273,21 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
         basis: "absent",
         detail: `no title, issuer field or signature names the agency${selfRef ? "; the text speaks of it only as 我局/本局" : ""}`,
       };
+    }
+  }
+
+  // A short name (省交通运输厅, 区政府办公室, 公安局) in the title or 发布机构 field: the place the page
+  // prints elsewhere qualifies it, when only one place fits.
+  if (!agency || (fromTitle && shortName(fromTitle)?.level === null)) {
+    const text = [...input.fieldLines, ...input.bodyLines].join("\n");
+    for (const raw of [title ? titleName(title) : null, issuer]) {
+      const short = raw ? shortName(raw) : null;
+      const q = short ? qualifyShortName(short, text) : null;
+      if (q) {
+        agency = q.agency;
+        notes.agency = { basis: q.basis, detail: q.detail };
+        break;
+      }
     }
   }
 

@@ -29,7 +29,11 @@ export function countReportTitleLines(lines: string[]): number {
 
 const TITLE_HEAD = /^[\u4e00-\u9fa5（）()]{3,30}$/;
 
-const NOTICE_TITLE = /^关于[^。，,；]{4,70}(通知|意见|方案|办法|规定|公告|通报|函)$/;
+/** 关于…的通知, also with its issuer before 关于 (某某市人民政府办公厅关于…的通知). */
+const NOTICE_TITLE =
+  /^(?:[\u4e00-\u9fa5（）()]{3,40}?)?关于[^。，,；]{4,90}(通知|意见|方案|办法|规定|公告|通报|函)$/;
+/** 信息名称 / 标题 printed before the title on its line, with only a space between. */
+const TITLE_FIELD_NAME = /^(?:信息名称|标题|名称)[:：\s]+/;
 
 const notMenu = (l: string) => !/^\s*[•·▪●◆■◇○►>*]/.test(l);
 
@@ -56,7 +60,7 @@ function titleOf(line: string): string | null {
 }
 
 export function findTitle(input: TitleInput): { title: string | null; note: MetaNote } {
-  const fromField = input.field(input.fieldLines, "标题|名称");
+  const fromField = input.field(input.fieldLines, "标题|信息名称|名称");
   if (fromField)
     return { title: fromField.replace(/\s*\|.*$/, ""), note: { basis: "read", detail: "标题 field" } };
   const metaTitle = input.meta.ArticleTitle ?? input.meta.articletitle;
@@ -67,6 +71,9 @@ export function findTitle(input: TitleInput): { title: string | null; note: Meta
   const candidates = [...input.fieldLines.filter(notMenu), ...input.bodyLines.filter(notMenu).slice(0, 12)];
   // A title line names the year; a line without one (政府信息公开年报, a menu or category name) is a
   // title only when no line with a year is. Field lines and breadcrumbs are never titles.
+  const notice = candidates
+    .map((l) => l.trim().replace(TITLE_FIELD_NAME, ""))
+    .find((l) => NOTICE_TITLE.test(l));
   for (const needYear of [true, false]) {
     for (let i = 0; i < candidates.length; i++) {
       const t = candidates[i]!.trim();
@@ -93,15 +100,15 @@ export function findTitle(input: TitleInput): { title: string | null; note: Meta
         if (t && /\d{4}\s*年/.test(t))
           return { title: t, note: { basis: "read", detail: "title at the start of a line" } };
       }
+      // A notice about the reports (某某办公厅关于做好…年度报告编制发布工作的通知) is titled too, and
+      // its title, not a phrase quoted in its text, says what it is.
+      if (notice) return { title: notice, note: { basis: "read", detail: "title line (a notice)" } };
     }
   }
   for (const l of candidates) {
     const t = titleOf(l);
     if (t) return { title: t, note: { basis: "read", detail: "title at the start of a line" } };
   }
-  // A notice about the reports (关于做好…年度报告编制发布工作的通知) is titled too: its title says what it is.
-  const notice = candidates.find((l) => NOTICE_TITLE.test(l.trim()));
-  if (notice) return { title: notice.trim(), note: { basis: "read", detail: "title line (a notice)" } };
   const html = input.meta.title;
   if (html) {
     const t = html.split(/[_|｜-]/)[0]!.trim();
