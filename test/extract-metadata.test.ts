@@ -294,3 +294,56 @@ describe("a short name qualified by the place the page prints", () => {
     expect(labelled.agency).toBe("扬州市江都区人民政府办公室");
   });
 });
+
+describe("which body a report is, where the page names several", () => {
+  const read = (bodyLines: string[], fieldLines: string[] = []) =>
+    readMetadata({ fieldLines, bodyLines, meta: {} });
+
+  it("the portal's name above a title that names its own township", () => {
+    const meta = read(["新昌县人民政府", "2022年度儒岙镇政府信息公开工作年度报告", "一、总体情况"]);
+    expect(meta.title).toBe("2022年度儒岙镇政府信息公开工作年度报告");
+    expect(meta.agency).toBe("儒岙镇人民政府");
+  });
+
+  it("a place-only title with its compiler named in the preface: the compiler", () => {
+    const meta = read([
+      "云南省2018年政府信息公开工作年度报告",
+      "根据《条例》，云南省大数据中心（云南省政务服务中心）编制了《云南省2018年政府信息公开工作年度报告》。",
+    ]);
+    expect(meta.agency).toBe("云南省大数据中心");
+    expect(meta.notes.agency?.basis).toBe("read");
+  });
+
+  it("a place-only title and a 来源 naming a body of that place; the general office leaves the government", () => {
+    const body = (source: string) =>
+      read(["兴义市2021年政府信息公开工作年度报告", `来源：${source} 发布时间：2022-01-20`, "一、总体情况"]);
+    expect(body("兴义市大数据发展管理局").agency).toBe("兴义市大数据发展管理局");
+    expect(body("市政府办").agency).toBe("兴义市人民政府");
+  });
+
+  it("特公布…某市政府信息公开…报告 on a page that says 我局: the bureau named in the text", () => {
+    const meta = read([
+      "根据《条例》，特公布2017年永安市政府信息公开工作年度报告。",
+      "如对本报告有疑问，请与永安市林业局办公室联系。",
+      "一、概述",
+      "2017年，我局认真贯彻落实《条例》。",
+    ]);
+    expect(meta.agency).toBe("永安市林业局");
+  });
+
+  it("我局 and one 区某某局 printed, qualified by the one district named", () => {
+    const meta = read([
+      "本年度报告根据《条例》编制。",
+      "一、总体情况",
+      "2023年度区卫生健康局通过门户网站主动公开信息88条。我局规范莲都区人民政府网站卫生板块。",
+    ]);
+    expect(meta.agency).toBe("莲都区卫生健康局");
+    expect(meta.notes.agency?.basis).toBe("inferred");
+  });
+
+  it("a 参事室 is a body", () => {
+    expect(
+      read(["依据《条例》和2013年度广东省人民政府参事室信息公开工作情况编制本报告。", "一、基本情况"]).agency,
+    ).toBe("广东省人民政府参事室");
+  });
+});

@@ -3,7 +3,7 @@
 // Each pattern is a sentence shape the national template's preface and overview use.
 import { asAgency, parentAgency } from "./agency-names.ts";
 import { fromFirstPlace } from "./place-names.ts";
-import { qualifyShortName } from "./qualify-name.ts";
+import { qualifyShortName, shortNameInText } from "./qualify-name.ts";
 
 export interface AgencyFromText {
   agency: string;
@@ -35,13 +35,16 @@ const PREFACE: { re: RegExp; detail: string }[] = [
   // 由上海市杨浦区人民政府办公室编制 / 吉林市卫生健康委编制了…
   {
     re: new RegExp(
-      `由(${NAME})(?:结合[^。，,]{0,12})?(?:负责)?(?:综合[^。]{0,60})?(?:编制|编写|汇总编制)|由(${NAME})(?:根据|依据|按照)[^。]{0,90}?编制`,
+      `由(${NAME})(?:结合[^。，,]{0,12})?(?:负责)?(?:(?:综合|汇总)[^。]{0,90}?)?(?:编制|编写|汇总编制)|由(${NAME})(?:根据|依据|按照)[^。]{0,90}?编制`,
     ),
     detail: "the preface says who compiled the report (由…编制)",
   },
   // 海口市人民政府编制了2018年政府信息公开工作年度报告: the compiler as the subject of 编制.
   {
-    re: new RegExp(`(?:^|[,，。；;])(${NAME})编制了?${YEAR}${REPORT}`),
+    // 广西壮族自治区大数据发展局（中国-东盟信息港建设办公室）编制了《…》: a second name in brackets.
+    re: new RegExp(
+      `(?:^|[,，。；;])(${NAME})(?:[（(][^）)]{1,40}[）)])?编制了?(?:《[\\u4e00-\\u9fa5]{0,20}?)?${YEAR}${REPORT}`,
+    ),
     detail: "the preface says who compiled the report (…编制了…年度报告)",
   },
   // 2011年度湖南省参事室信息公开工作情况编制…: the year's work reported under its name.
@@ -156,14 +159,27 @@ function agencyBySelfReference(text: string, kinds: SelfKind[]): string | null {
 
 export function agencyFromText(bodyLines: string[]): AgencyFromText | null {
   const opening = bodyLines.slice(0, 12).join("\n");
+  const text = bodyLines.join("\n");
+  const kinds = selfKinds(text);
+  const speaksAsBody = kinds.some((k) => !k.place);
   for (const { re, detail } of PREFACE) {
     const m = re.exec(opening);
     const a = m ? asAgency((m[1] ?? m[2])!) : null;
+    // 特公布2016年福清市政府信息公开…报告 on a page that says 我局 throughout: the place's report
+    // series, published by one of its bureaus; the bureau is named elsewhere.
+    if (a && a.fromPlace && speaksAsBody) continue;
     if (a) return { agency: parentAgency(a.name), basis: "read", detail };
   }
   const quoted = QUOTED_TITLE.exec(opening);
   const q = quoted ? asAgency(quoted[1]!) : null;
-  if (q) return { agency: q.name, basis: "read", detail: "the report's title quoted in the preface" };
+  if (q)
+    return q.fromPlace
+      ? {
+          agency: q.name,
+          basis: "inferred",
+          detail: "the report's title quoted in the preface names the place only",
+        }
+      : { agency: q.name, basis: "read", detail: "the report's title quoted in the preface" };
   for (const line of bodyLines.slice(0, 16)) {
     const m = OPENING_SUBJECT.exec(line.trim());
     const a = m ? asAgency(m[1]!) : null;
@@ -181,8 +197,6 @@ export function agencyFromText(bodyLines: string[]): AgencyFromText | null {
   const h = heading ? asAgency(heading[1]!) : null;
   if (h && !h.fromPlace)
     return { agency: h.name, basis: "read", detail: "subject of the overview's first sentence" };
-  const text = bodyLines.join("\n");
-  const kinds = selfKinds(text);
   const group = agencyOfLeadingGroup(text, kinds);
   if (group)
     return {
@@ -195,7 +209,7 @@ export function agencyFromText(bodyLines: string[]): AgencyFromText | null {
     return {
       agency: own,
       basis: "inferred",
-      detail: "the text speaks of itself as 我局/我委 and names one body of that kind",
+      detail: `the text speaks of itself as 我${kinds[0]!.ending.split("|").pop()} and names one body of that kind`,
     };
   const contact = CONTACT.exec(bodyLines.slice(0, 12).join(""));
   const c = contact ? asAgency(contact[1]!) : null;
@@ -204,6 +218,16 @@ export function agencyFromText(bodyLines: string[]): AgencyFromText | null {
       agency: c.name,
       basis: "inferred",
       detail: "the office the preface names for questions (请与…联系)",
+    };
+  // 我局 throughout and one 区教育局 printed: qualified by the one 区 the page names.
+  const ownKind = kinds.length === 1 && !kinds[0]!.place ? kinds[0]! : null;
+  const shortOwn = ownKind ? shortNameInText(text, ownKind.ending) : null;
+  const own2 = shortOwn?.level ? qualifyShortName(shortOwn, text) : null;
+  if (own2)
+    return {
+      agency: own2.agency,
+      basis: "inferred",
+      detail: `the text speaks of itself as 我${ownKind!.ending.split("|").pop()}; ${own2.detail}`,
     };
   // 我旗 / 我县 throughout and one banner or county of that level named on the page: its government.
   const place = kinds.length === 1 && kinds[0]!.place ? /[我本](县|区|旗)/.exec(text) : null;

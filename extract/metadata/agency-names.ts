@@ -3,7 +3,7 @@
 
 /** Endings of the name of a government body. */
 export const AGENCY_SUFFIX =
-  /(人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|政府办|政府|委员会|管理委员会|管委会|办公室|办公厅|办事处|局|厅|委|署|院|中心|处|所|站|队|馆|办|会|街道|街)$/;
+  /(人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|政府办|政府|委员会|管理委员会|管委会|办公室|办公厅|办事处|局|厅|委|署|院|中心|处|所|站|队|馆|办|会|街道|街|参事室|研究室)$/;
 
 /** Endings of a place: a report titled with the place alone (福州市2016年…) is its government's. */
 export const PLACE_SUFFIX = /(省|自治区|市|自治州|州|盟|地区|县|自治县|区|旗|新区|镇|乡|苏木)$/;
@@ -48,6 +48,8 @@ export function asAgency(raw: string): { name: string; fromPlace: boolean } | nu
   if (/^度/.test(name)) return null; // the tail of 年度 cut from a year before the name
   if (!placeNamed && /^(局|厅|委|办|处|室|科|股|部门|单位|机关|政府|人民政府|党政|综合)/.test(name))
     return null;
+  // 某某市人民政府门户网站: a portal's name (a 来源 field) ends like a 站 but is no body.
+  if (/(网站|门户网|网)$/.test(name)) return null;
   if (AGENCY_SUFFIX.test(name) || ZONE_SUFFIX.test(name)) return { name, fromPlace: false };
   // 大同市气象部门: a body that calls itself a 部门 names its place; 职能部门 alone names no one.
   if (/部门$/.test(name) && STARTS_WITH_PLACE.test(name) && name.length >= 6)

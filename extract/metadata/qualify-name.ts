@@ -88,3 +88,25 @@ export function qualifyShortName(short: ShortName, text: string): Qualified | nu
     detail: `the page names itself ${short.level}${short.body}; the only ${short.level} it names is ${place}`,
   };
 }
+
+/**
+ * The one short name of the report's own kind printed in its text (区教育局 beside 我局), where no
+ * place precedes it: how the body calls itself on a portal of its own place.
+ */
+export function shortNameInText(text: string, ending: string): ShortName | null {
+  const scan = text.slice(0, SCAN_LIMIT);
+  const re = new RegExp(
+    `[省市区县]([\\u4e00-\\u9fa5]{2,8}?(?:${ending}))(?![\\u4e00-\\u9fa5]{0,2}(?:局|委|厅|办|室))`,
+    "g",
+  );
+  const found = new Set<string>();
+  for (const m of scan.matchAll(re)) {
+    if (placeEndingAt(scan, m.index + 1)) continue; // 婺城区教育局: a full name, not a short one
+    const before = scan[m.index - 1];
+    if (before && /[\u4e00-\u9fa5]/.test(before) && !/[度年的在和与及由、]/.test(before)) continue;
+    found.add(m[0]);
+    if (found.size > 1) return null;
+  }
+  const [only] = [...found];
+  return only ? shortName(only) : null;
+}

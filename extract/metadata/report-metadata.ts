@@ -118,6 +118,24 @@ function titleName(title: string): string | null {
   return name;
 }
 
+/**
+ * The issuer field's body when it belongs to the place a title names (灵川县 → 灵川县政务服务管理办公室;
+ * 西藏自治区 → 自治区人民政府办公厅, printed without the region's own name, which the title gives).
+ */
+function bodyOfPlace(issuer: string, place: string): string | null {
+  // The government's own general office (市政府办, 人民政府办公厅) posts the government's report: the
+  // place's government stays the agency.
+  if (/政府办(?:公室|公厅)?$/.test(issuer.replace(/\s+/g, ""))) return null;
+  const a = asAgency(issuer);
+  if (a && !a.fromPlace && a.name.startsWith(place) && a.name.length > place.length) return a.name;
+  const level = /(自治区|省|市|县|区|旗)$/.exec(place)?.[1];
+  const short = issuer.replace(/\s+/g, "");
+  if (level && short.startsWith(level) && AGENCY_SUFFIX.test(short) && short.length > level.length + 2)
+    // 市政府办公厅 is the 市人民政府办公厅 printed short.
+    return place + short.slice(level.length).replace(/^政府(办公厅|办公室)$/, "人民政府$1");
+  return null;
+}
+
 /** 盐边县新九镇人民政府 on a line of its own above or below a title that names no one. */
 function nameBesideTitle(title: string | null, lines: string[]): string | null {
   if (!title) return null;
@@ -126,6 +144,12 @@ function nameBesideTitle(title: string | null, lines: string[]): string | null {
   );
   if (at < 0) return null;
   for (const l of [lines[at - 1], lines[at + 1], lines[at - 2], lines[at + 2]]) {
+    // A byline under the title: the publishing body, then the date (辽宁省人民政府办公厅 2016-04-15).
+    const byline = /^([\u4e00-\u9fa5（）()]{4,30})\s+\d{4}-\d{1,2}-\d{1,2}(?:\s+[\d:]+)?$/.exec(
+      l?.trim() ?? "",
+    );
+    const b = byline ? asAgency(byline[1]!) : null;
+    if (b && !b.fromPlace && b.name === byline![1]) return b.name;
     const t = l?.trim();
     if (!t || t.length > 30 || /[，。,；:：|\d]/.test(t)) continue;
     const a = asAgency(t);
@@ -239,11 +263,27 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
   const nameByTitle = fromTitle
     ? null
     : nameBesideTitle(title, [...input.fieldLines, ...input.bodyLines.slice(0, 14)]);
-  const fromText = fromTitle ? null : agencyFromText(input.bodyLines);
-  // A preface that names the body (现公布某某局…年度报告, 由某某局编制) outranks a portal's 来源 field.
-  if (!fromTitle && fromText?.basis === "read" && /preface/.test(fromText.detail)) {
+  const placeOnly = titled?.fromPlace === true;
+  const fromText = fromTitle && !placeOnly ? null : agencyFromText(input.bodyLines);
+  // 西藏自治区2014年…年度报告 with 发布机构 自治区人民政府办公厅: a body of the title's place publishes it.
+  const placeBody = placeOnly && issuer ? bodyOfPlace(issuer, titleName(title!)!) : null;
+  // A preface that names the body (现公布某某局…年度报告, 由某某局编制) outranks a portal's 来源 field,
+  // and a title that names only the place.
+  if (
+    (!fromTitle || placeOnly) &&
+    fromText?.basis === "read" &&
+    /preface/.test(fromText.detail) &&
+    (!placeOnly || /compile/.test(fromText.detail))
+  ) {
     agency = fromText.agency;
     notes.agency = { basis: "read", detail: fromText.detail };
+  } else if (placeBody) {
+    agency = placeBody;
+    notes.agency = {
+      basis: "read",
+      detail:
+        "the title names the place only; the 发布机构/来源 field names its body that publishes the report",
+    };
   } else if (fromTitle) {
     agency = fromTitle;
     // 四川省2014年…年度报告 prints the place, not the body: its government is the likely issuer.

@@ -85,9 +85,10 @@ export function findTitle(input: TitleInput): { title: string | null; note: Meta
         return { title: prev + t, note: { basis: "read", detail: "title printed over two lines" } };
       // 某某县民政局 / 2021年政府信息公开工作年度报告: the name on the line above belongs to the title.
       const above = candidates[i - 1]?.trim();
+      // Only a title that names no one after its year: above 2021年度某某镇政府信息公开… is the portal.
       if (
         above &&
-        /^\d{4}\s*年/.test(t) &&
+        /^\d{4}\s*年度?\s*(?:政府信息公开|政务公开|信息公开)/.test(t) &&
         TITLE_HEAD.test(above) &&
         /(局|厅|委|办|府|会|室|处|中心|街道|镇|乡)$/.test(above)
       )
