@@ -167,7 +167,7 @@ export function agencyFromText(bodyLines: string[]): AgencyFromText | null {
     const a = m ? asAgency((m[1] ?? m[2])!) : null;
     // 特公布2016年福清市政府信息公开…报告 on a page that says 我局 throughout: the place's report
     // series, published by one of its bureaus; the bureau is named elsewhere.
-    if (a && a.fromPlace && speaksAsBody) continue;
+    if (a?.fromPlace && speaksAsBody) continue;
     if (a) return { agency: parentAgency(a.name), basis: "read", detail };
   }
   const quoted = QUOTED_TITLE.exec(opening);
