@@ -347,3 +347,28 @@ describe("which body a report is, where the page names several", () => {
     ).toBe("广东省人民政府参事室");
   });
 });
+
+describe("an annual report cut from its top (no title, no preface)", () => {
+  const annual = (bodyLines: string[]) =>
+    readMetadata({ fieldLines: [], bodyLines, meta: {} }).is_annual_report;
+
+  it("opens with the overview heading and the year's counts", () => {
+    expect(
+      annual(["搜索", "一、总体情况", "（一）主动公开方面", "在网站上主动公开信息215条，及时更新机构职能。"]),
+    ).toBe(true);
+  });
+
+  it("opens with the overview's first sentence", () => {
+    expect(
+      annual([
+        "2016年东台市民政局开展政府信息公开工作，确保工作顺利进行。",
+        "一、主动公开情况",
+        "全年主动公开信息56条。",
+      ]),
+    ).toBe(true);
+  });
+
+  it("an overview heading with no disclosure counts is not enough", () => {
+    expect(annual(["一、总体情况", "全区经济运行平稳，地区生产总值增长6%。"])).toBe(false);
+  });
+});

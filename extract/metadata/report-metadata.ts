@@ -49,6 +49,31 @@ const TEMPLATE_SECTIONS = [
   /^[一二三四五六七八九十]、\s*其他需要报告的事项/,
 ];
 
+/** The overview heading an annual report opens with (一、总体情况 / 一、概述 / 一、基本情况). */
+const OVERVIEW_HEADING = /^[一1][、.．]\s*(?:总体情况|概述|基本情况|概况)\s*$/;
+/** What the year's disclosure work is counted in: items published, applications, reviews. */
+const DISCLOSURE_COUNTS =
+  /公开[^。，,]{0,12}信息\s*\d+\s*条|(?:收到|受理)[^。]{0,20}申请|依申请公开|行政复议|主动公开/;
+/** The overview's first sentence: 2014年西城区教育委员会开展政府信息公开工作… / 2020年，我局… */
+const OVERVIEW_FIRST_SENTENCE =
+  /^\d{4}\s*年度?\s*[，,]?\s*[\u4e00-\u9fa5（）()]{0,30}?(?:开展|推进|做好|落实|加强|深化)?[^。]{0,12}(?:政府信息公开|政务公开)工作/;
+
+/**
+ * A page cut from a report (no title, no preface: an excerpt, a mirror starting mid-way) still shows
+ * the report's overview: its heading in the first lines with the year's counts below, or its first
+ * sentence as the page's first line.
+ */
+function opensWithOverview(lines: string[]): string | null {
+  const head = lines.slice(0, 15).map((l) => l.trim());
+  const text = lines.slice(0, 60).join("\n").slice(0, 4000);
+  if (head.some((l) => OVERVIEW_HEADING.test(l)) && DISCLOSURE_COUNTS.test(text))
+    return "the page opens with the overview heading (一、总体情况) and the year's disclosure counts";
+  const first = head.find((l) => l.length > 0);
+  if (first && OVERVIEW_FIRST_SENTENCE.test(first) && DISCLOSURE_COUNTS.test(text))
+    return "the page opens with the overview's first sentence (某年…开展政府信息公开工作)";
+  return null;
+}
+
 function templateSections(lines: string[]): number {
   const found = new Set<number>();
   for (const l of lines.slice(0, 400)) {
@@ -389,6 +414,12 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
     notes.is_annual_report = {
       basis: "inferred",
       detail: `no title; the page has the annual report's sections (${templateSections(input.bodyLines)} of the template's six)`,
+    };
+  } else if (opensWithOverview(input.bodyLines)) {
+    is_annual_report = true;
+    notes.is_annual_report = {
+      basis: "inferred",
+      detail: `no title; ${opensWithOverview(input.bodyLines)}`,
     };
   } else if (TEMPLATE_PREFACE.test(opening)) {
     is_annual_report = true;
