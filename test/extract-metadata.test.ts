@@ -372,3 +372,62 @@ describe("an annual report cut from its top (no title, no preface)", () => {
     expect(annual(["一、总体情况", "全区经济运行平稳，地区生产总值增长6%。"])).toBe(false);
   });
 });
+
+describe("report year and kind in harder shapes", () => {
+  const read = (bodyLines: string[], fieldLines: string[] = []) =>
+    readMetadata({ fieldLines, bodyLines, meta: {} });
+
+  it("the statistics period outweighs a preface reused from last year", () => {
+    const meta = read([
+      "根据《条例》，某某管理局编制了2022年政府信息公开工作年度报告。",
+      "报告中所列数据的统计时限为2023年1月1日起至2023年12月31日止。",
+      "一、总体情况",
+    ]);
+    expect(meta.report_year).toBe(2023);
+  });
+
+  it("the year of the body's own work (…年度我局…)", () => {
+    const meta = read(["一、总体情况", "2019年度我局共收到依申请公开3件，均按时答复。"]);
+    expect(meta.report_year).toBe(2019);
+  });
+
+  it("a notice keeps no year from its text, only from its title", () => {
+    const untitledYear = read([
+      "某某市人民政府办公厅关于做好政府信息公开工作年度报告有关工作的通知",
+      "请于2019年12月30日前报送。",
+    ]);
+    expect(untitledYear.is_annual_report).toBe(false);
+    expect(untitledYear.report_year).toBeNull();
+    const titledYear = read(["某某市人民政府办公室关于做好2009年度政府信息公开工作年度报告有关事项的通知"]);
+    expect(titledYear.report_year).toBe(2009);
+  });
+
+  it("a notice reposted by a bureau: the bureau that published the page", () => {
+    const meta = read(
+      ["各省、自治区、直辖市人民政府办公厅："],
+      [
+        "信息名称 | 国务院办公厅政府信息与政务公开办公室关于印发《政府信息公开工作年度报告格式》的通知 | 内容概述 |",
+        "发布机构 | 绩溪县商务局 | 发文日期 | 2021-10-08 |",
+      ],
+    );
+    expect(meta.agency).toBe("绩溪县商务局");
+    expect(meta.is_annual_report).toBe(false);
+  });
+
+  it("…向社会公布某年度…年度报告 as the first line is the report itself", () => {
+    const meta = read([
+      "某某街道办事处向社会公布2022年度本级政府信息公开年度报告。本报告由总体情况等六个部分组成。",
+      "一、总体情况",
+    ]);
+    expect(meta.is_annual_report).toBe(true);
+  });
+
+  it("2017年，我厅…政务公开…。现将有关情况报告如下 is the year's report", () => {
+    const meta = read([
+      "2017年，我厅认真落实全省政务公开工作实施细则，全面推进政务公开。现将有关情况报告如下。",
+      "一、以政务公开助力改革",
+    ]);
+    expect(meta.is_annual_report).toBe(true);
+    expect(meta.report_year).toBe(2017);
+  });
+});

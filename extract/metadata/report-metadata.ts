@@ -35,7 +35,9 @@ const ANNUAL =
 const TEMPLATE_PREFACE =
   /(本(?:年度)?报告|本年报)(?:是)?(?:根据|依据|依照|按照).{0,120}(?:编制|制定|要求)|(?:编制|制作)(?:了)?本(?:年度)?报告|现发布《[^》]{0,40}(?:年度|年报)|全文包括.{0,30}(?:总体情况|概述)|本报告由.{0,10}(?:总体情况|概述)/;
 const NOT_ANNUAL =
-  /(自查|自检|督查|落实情况|工作要点|实施方案|通知|意见|办法|规定|总结|考核|评估|通报|图解|解读|新闻|发布会|(?:发布|公布|印发)(?:了)?\d{4}年)/;
+  /(自查|自检|督查|落实情况|工作要点|实施方案|通知|意见|办法|规定|总结|考核|评估|通报|图解|解读|新闻|发布会|(?<!向社会)(?:发布|公布|印发)(?:了)?\d{4}年)/;
+/** A notice's title: 关于…的通知 (意见, 方案, 办法 …). */
+const NOTICE_TITLE_END = /关于.{4,}(?:通知|意见|方案|办法|规定|公告|通报|函)$/;
 const DOC_NUMBER = /^[\u4e00-\u9fa5]{1,12}\s*[〔[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,4}\s*号$/;
 const DOC_NUMBER_IN = /[\u4e00-\u9fa5]{1,12}\s*[〔[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,4}\s*号/;
 
@@ -281,9 +283,17 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
 
   // Agency: title, issuer field, signature, then (marked inferred) doc number + body context.
   let agency: string | null = null;
-  const titled = title ? titleAgency(title) : null;
-  const fromTitle = titled?.name ?? null;
+  // A notice reposted by another body (发布机构 宁国市商务局 over 国务院办公厅…关于印发…的通知): the
+  // page is the publisher's record, so the field names its agency, not the notice's issuer.
   const issuer = field(fieldLines, "发布机构|发文机关|发布单位|公开部门|来源|信息来源|文章来源|所属机构");
+  const reposted =
+    title !== null &&
+    NOTICE_TITLE_END.test(title) &&
+    issuer !== null &&
+    (asAgency(issuer)?.fromPlace ?? true) === false &&
+    !title.replace(/\s+/g, "").startsWith(issuer.replace(/\s+/g, ""));
+  const titled = title && !reposted ? titleAgency(title) : null;
+  const fromTitle = titled?.name ?? null;
   const signature = agencyFromSignature(input.bodyLines);
   const nameByTitle = fromTitle
     ? null
@@ -398,6 +408,10 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
     /现将.{0,16}(政府信息公开|政务公开|信息公开)(工作)?(年度)?(情况|工作)?(报告|汇报)如下|年度报告|年报/.test(
       opening,
     ) ||
+    // 2017年，我厅认真落实…政务公开…。现将有关情况报告如下: the year's disclosure work, reported.
+    /^\d{4}\s*年度?[，,]?[^。]{0,200}(?:政府信息公开|政务公开)[^。]{0,200}。\s*现将(?:有关)?(?:工作)?情况报告如下/.test(
+      opening,
+    ) ||
     // The template's preface sentences (本报告根据…编制; 本报告中所列数据的统计期限自…), found below
     // the field lines and menus a saved page prints first.
     /本(?:年度)?(?:报告|年报)(?:根据|依据|按照|由|中所列数据|所列数据)|(?:所列|中的)数据的?统计期限(?:自|为)/.test(
@@ -438,5 +452,22 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
       detail: "neither the title nor the opening names an annual report on government information disclosure",
     };
   }
-  return { title, agency, report_year, published_at, doc_number, is_annual_report, notes };
+  // A notice reports on no year; only a year its title names (关于做好2016年…年度报告编制发布工作的
+  // 通知: the reports it is about) is kept. Years in its text are deadlines and citations. (A
+  // self-inspection report, also not an annual report, does report on its year.)
+  let year = report_year;
+  if (
+    !is_annual_report &&
+    year !== null &&
+    yearNote.detail !== "year in the title" &&
+    title !== null &&
+    NOTICE_TITLE_END.test(title)
+  ) {
+    year = null;
+    notes.report_year = {
+      basis: "absent",
+      detail: `a notice; the year its text names (${report_year}) is a deadline or citation, not a year reported on`,
+    };
+  }
+  return { title, agency, report_year: year, published_at, doc_number, is_annual_report, notes };
 }

@@ -60,7 +60,10 @@ function titleOf(line: string): string | null {
 }
 
 export function findTitle(input: TitleInput): { title: string | null; note: MetaNote } {
-  const fromField = input.field(input.fieldLines, "标题|信息名称|名称");
+  // 信息名称 is a metadata-table label, which a saved page may print among its first body lines.
+  const fromField =
+    input.field(input.fieldLines, "标题|信息名称|名称") ??
+    input.field(input.bodyLines.slice(0, 10), "信息名称");
   if (fromField)
     return { title: fromField.replace(/\s*\|.*$/, ""), note: { basis: "read", detail: "标题 field" } };
   const metaTitle = input.meta.ArticleTitle ?? input.meta.articletitle;

@@ -7,7 +7,9 @@ const BODY_SIGNALS: { re: RegExp; weight: number; what: string }[] = [
   // 统计期限自2021年1月1日起至2021年12月31日止 / 数据统计期限为2021年1月1日至12月31日
   {
     re: /(\d{4})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*(?:至|到|—|-|～|~)\s*(?:\d{4}\s*年\s*)?12\s*月\s*31\s*日/g,
-    weight: 3,
+    // The period the numbers cover outweighs a preface that names another year (a report reusing
+    // last year's preface with this year's statistics period).
+    weight: 4,
     what: "the statistics period (1月1日至12月31日)",
   },
   { re: /(?:现将|现公布|特公布|编制了?|公布)[^。]{0,30}?(\d{4})\s*年度?/g, weight: 2, what: "the preface" },
@@ -21,6 +23,18 @@ const BODY_SIGNALS: { re: RegExp; weight: number; what: string }[] = [
     re: /(\d{4})\s*年度?\s*(?:的)?(?:政府信息(?:与政务)?公开|政务公开|信息公开)/g,
     weight: 1,
     what: '"…年…政府信息公开" in the text',
+  },
+  // 2021年城中区政务公开工作在…: the year's disclosure work of a body named between.
+  {
+    re: /(\d{4})\s*年度?\s*[\u4e00-\u9fa5]{2,12}?(?:政府信息公开|政务公开)工作/g,
+    weight: 1,
+    what: '"…年某某政务公开工作" in the text',
+  },
+  // 2019年度我局共收到…: the year told of the body itself.
+  {
+    re: /(\d{4})\s*年度?\s*[,，]?\s*(?:我|本)(?:局|委|办|厅|县|区|市|旗|镇|乡|街道|单位)/g,
+    weight: 2,
+    what: "the year of the body's own work (…年度我局…)",
   },
 ];
 /**
