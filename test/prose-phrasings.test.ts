@@ -46,3 +46,98 @@ describe("items published, with the publisher or a list between verb and count",
     expect(read("本年主动公开规范性文件12件。")["proactive.items_published"]).toBeUndefined();
   });
 });
+
+describe("more received-application phrasings: units, table words, zero statements", () => {
+  it.each([
+    ["2021年，全街共受理政府信息公开申请总数3件。", 3],
+    ["2020年，本局共收到5份政府信息公开申请，均为自然人申请。", 5],
+    ["本年度收到政府信息公开的申请0份。", 0],
+    ["全年共收到公民、法人和其他组织提出的公开政府信息的申请4条。", 4],
+    ["2023年收到2个依申请公开事项，已全部答复。", 2],
+    ["全年新收政府信息公开申请数量1件，上年结转政府信息公开申请数量0件。", 1],
+    ["2024年度我乡受理依申请公开信息申请0条。", 0],
+    ["本年度，某某海事局未共收到依申请公开申请。", 0],
+    ["2021年度未发生有关本系统政府信息公开事务的申请。", 0],
+  ])("%s → %d", (sentence, n) => {
+    expect(read(sentence)["applications.received"]).toBe(n);
+  });
+
+  it("a zero about reviews of applications is not a zero of applications", () => {
+    expect(
+      read("全年未发生因依申请公开引发的行政复议或行政诉讼案件。")["applications.received"],
+    ).toBeUndefined();
+  });
+});
+
+describe("items published: totals, running totals, channels and shares", () => {
+  it.each([
+    ["区政府网站全年更新各类政府信息512条，着力做好重点领域公开。", 512],
+    ["截至2022年12月31日总共发布各类重大民生信息41条。", 41],
+    ["2023年通过政府信息公开网站发布及公开的信息全年共计307条。", 307],
+    [
+      "2025年，某区文化旅游局主动公开政务信息、文件、重要通知公告、工作动态64项，其中通过区政府网公开9项。",
+      64,
+    ],
+    ["2020年，我办通过市政府网站发布公文共计12件。", 12],
+    ["2019年，通过省政府门户网站等渠道主动公开省政府及省政府办公厅政府信息511件，其中发布规章8部。", 511],
+    ["2016年新增主动公开政府信息37条，其中，概况信息6条，占16%。", 37],
+    ["截至目前共发布418条信息，2019年公开政府信息44条，其中概况信息2篇。", 44],
+    ["2024年度我镇共制作信息9条，其中主动公开信息数9条。", 9],
+    ["2021年我局累计主动公开信息共58条。", 58],
+  ])("%s → %d", (sentence, n) => {
+    expect(read(sentence)["proactive.items_published"]).toBe(n);
+  });
+
+  it.each([
+    "《条例》颁布实施以来，累计主动公开政府信息1203344条。",
+    "累计发布信息322条，阅读总量达120余万。",
+    "区政府网站全年更新各类政府信息512条，区政府微博发布信息208条。",
+    "全年共发布各类新闻信息904条、各类政务信息1.2万余条。",
+  ])("%s gives no total", (sentence) => {
+    expect(read(sentence)["proactive.items_published"]).toBeUndefined();
+  });
+
+  it("the 主动公开 total over a new-media channel's count in another sentence", () => {
+    expect(
+      read("本年度市教育局网站同步主动公开信息905条；官方微博发布信息2210条。")["proactive.items_published"],
+    ).toBe(905);
+  });
+
+  it("two channels with no 主动公开 statement stay a conflict", () => {
+    const r = readProseFacts(
+      splitSentences("通过局门户网站公开信息733条。微信公众号等新媒体平台发布信息2011条。"),
+    );
+    expect(r.conflicts.join()).toMatch(/733 vs 2011/);
+  });
+});
+
+describe("reviews and lawsuits stated beside other facts", () => {
+  it.each([
+    ["全年收到政府信息公开申请6件，上年无结转，办结6件，行政复议1件，均依法答复。", 1, undefined],
+    ["行政复议2件，结果维持，未发生政府信息公开行政诉讼情况。", 2, 0],
+    ["产生行政复议案件4件和行政诉讼案件2件，其中行政复议结果维持3件，尚未审结1件。", 4, 2],
+    ["受理答复政府信息公开申请28件，其中，行政复议1件、行政诉讼0件。", 1, 0],
+    ["因政府信息公开被申请行政复议、行政诉讼数量为0件。", 0, 0],
+    ["不存在因政府信息公开引起的行政诉讼。", undefined, 0],
+  ])("%s → review %s, litigation %s", (sentence, review, litigation) => {
+    const r = read(sentence);
+    expect(r["review.count"]).toBe(review);
+    expect(r["litigation.count"]).toBe(litigation);
+  });
+});
+
+describe("staff in the words reports use", () => {
+  it.each([
+    ["成立了领导小组，并有1名兼职负责政府信息公开工作。", { "staff.part_time": 1, "staff.count": 1 }],
+    ["配备2名专职信息员，明确分级职责。", { "staff.full_time": 2, "staff.count": 2 }],
+    ["明确1名工作人员专职负责政府信息公开工作。", { "staff.full_time": 1, "staff.count": 1 }],
+    ["同时，明确1位同志为信息员，具体负责日常工作。", { "staff.count": 1 }],
+  ])("%s", (sentence, want) => {
+    const r = read(sentence);
+    for (const [k, v] of Object.entries(want)) expect(r[k]).toBe(v);
+  });
+
+  it("one in each office is not a staff count", () => {
+    expect(read("要求各处室指定一名兼职信息员，负责信息报送。")["staff.count"]).toBeUndefined();
+  });
+});

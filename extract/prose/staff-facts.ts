@@ -10,11 +10,16 @@ const KINDS: Record<string, "staff.full_time" | "staff.part_time"> = {
   兼职: "staff.part_time",
 };
 const N = "(\\d{1,4}|[一二两三四五六七八九十])";
-const ROLE = "(?:信息公开|政务公开|公开)?(?:工作)?人员";
+// 工作人员, and the other words reports use for the person who does the work: 信息员, 联络员, 同志.
+const ROLE = "(?:信息公开|政务公开|公开)?(?:工作)?(?:人员|信息员|联络员|同志)";
 // 兼职工作人员5人 / 专职人员6名
 const KIND_THEN_N = new RegExp(`(专职|兼职|全职)${ROLE}\\s*${N}\\s*(?:名|人)(?!次)`, "g");
-// 1名全职工作人员 / 3名兼职工作人员 / 配备1名工作人员
-const N_THEN_KIND = new RegExp(`${N}\\s*名\\s*(专职|兼职|全职)?${ROLE}`, "g");
+// 1名全职工作人员 / 3名兼职工作人员 / 配备1名工作人员 / 有1名兼职负责… (the kind alone names the person)
+// / 1名工作人员专职负责… (the kind after the person) / 明确1位同志为信息员
+const N_THEN_KIND = new RegExp(
+  `${N}\\s*(?:名|位)\\s*(?:(专职|兼职|全职)(?:${ROLE})?|${ROLE}(专职|兼职)?)`,
+  "g",
+);
 // 信息公开工作人员3人 (no kind)
 const ROLE_THEN_N = new RegExp(`公开工作人员\\s*${N}\\s*(?:名|人)(?!次)`, "g");
 const CN: Readonly<Record<string, number>> = { ...CHINESE_DIGIT, 十: 10 };
@@ -23,7 +28,8 @@ type StaffFact = Fact & { priority: number };
 
 export function readStaff(s: { text: string; offset: number }): StaffFact[] {
   // Training audiences (培训…工作人员120人) are not the office's staff.
-  if (!/人员/.test(s.text) || /培训|参训|参加/.test(s.text)) return [];
+  if (!/人员|信息员|联络员|同志|名(?:专职|兼职|全职)/.test(s.text) || /培训|参训|参加/.test(s.text))
+    return [];
   const mentions: { kind: string | null; n: number; at: number }[] = [];
   const num = (t: string) => (/^\d/.test(t) ? Number(t) : (CN[t] ?? null));
   for (const m of s.text.matchAll(KIND_THEN_N)) {
@@ -32,8 +38,10 @@ export function readStaff(s: { text: string; offset: number }): StaffFact[] {
   }
   for (const m of s.text.matchAll(N_THEN_KIND)) {
     const n = num(m[1]!);
-    if (n !== null && !mentions.some((x) => Math.abs(x.at - m.index!) < 4))
-      mentions.push({ kind: m[2] ?? null, n, at: m.index! });
+    // 各处室指定一名兼职信息员: one in each office, not the office's staff.
+    const distributive = /[各每][^，。,；]{0,8}$/.test(s.text.slice(Math.max(0, m.index! - 10), m.index!));
+    if (n !== null && !distributive && !mentions.some((x) => Math.abs(x.at - m.index!) < 4))
+      mentions.push({ kind: m[2] ?? m[3] ?? null, n, at: m.index! });
   }
   if (mentions.length === 0) {
     for (const m of s.text.matchAll(ROLE_THEN_N)) {
