@@ -10,28 +10,48 @@ function eq(a: number, b: number): boolean {
   return Math.abs(a - b) < 1e-9;
 }
 
+/** Each column's keys of the results rows, built once: the checks run on every report. */
+const RESULT_KEYS = new Map(
+  COLUMNS.map((col) => [
+    col,
+    {
+      granted: `applications.results.granted.${col}`,
+      partial: `applications.results.partially_granted.${col}`,
+      groups: TABLE2_GROUPS.map((g) => ({
+        items: g.items.map((i) => ({ part: `${g.key}.${i.key}`, key: `${g.key}.${i.key}.${col}` })),
+        total: { part: `${g.key}.total`, key: `${g.key}.total.${col}` },
+        single:
+          g.keyWhenSingle === undefined
+            ? undefined
+            : { part: g.keyWhenSingle, key: `${g.keyWhenSingle}.${col}` },
+        optional: g.key === "applications.results.other",
+      })),
+    },
+  ]),
+);
+
 /** The results parts the 2019/2021 forms add up to (七)总计: items where printed, else the group row. */
 function resultParts(values: Record<string, number>, col: string): { sum: number; parts: string[] } | null {
+  const keys = RESULT_KEYS.get(col)!;
   const parts: string[] = [];
   let sum = 0;
-  const take = (k: string) => {
-    const v = values[`${k}.${col}`];
+  const take = (k: { part: string; key: string }) => {
+    const v = values[k.key];
     if (v === undefined) return false;
     sum += v;
-    parts.push(k);
+    parts.push(k.part);
     return true;
   };
-  if (!take("applications.results.granted") || !take("applications.results.partially_granted")) return null;
-  for (const g of TABLE2_GROUPS) {
-    const items = g.items.map((i) => `${g.key}.${i.key}`);
-    const printed = items.filter((k) => values[`${k}.${col}`] !== undefined);
-    if (printed.length === items.length) items.forEach(take);
-    else if (
-      printed.length === 0 &&
-      (take(`${g.key}.total`) || (g.keyWhenSingle !== undefined && take(g.keyWhenSingle)))
-    )
-      continue;
-    else if (printed.length === 0 && g.key === "applications.results.other")
+  if (
+    !take({ part: "applications.results.granted", key: keys.granted }) ||
+    !take({ part: "applications.results.partially_granted", key: keys.partial })
+  )
+    return null;
+  for (const g of keys.groups) {
+    const printed = g.items.filter((k) => values[k.key] !== undefined);
+    if (printed.length === g.items.length) g.items.forEach(take);
+    else if (printed.length === 0 && (take(g.total) || (g.single !== undefined && take(g.single)))) continue;
+    else if (printed.length === 0 && g.optional)
       continue; // some pages omit (六)
     else return null;
   }
@@ -41,6 +61,19 @@ function resultParts(values: Record<string, number>, col: string): { sum: number
 export function runChecks(values: Record<string, number>, template: string): Check[] {
   const checks: Check[] = [];
   const v = (k: string) => values[k];
+  // A page with no table values (prose only) has nothing to add up.
+  let tabled = false;
+  for (const k in values)
+    if (
+      k.startsWith("applications.") ||
+      k.startsWith("review.") ||
+      k.startsWith("litigation.") ||
+      k.endsWith(".prev_year_items")
+    ) {
+      tabled = true;
+      break;
+    }
+  if (!tabled) return checks;
 
   // applications.balance: new + carried over = results total + carried forward (per column).
   const bad: string[] = [];

@@ -14,6 +14,8 @@ const CJK = /[\u4e00-\u9fff]/g;
 const PINYIN_GLOSS =
   /(?<=[\u4e00-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,8}\)/g;
 
+const TONE_MARK = /[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]/;
+
 let converter: ((s: string) => string) | null = null;
 
 /** Traditional → Simplified, whatever the text (the converter is built on first use: ~0.2 s). */
@@ -33,7 +35,8 @@ export interface FoldResult {
 export function foldTraditional(content: string): FoldResult {
   let text = content;
   let glosses = 0;
-  if (text.includes("(")) {
+  // Most pages have brackets but no tone marks: one scan for a tone mark spares the gloss search.
+  if (text.includes("(") && TONE_MARK.test(text)) {
     text = text.replace(PINYIN_GLOSS, () => {
       glosses++;
       return "";
