@@ -314,11 +314,13 @@ describe("which body a report is, where the page names several", () => {
     expect(meta.notes.agency?.basis).toBe("read");
   });
 
-  it("a place-only title and a 来源 naming a body of that place; the general office leaves the government", () => {
+  it("a place-only title and a 来源 naming the place's disclosure office; other bodies leave the government", () => {
     const body = (source: string) =>
       read(["兴义市2021年政府信息公开工作年度报告", `来源：${source} 发布时间：2022-01-20`, "一、总体情况"]);
     expect(body("兴义市大数据发展管理局").agency).toBe("兴义市大数据发展管理局");
     expect(body("市政府办").agency).toBe("兴义市人民政府");
+    // A bureau in the field is the portal column the report was filed under.
+    expect(body("兴义市民政局").agency).toBe("兴义市人民政府");
   });
 
   it("特公布…某市政府信息公开…报告 on a page that says 我局: the bureau named in the text", () => {

@@ -146,10 +146,14 @@ function titleName(title: string): string | null {
 }
 
 /**
- * The issuer field's body when it belongs to the place a title names (灵川县 → 灵川县政务服务管理办公室;
- * 西藏自治区 → 自治区人民政府办公厅, printed without the region's own name, which the title gives).
+ * The issuer field's body when it is the place's disclosure office (灵川县 → 灵川县政务服务管理办公室),
+ * the body that compiles a place-wide report. Any other bureau in the field (临沧市民政局 above
+ * 临沧市2025年…报告) is the portal column the report was filed under, not its author.
  */
+const DISCLOSURE_OFFICE = /政务服务|政务公开|信息公开|大数据/;
+
 function bodyOfPlace(issuer: string, place: string): string | null {
+  if (!DISCLOSURE_OFFICE.test(issuer)) return null;
   // The government's own general office (市政府办, 人民政府办公厅) posts the government's report: the
   // place's government stays the agency.
   if (/政府办(?:公室|公厅)?$/.test(issuer.replace(/\s+/g, ""))) return null;
