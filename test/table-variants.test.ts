@@ -1,0 +1,23 @@
+// Structural table variants from the study corpus, one fixture page each (fixtures/pages, invented
+// words and numbers): the values each variant's rule makes certain are read, and nothing else.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { extractReport } from "../extract/index.ts";
+
+const PAGES = join(import.meta.dirname, "..", "fixtures", "pages");
+
+function extract(file: string) {
+  return extractReport({ content: readFileSync(join(PAGES, file), "utf8"), fileName: file });
+}
+
+describe("table variants", () => {
+  it("reads 规范性档案 (a Taiwan-vocabulary mirror's 文件 → 檔案) as the 规范性文件 row", () => {
+    const rec = extract("ganzhou-ecology-environment-2020.txt");
+    expect(rec.values["proactive.normative_documents.issued"]).toBe(4);
+    expect(rec.values["proactive.normative_documents.published_new"]).toBe(4);
+    expect(rec.values["proactive.normative_documents.published_total"]).toBe(27);
+    // 其他主动公开档案 is no row of the form, even with 规范性文件 inside its explanation.
+    expect(rec.flags.some((f) => f.id === "table1_unmatched_row")).toBe(true);
+  });
+});
