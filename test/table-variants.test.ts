@@ -20,4 +20,17 @@ describe("table variants", () => {
     // 其他主动公开档案 is no row of the form, even with 规范性文件 inside its explanation.
     expect(rec.flags.some((f) => f.id === "table1_unmatched_row")).toBe(true);
   });
+
+  it("reads a page that opens with Table 2's last row alone, when it prints all seven numbers", () => {
+    const rec = extract("yanshan-statistics-2022.txt");
+    expect(rec.values["applications.carried_forward.natural_person"]).toBe(1);
+    expect(rec.values["applications.carried_forward.total"]).toBe(1);
+    expect(rec.values["applications.carried_forward.other_org"]).toBe(0);
+  });
+
+  it("leaves a lone Table 2 row with fewer than seven numbers unread", () => {
+    const content = "第3页\n四、结转下年度继续办理 1 0 1\n五、存在的主要问题及改进情况\n宣传不够。\n";
+    const rec = extractReport({ content, fileName: "page.txt" });
+    expect(Object.keys(rec.values).filter((k) => k.startsWith("applications.carried_forward"))).toEqual([]);
+  });
 });

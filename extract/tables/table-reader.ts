@@ -30,7 +30,9 @@ export interface TablesResult {
 
 type TableKind = 0 | 1 | 2 | 3;
 
-const T2_MARK = /申请人情况|本列数据的勾稽关系|本年新收|上年结转政府信息公开申请|本年度办理结果/;
+// 结转下年度: a page of a paged export can open with Table 2's last row alone (its other rows on the
+// page before), and that row must still be read as Table 2.
+const T2_MARK = /申请人情况|本列数据的勾稽关系|本年新收|上年结转政府信息公开申请|本年度办理结果|结转下年度/;
 const T3_MARK = /结果维持|结果纠正|尚未审结|复议后起诉|未经复议直接起诉/;
 const T1_MARK = /信息内容|第二十条|规章|规范性文件|行政许可|行政处罚|行政强制|行政事业性收费|政府集中采购/;
 
