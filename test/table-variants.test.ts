@@ -33,4 +33,34 @@ describe("table variants", () => {
     const rec = extractReport({ content, fileName: "page.txt" });
     expect(Object.keys(rec.values).filter((k) => k.startsWith("applications.carried_forward"))).toEqual([]);
   });
+
+  it("places Table 1 columns under header labels printed with characters dropped", () => {
+    const rec = extract("lintan-xincheng-town-2022.txt");
+    expect(rec.values["proactive.normative_documents.issued"]).toBe(2);
+    expect(rec.values["proactive.normative_documents.repealed"]).toBe(1);
+    expect(rec.values["proactive.normative_documents.in_force"]).toBe(9);
+    expect(rec.values["proactive.regulations.issued"]).toBe(0);
+  });
+
+  it("does not place a header label that could be either of two columns", () => {
+    // 本年件数 keeps characters of both 本年制发件数 and 本年废止件数.
+    const cells = [
+      "信息内容",
+      "本年件数",
+      "本年件数",
+      "现行有效件数",
+      "规章",
+      "0",
+      "0",
+      "0",
+      "行政规范性文件",
+      "2",
+      "1",
+      "9",
+    ];
+    const content = `二、主动公开政府信息情况\n第二十条第（一）项\n${cells.join("\n")}\n三、收到和处理政府信息公开申请情况\n`;
+    const rec = extractReport({ content, fileName: "page.txt" });
+    expect(Object.keys(rec.values).filter((k) => k.startsWith("proactive.normative_documents"))).toEqual([]);
+    expect(rec.flags.some((f) => f.id === "table1_ragged")).toBe(true);
+  });
 });

@@ -196,6 +196,17 @@ function mapTable1Columns(
   ) {
     return { order: cols, reason: "by position (header cut short)" };
   }
+  // Misprinted: a header cell that drops a character or two of its column's label (本年发件 for
+  // 本年制发件数, 现行有效件 for 现行有效件数) still names that column when its characters appear in
+  // that label in order and in no other column's label; every cell must name its own column so.
+  if (
+    h.length === cols.length &&
+    h.every(
+      (t, i) => namesColumnLoosely(t, cols[i]!) && cols.every((c, j) => j === i || !namesColumnLoosely(t, c)),
+    )
+  ) {
+    return { order: cols, reason: "by position (header labels misprinted)" };
+  }
   const joined = h.join("");
   const expected = cols.map((c) => matchForm(c.labels[0]!)).join("");
   if (joined === expected) return { order: cols, reason: "by position (header split over cells)" };
@@ -203,6 +214,25 @@ function mapTable1Columns(
     order: null,
     reason: `header "${header.join(" | ")}" does not name the columns ${cols.map((c) => c.labels[0]).join(" / ")}`,
   };
+}
+
+/** The header cell is the column's label, a piece of it, or the label with at most two characters dropped. */
+function namesColumnLoosely(cell: string, col: ColumnDef): boolean {
+  return col.labels.some((l) => {
+    const lf = matchForm(l);
+    if (lf.includes(cell) || cell.includes(lf)) return true;
+    return cell.length >= 3 && cell.length >= lf.length - 2 && isSubsequence(cell, lf);
+  });
+}
+
+function isSubsequence(part: string, whole: string): boolean {
+  let at = 0;
+  for (const ch of part) {
+    at = whole.indexOf(ch, at);
+    if (at === -1) return false;
+    at++;
+  }
+  return true;
 }
 
 /** A header that prints its unit (本年收费金额（单位：元）) overrides the form's 万元. */
