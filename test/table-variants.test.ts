@@ -63,4 +63,12 @@ describe("table variants", () => {
     expect(Object.keys(rec.values).filter((k) => k.startsWith("proactive.normative_documents"))).toEqual([]);
     expect(rec.flags.some((f) => f.id === "table1_ragged")).toBe(true);
   });
+
+  it("under a header whose column order cannot be followed, reads only a row with one number in every column", () => {
+    const rec = extract("daxin-leiping-town-2020.txt");
+    for (const col of ["issued", "published_new", "published_total"])
+      expect(rec.values[`proactive.regulations.${col}`]).toBe(0);
+    expect(Object.keys(rec.values).filter((k) => k.startsWith("proactive.normative_documents"))).toEqual([]);
+    expect(rec.values["proactive.licensing.decisions"]).toBe(21);
+  });
 });

@@ -216,6 +216,46 @@ function mapTable1Columns(
   };
 }
 
+/**
+ * A header that names each of the form's columns exactly once but in no order the values can follow
+ * (printed out of order, a blank cell between its labels) places no value by position. A row whose
+ * value cells are exactly one per column and all the same number still holds that number in every
+ * column, whichever order the columns are in. Header cells that name no column may only be the
+ * table's caption (主动公开…); another label could be a column the form does not have.
+ */
+function sameInEveryColumn(
+  header: string[] | null,
+  cols: ColumnDef[],
+  values: ValueCell[],
+): { order: ColumnDef[]; reason: string } | null {
+  if (!header || values.length !== cols.length) return null;
+  const first = values[0]!.parsed;
+  if (
+    first.kind !== "number" ||
+    !values.every(
+      (v) =>
+        v.parsed.kind === "number" &&
+        v.parsed.value === first.value &&
+        v.parsed.unit === first.unit &&
+        v.parsed.signed === first.signed,
+    )
+  )
+    return null;
+  const named = new Map<string, number>();
+  for (const cell of header.map(matchForm)) {
+    const hits = cols.filter((c) => c.labels.some((l) => cell.includes(matchForm(l))));
+    if (hits.length > 1) return null;
+    if (hits.length === 0) {
+      if (!/^(?:[一二三四五六七八九十]+、)?(?:行政机关)?主动公开(?:政府信息)?(?:情况)?$/.test(cell))
+        return null;
+      continue;
+    }
+    named.set(hits[0]!.key, (named.get(hits[0]!.key) ?? 0) + 1);
+  }
+  if (named.size !== cols.length || [...named.values()].some((n) => n !== 1)) return null;
+  return { order: cols, reason: "one number in every column (header order unplaceable)" };
+}
+
 /** The header cell is the column's label, a piece of it, or the label with at most two characters dropped. */
 function namesColumnLoosely(cell: string, col: ColumnDef): boolean {
   return col.labels.some((l) => {
@@ -270,7 +310,7 @@ function readTable1(r: Reader, rows: ModelRow[], template: TableTemplate | null)
       emitUnkeyed(r, 1, row);
       continue;
     }
-    const mapped = mapTable1Columns(header, cols);
+    const mapped = sameInEveryColumn(header, cols, values) ?? mapTable1Columns(header, cols);
     if (!mapped.order || values.length !== cols.length || row.rowspanValue) {
       const why = !mapped.order ? mapped.reason : `${values.length} cells for ${cols.length} columns`;
       flag(r, "table1_ragged", `${rowKey}: ${why}`);
