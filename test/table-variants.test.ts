@@ -71,4 +71,27 @@ describe("table variants", () => {
     expect(Object.keys(rec.values).filter((k) => k.startsWith("proactive.normative_documents"))).toEqual([]);
     expect(rec.values["proactive.licensing.decisions"]).toBe(21);
   });
+
+  it("reads the last row of a text cut short before the next item's label, not its ordinal", () => {
+    const rec = extract("daying-penglai-town-2020.txt");
+    for (const col of ["natural_person", "other_org", "total"])
+      expect(rec.values[`applications.results.denied.state_secret.${col}`]).toBe(0);
+    expect(rec.flags.some((f) => f.id === "table2_ragged")).toBe(false);
+  });
+
+  it("keeps a last row ragged when its extra cell is not the next item's ordinal", () => {
+    const page = readFileSync(join(PAGES, "daying-penglai-town-2020.txt"), "utf8").replace(/2\n$/, "5\n");
+    const rec = extractReport({ content: page, fileName: "page.txt" });
+    expect(Object.keys(rec.values).filter((k) => k.includes(".state_secret."))).toEqual([]);
+    expect(rec.flags.some((f) => f.id === "table2_ragged")).toBe(true);
+  });
+
+  it("keeps a row ragged when its extra cell is followed by more text", () => {
+    const page = readFileSync(join(PAGES, "daying-penglai-town-2020.txt"), "utf8").replace(
+      /2\n$/,
+      "2\n\n四、存在的主要问题及改进情况。公开栏目更新不及时。\n",
+    );
+    const rec = extractReport({ content: page, fileName: "page.txt" });
+    expect(Object.keys(rec.values).filter((k) => k.includes(".state_secret."))).toEqual([]);
+  });
 });

@@ -14,7 +14,13 @@ import {
 } from "../templates/report-templates.ts";
 import { matchForm } from "../text/normalize.ts";
 import type { CellValue } from "./cell-value.ts";
-import { matchTable1Row, matchTable2Column, matchTable2Label, matchTable3Column } from "./label-match.ts";
+import {
+  matchTable1Row,
+  matchTable2Column,
+  matchTable2Label,
+  matchTable3Column,
+  splitOrdinal,
+} from "./label-match.ts";
 import { isOldStatsTable, readOldStatsTable } from "./old-stats-table.ts";
 import { type ModelRow, modelRows, trimValues, type ValueCell } from "./row-model.ts";
 
@@ -447,7 +453,23 @@ function placeRow(
   });
 }
 
-function readTable2(r: Reader, rows: ModelRow[], raw: RawTable) {
+/**
+ * A page text cut short inside Table 2 can end on the ordinal of the next item label (the "2" of
+ * "2.其他法律行政法规禁止公开"), which a cell stream reads as an eighth number of the row above.
+ * When the table ends the text, its last row has one cell more than the form's seven and that cell
+ * is the bare ordinal of the open group's next item, the cell is that label's remnant, not a value.
+ */
+function dropCutOrdinal(row: ModelRow, group: Table2GroupDef | null, columns: number): ModelRow {
+  if (row.positional || !group || row.values.length !== columns + 1) return row;
+  const last = row.values[row.values.length - 1]!;
+  const own = splitOrdinal(row.labels[row.labels.length - 1] ?? "").ordinal;
+  if (own?.kind !== "item" || !/^\d{1,2}$/.test(last.cell.text.trim())) return row;
+  const next = Number(last.cell.text.trim());
+  if (next !== own.n + 1 || !group.items.some((it) => it.ordinal === next)) return row;
+  return { ...row, values: row.values.slice(0, -1) };
+}
+
+function readTable2(r: Reader, rows: ModelRow[], raw: RawTable, cutAtEnd = false) {
   const colKeys = TABLE2_COLUMNS.map((c) => c.key);
   const colLabels = TABLE2_COLUMNS.map((c) => c.labels[0]!);
   const byCol =
@@ -485,7 +507,9 @@ function readTable2(r: Reader, rows: ModelRow[], raw: RawTable) {
       emitUnkeyed(r, 2, row);
       continue;
     }
-    placeRow(r, 2, row, key, colKeys, colLabels, byCol, "table2_ragged");
+    const placed =
+      cutAtEnd && row === rows[rows.length - 1] ? dropCutOrdinal(row, group, colKeys.length) : row;
+    placeRow(r, 2, placed, key, colKeys, colLabels, byCol, "table2_ragged");
   }
 }
 
@@ -567,7 +591,7 @@ export function readTables(tables: RawTable[], template: TableTemplate | null): 
         const kind = kinds[start]!;
         const run = rows.slice(start, i);
         if (kind === 1) readTable1(r, run, template);
-        else if (kind === 2) readTable2(r, run, raw);
+        else if (kind === 2) readTable2(r, run, raw, i === rows.length && raw.endsText === true);
         else if (kind === 3) readTable3(r, run, raw);
         if (kind) result.seen.add(kind);
         start = i;

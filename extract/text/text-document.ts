@@ -239,7 +239,9 @@ export function textToDocument(text: string): Document {
       ) {
         let spacedLines = 0;
         for (let n = i; n < j; n++) if (spaced.has(n)) spacedLines++;
-        tables.push(tableFromLines(region, lines.length, spacedLines));
+        const table = tableFromLines(region, lines.length, spacedLines);
+        if (raw.slice(j).every((l) => l.trim() === "")) table.endsText = true;
+        tables.push(table);
         lines.push({ table: tables.length - 1 });
         i = j;
         continue;
