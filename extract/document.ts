@@ -22,6 +22,8 @@ export interface RawTable {
   positional: boolean;
   /** Index of the line in Document.lines where the table sits. */
   lineIndex: number;
+  /** Text only: nothing follows the table, so an excerpt cut short may end inside it. */
+  endsText?: boolean;
 }
 
 export interface Document {

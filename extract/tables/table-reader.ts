@@ -14,7 +14,13 @@ import {
 } from "../templates/report-templates.ts";
 import { matchForm } from "../text/normalize.ts";
 import type { CellValue } from "./cell-value.ts";
-import { matchTable1Row, matchTable2Column, matchTable2Label, matchTable3Column } from "./label-match.ts";
+import {
+  matchTable1Row,
+  matchTable2Column,
+  matchTable2Label,
+  matchTable3Column,
+  splitOrdinal,
+} from "./label-match.ts";
 import { isOldStatsTable, readOldStatsTable } from "./old-stats-table.ts";
 import { type ModelRow, modelRows, trimValues, type ValueCell } from "./row-model.ts";
 
@@ -30,7 +36,9 @@ export interface TablesResult {
 
 type TableKind = 0 | 1 | 2 | 3;
 
-const T2_MARK = /申请人情况|本列数据的勾稽关系|本年新收|上年结转政府信息公开申请|本年度办理结果/;
+// 结转下年度: a page of a paged export can open with Table 2's last row alone (its other rows on the
+// page before), and that row must still be read as Table 2.
+const T2_MARK = /申请人情况|本列数据的勾稽关系|本年新收|上年结转政府信息公开申请|本年度办理结果|结转下年度/;
 const T3_MARK = /结果维持|结果纠正|尚未审结|复议后起诉|未经复议直接起诉/;
 const T1_MARK = /信息内容|第二十条|规章|规范性文件|行政许可|行政处罚|行政强制|行政事业性收费|政府集中采购/;
 
@@ -194,6 +202,17 @@ function mapTable1Columns(
   ) {
     return { order: cols, reason: "by position (header cut short)" };
   }
+  // Misprinted: a header cell that drops a character or two of its column's label (本年发件 for
+  // 本年制发件数, 现行有效件 for 现行有效件数) still names that column when its characters appear in
+  // that label in order and in no other column's label; every cell must name its own column so.
+  if (
+    h.length === cols.length &&
+    h.every(
+      (t, i) => namesColumnLoosely(t, cols[i]!) && cols.every((c, j) => j === i || !namesColumnLoosely(t, c)),
+    )
+  ) {
+    return { order: cols, reason: "by position (header labels misprinted)" };
+  }
   const joined = h.join("");
   const expected = cols.map((c) => matchForm(c.labels[0]!)).join("");
   if (joined === expected) return { order: cols, reason: "by position (header split over cells)" };
@@ -201,6 +220,65 @@ function mapTable1Columns(
     order: null,
     reason: `header "${header.join(" | ")}" does not name the columns ${cols.map((c) => c.labels[0]).join(" / ")}`,
   };
+}
+
+/**
+ * A header that names each of the form's columns exactly once but in no order the values can follow
+ * (printed out of order, a blank cell between its labels) places no value by position. A row whose
+ * value cells are exactly one per column and all the same number still holds that number in every
+ * column, whichever order the columns are in. Header cells that name no column may only be the
+ * table's caption (主动公开…); another label could be a column the form does not have.
+ */
+function sameInEveryColumn(
+  header: string[] | null,
+  cols: ColumnDef[],
+  values: ValueCell[],
+): { order: ColumnDef[]; reason: string } | null {
+  if (!header || values.length !== cols.length) return null;
+  const first = values[0]!.parsed;
+  if (
+    first.kind !== "number" ||
+    !values.every(
+      (v) =>
+        v.parsed.kind === "number" &&
+        v.parsed.value === first.value &&
+        v.parsed.unit === first.unit &&
+        v.parsed.signed === first.signed,
+    )
+  )
+    return null;
+  const named = new Map<string, number>();
+  for (const cell of header.map(matchForm)) {
+    const hits = cols.filter((c) => c.labels.some((l) => cell.includes(matchForm(l))));
+    if (hits.length > 1) return null;
+    if (hits.length === 0) {
+      if (!/^(?:[一二三四五六七八九十]+、)?(?:行政机关)?主动公开(?:政府信息)?(?:情况)?$/.test(cell))
+        return null;
+      continue;
+    }
+    named.set(hits[0]!.key, (named.get(hits[0]!.key) ?? 0) + 1);
+  }
+  if (named.size !== cols.length || [...named.values()].some((n) => n !== 1)) return null;
+  return { order: cols, reason: "one number in every column (header order unplaceable)" };
+}
+
+/** The header cell is the column's label, a piece of it, or the label with at most two characters dropped. */
+function namesColumnLoosely(cell: string, col: ColumnDef): boolean {
+  return col.labels.some((l) => {
+    const lf = matchForm(l);
+    if (lf.includes(cell) || cell.includes(lf)) return true;
+    return cell.length >= 3 && cell.length >= lf.length - 2 && isSubsequence(cell, lf);
+  });
+}
+
+function isSubsequence(part: string, whole: string): boolean {
+  let at = 0;
+  for (const ch of part) {
+    at = whole.indexOf(ch, at);
+    if (at === -1) return false;
+    at++;
+  }
+  return true;
 }
 
 /** A header that prints its unit (本年收费金额（单位：元）) overrides the form's 万元. */
@@ -238,7 +316,7 @@ function readTable1(r: Reader, rows: ModelRow[], template: TableTemplate | null)
       emitUnkeyed(r, 1, row);
       continue;
     }
-    const mapped = mapTable1Columns(header, cols);
+    const mapped = sameInEveryColumn(header, cols, values) ?? mapTable1Columns(header, cols);
     if (!mapped.order || values.length !== cols.length || row.rowspanValue) {
       const why = !mapped.order ? mapped.reason : `${values.length} cells for ${cols.length} columns`;
       flag(r, "table1_ragged", `${rowKey}: ${why}`);
@@ -375,7 +453,23 @@ function placeRow(
   });
 }
 
-function readTable2(r: Reader, rows: ModelRow[], raw: RawTable) {
+/**
+ * A page text cut short inside Table 2 can end on the ordinal of the next item label (the "2" of
+ * "2.其他法律行政法规禁止公开"), which a cell stream reads as an eighth number of the row above.
+ * When the table ends the text, its last row has one cell more than the form's seven and that cell
+ * is the bare ordinal of the open group's next item, the cell is that label's remnant, not a value.
+ */
+function dropCutOrdinal(row: ModelRow, group: Table2GroupDef | null, columns: number): ModelRow {
+  if (row.positional || !group || row.values.length !== columns + 1) return row;
+  const last = row.values[row.values.length - 1]!;
+  const own = splitOrdinal(row.labels[row.labels.length - 1] ?? "").ordinal;
+  if (own?.kind !== "item" || !/^\d{1,2}$/.test(last.cell.text.trim())) return row;
+  const next = Number(last.cell.text.trim());
+  if (next !== own.n + 1 || !group.items.some((it) => it.ordinal === next)) return row;
+  return { ...row, values: row.values.slice(0, -1) };
+}
+
+function readTable2(r: Reader, rows: ModelRow[], raw: RawTable, cutAtEnd = false) {
   const colKeys = TABLE2_COLUMNS.map((c) => c.key);
   const colLabels = TABLE2_COLUMNS.map((c) => c.labels[0]!);
   const byCol =
@@ -413,7 +507,9 @@ function readTable2(r: Reader, rows: ModelRow[], raw: RawTable) {
       emitUnkeyed(r, 2, row);
       continue;
     }
-    placeRow(r, 2, row, key, colKeys, colLabels, byCol, "table2_ragged");
+    const placed =
+      cutAtEnd && row === rows[rows.length - 1] ? dropCutOrdinal(row, group, colKeys.length) : row;
+    placeRow(r, 2, placed, key, colKeys, colLabels, byCol, "table2_ragged");
   }
 }
 
@@ -495,7 +591,7 @@ export function readTables(tables: RawTable[], template: TableTemplate | null): 
         const kind = kinds[start]!;
         const run = rows.slice(start, i);
         if (kind === 1) readTable1(r, run, template);
-        else if (kind === 2) readTable2(r, run, raw);
+        else if (kind === 2) readTable2(r, run, raw, i === rows.length && raw.endsText === true);
         else if (kind === 3) readTable3(r, run, raw);
         if (kind) result.seen.add(kind);
         start = i;

@@ -177,6 +177,20 @@ function holdsTable(lines: string[]): boolean {
   return numbers >= 1;
 }
 
+/**
+ * A page of a paged export (a flipbook page, a PDF page) may begin with the last row of a table whose
+ * other rows are on the page before: one line, a Table 2 row label and its seven numbers. The form
+ * fixes seven cells for every Table 2 row, so such a line is a table of its own only when it prints
+ * exactly seven numbers.
+ */
+function isWholeTable2Row(line: string): boolean {
+  const cells = line.split("|").map((c) => c.trim());
+  const label = matchForm(cells[0] ?? "");
+  if (!TABLE_ROW_HEADING.test(label) || !SECTION_HEADING.test(label)) return false;
+  const rest = cells.slice(1).filter((c) => c !== "");
+  return rest.length === 7 && rest.every((c) => readCell(c).kind === "number");
+}
+
 export function textToDocument(text: string): Document {
   const raw = text.replace(/\r\n?/g, "\n").split("\n");
   const spaced = new Set<number>();
@@ -219,10 +233,15 @@ export function textToDocument(text: string): Document {
         region.push(l);
         j++;
       }
-      if (region.length >= 2 && holdsTable(region)) {
+      if (
+        (region.length >= 2 && holdsTable(region)) ||
+        (region.length === 1 && isWholeTable2Row(region[0]!))
+      ) {
         let spacedLines = 0;
         for (let n = i; n < j; n++) if (spaced.has(n)) spacedLines++;
-        tables.push(tableFromLines(region, lines.length, spacedLines));
+        const table = tableFromLines(region, lines.length, spacedLines);
+        if (raw.slice(j).every((l) => l.trim() === "")) table.endsText = true;
+        tables.push(table);
         lines.push({ table: tables.length - 1 });
         i = j;
         continue;
