@@ -141,3 +141,12 @@ describe("staff in the words reports use", () => {
     expect(read("要求各处室指定一名兼职信息员，负责信息报送。")["staff.count"]).toBeUndefined();
   });
 });
+
+describe("a mirror in Taiwan vocabulary (资讯 for 信息)", () => {
+  it("reads the count and keeps the sentence as printed", () => {
+    const r = readProseFacts(splitSentences("本年度收到政府资讯公开申请4件。"));
+    const f = r.facts.find((x) => x.key === "applications.received");
+    expect(f?.value).toBe(4);
+    expect(f?.sentence).toBe("本年度收到政府资讯公开申请4件。");
+  });
+});

@@ -358,7 +358,10 @@ export function readProseFacts(sentences: Sentence[]): { facts: Fact[]; conflict
   // One set per page, not a scan of the list: a page repeating a sentence stays linear.
   const seen = new Set<string>();
   let order = 0;
-  const add = (f: Omit<Candidate, "order">) => {
+  // The sentence each fact keeps is the page's own (资讯 as printed), not the folded form matched.
+  let printed: { folded: string; raw: string } | null = null;
+  const add = (input: Omit<Candidate, "order">) => {
+    const f = printed && input.sentence === printed.folded ? { ...input, sentence: printed.raw } : input;
     const id = `${f.key}@${f.offset}=${f.value}`;
     if (seen.has(id)) return;
     seen.add(id);
@@ -366,7 +369,10 @@ export function readProseFacts(sentences: Sentence[]): { facts: Fact[]; conflict
     list.push({ ...f, order: order++ });
     found.set(f.key, list);
   };
-  for (const s of sentences) {
+  for (const raw of sentences) {
+    // Mirrors in Taiwan vocabulary print 资讯 (資訊) for 信息; same length, so offsets hold.
+    const s = raw.text.includes("资讯") ? { ...raw, text: raw.text.replace(/资讯/g, "信息") } : raw;
+    printed = s === raw ? null : { folded: s.text, raw: raw.text };
     // A share of the whole (其中…, …52条，占23%) is not the year's count.
     const partial = /^其中/.test(s.text);
     const breakdownAt = s.text.indexOf("其中");
