@@ -126,3 +126,83 @@ export function matchTable3Column(path: string): string | null {
   );
   return parts.length === 1 ? `${group}.${parts[0]}` : null;
 }
+
+/** Edits (insert, delete, replace one character) between two labels; stops counting past `max`. */
+export function editDistance(a: string, b: string, max: number): number {
+  const x = [...a];
+  const y = [...b];
+  if (Math.abs(x.length - y.length) > max) return max + 1;
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= y.length; j++) {
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+      cur.push(v);
+      rowMin = Math.min(rowMin, v);
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[y.length]!;
+}
+
+/** How many edits a label of this length may carry and still be read: one per five characters. */
+const allowedEdits = (len: number) => (len < 4 ? 0 : Math.min(3, Math.max(1, Math.floor(len / 5))));
+
+/**
+ * A misprinted label (行政许诃, 因他人合法权益 with a character dropped) read as the one template label
+ * it is near: within the allowed edits of it, and no other label of the same table within them
+ * (行政许罚 is one edit from 行政许可 and from 行政处罚: neither). Used only where no label matches
+ * exactly; the caller flags the reading.
+ */
+export function nearestLabel<T>(
+  text: string,
+  options: { item: T; labels: string[] }[],
+): { item: T; label: string } | null {
+  const max = allowedEdits([...text].length);
+  if (max === 0) return null;
+  let best: { item: T; label: string; d: number } | null = null;
+  let second = Number.POSITIVE_INFINITY;
+  for (const o of options) {
+    let d = Number.POSITIVE_INFINITY;
+    let label = "";
+    for (const l of o.labels) {
+      const e = editDistance(text, matchForm(l), max + 2);
+      if (e < d) [d, label] = [e, l];
+    }
+    if (!best || d < best.d) {
+      if (best) second = Math.min(second, best.d);
+      best = { item: o.item, label, d };
+    } else second = Math.min(second, d);
+  }
+  if (!best || best.d === 0 || best.d > max || second <= max) return null;
+  return { item: best.item, label: best.label };
+}
+
+/** A Table 1 row label one or two characters off its template label. */
+export function nearTable1Row(label: string): { row: Table1RowDef; label: string } | null {
+  const { text } = splitOrdinal(label);
+  const hit = nearestLabel(
+    text,
+    TABLE1_ROWS.map((row) => ({ item: row, labels: row.labels })),
+  );
+  return hit ? { row: hit.item, label: hit.label } : null;
+}
+
+/** A Table 2 row or open-group item label a few characters off its template label. */
+export function nearTable2Label(
+  label: string,
+  group: Table2GroupDef | null,
+): { key: string; label: string } | null {
+  const { text } = splitOrdinal(label);
+  const options = [
+    ...(group ? group.items.map((it) => ({ item: `${group.key}.${it.key}`, labels: it.labels })) : []),
+    ...TABLE2_ROWS.filter((r) => r.key !== "applications.results.total").map((r) => ({
+      item: r.key,
+      labels: r.labels,
+    })),
+  ];
+  const hit = nearestLabel(text, options);
+  return hit ? { key: hit.item, label: hit.label } : null;
+}

@@ -19,6 +19,8 @@ import {
   matchTable2Column,
   matchTable2Label,
   matchTable3Column,
+  nearTable1Row,
+  nearTable2Label,
   splitOrdinal,
 } from "./label-match.ts";
 import { isOldStatsTable, readOldStatsTable } from "./old-stats-table.ts";
@@ -173,7 +175,8 @@ function joinKey(rowKey: string, colKey: string): string {
 
 function headerCellsOf(row: ModelRow): string[] {
   return row.labels.filter(
-    (l) => !TABLE1_HEADER_MARKERS.some((m) => matchForm(l).includes(m)) && !matchTable1Row(l),
+    (l) =>
+      !TABLE1_HEADER_MARKERS.some((m) => matchForm(l).includes(m)) && !matchTable1Row(l) && !nearTable1Row(l),
   );
 }
 
@@ -292,7 +295,16 @@ function headerUnit(header: string[] | null): "yuan" | "wan_yuan" | null {
 function readTable1(r: Reader, rows: ModelRow[], template: TableTemplate | null) {
   let header: string[] | null = null;
   for (const row of rows) {
-    const def = row.labels.length ? matchTable1Row(row.labels[row.labels.length - 1]!) : null;
+    const last = row.labels[row.labels.length - 1];
+    let def = last !== undefined ? matchTable1Row(last) : null;
+    // A misprinted label (one character off): read as its template row only when no other is near, flagged.
+    if (!def && last !== undefined && row.values.some((v) => v.parsed.kind === "number")) {
+      const near = nearTable1Row(last);
+      if (near) {
+        def = near.row;
+        flag(r, "label_near_match", `row "${last}" read as ${near.label}`);
+      }
+    }
     const hdr = headerCellsOf(row);
     if (!def) {
       if (hdr.length) header = hdr;
@@ -496,7 +508,17 @@ function readTable2(r: Reader, rows: ModelRow[], raw: RawTable, cutAtEnd = false
         k = m.key;
         group = null;
       }
-      if (i === row.labels.length - 1) key = k;
+      if (i === row.labels.length - 1) {
+        // A misprinted last label: its template row or open-group item, when it is the only one near.
+        if (!k && !m) {
+          const near = nearTable2Label(label, group);
+          if (near) {
+            k = near.key;
+            flag(r, "label_near_match", `row "${label}" read as ${near.label}`);
+          }
+        }
+        key = k;
+      }
     });
     const hasNumbers = row.values.some((v) => v.parsed.kind === "number" || v.parsed.kind === "none");
     if (!hasNumbers) continue;
