@@ -433,3 +433,23 @@ describe("report year and kind in harder shapes", () => {
     expect(meta.report_year).toBe(2017);
   });
 });
+
+describe("a breadcrumb printed one item a line", () => {
+  it("gives no agency beside the title; the text's own name does", () => {
+    const meta = readMetadata({
+      fieldLines: [],
+      bodyLines: [
+        "首页",
+        "政务公开",
+        "镇街信息公开",
+        "双凤街道",
+        "政府信息公开年报",
+        "2023年政府信息公开工作年度报告",
+        "一、总体情况",
+        "2023年，某某市某某区人民政府双凤街道办事处坚持以人民为中心，做好政府信息公开工作。",
+      ],
+      meta: {},
+    });
+    expect(meta.agency).not.toBe("双凤街道");
+  });
+});

@@ -174,6 +174,10 @@ function nameBesideTitle(title: string | null, lines: string[]): string | null {
     (l) => l.trim() === title || (l.trim().length > 6 && title.startsWith(l.trim())),
   );
   if (at < 0) return null;
+  // A breadcrumb printed one item a line (首页 / 政务公开 / 龙溪街道 / 年报) ends beside the title: its
+  // items are the portal's sections, not a name printed for the report.
+  const near = lines.slice(Math.max(0, at - 6), at + 3).map((l) => l.trim());
+  if (near.some((l) => /^(?:首页|主页|网站首页)$|^(?:当前位置|您的位置|您现在的位置)/.test(l))) return null;
   for (const l of [lines[at - 1], lines[at + 1], lines[at - 2], lines[at + 2]]) {
     // A byline under the title: the publishing body, then the date (辽宁省人民政府办公厅 2016-04-15).
     const byline = /^([\u4e00-\u9fa5（）()]{4,30})\s+\d{4}-\d{1,2}-\d{1,2}(?:\s+[\d:]+)?$/.exec(
