@@ -450,6 +450,6 @@ describe("a breadcrumb printed one item a line", () => {
       ],
       meta: {},
     });
-    expect(meta.agency).not.toBe("双凤街道");
+    expect(meta.agency).toBe("某某市某某区人民政府双凤街道办事处");
   });
 });
