@@ -150,3 +150,12 @@ describe("a mirror in Taiwan vocabulary (资讯 for 信息)", () => {
     expect(f?.sentence).toBe("本年度收到政府资讯公开申请4件。");
   });
 });
+
+describe("the year so far", () => {
+  it("年初至今 counts the year, unlike 至今 alone", () => {
+    expect(read("年初至今，我局共主动公开政府信息215条。")["proactive.items_published"]).toBe(215);
+    expect(
+      read("《条例》施行至今，我局共主动公开政府信息3150条。")["proactive.items_published"],
+    ).toBeUndefined();
+  });
+});

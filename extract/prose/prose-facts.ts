@@ -18,7 +18,8 @@ interface FactPattern {
 export const NUM = "(\\d+(?:\\.\\d+)?|[零一二两三四五六七八九十百千]+)\\s*(余|多|左右)?";
 const APPROX_BEFORE = /(近|约|逾|超过|将近|大约)$/;
 /** Words before a number that make it a running total since the system began, not the year's. */
-const RUNNING_TOTAL = /(已达|历年|至今|以来累计|累计已|截至目前|截止目前)/;
+// 年初至今 is the year so far, not a running total.
+const RUNNING_TOTAL = /(已达|历年|(?<!年初|年初以来)至今|以来累计|累计已|截至目前|截止目前)/;
 /**
  * 累计 with no year before it in its sentence (累计发布信息416条, 《条例》实施以来累计…) sums past
  * years; 2021年我局累计主动公开… / 全年累计… is the year's own total.
