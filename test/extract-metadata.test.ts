@@ -453,3 +453,33 @@ describe("a breadcrumb printed one item a line", () => {
     expect(meta.agency).toBe("某某市某某区人民政府双凤街道办事处");
   });
 });
+
+describe("clauses that look like names (held-out sample shapes)", () => {
+  const agencyOf = (bodyLines: string[]) => readMetadata({ fieldLines: [], bodyLines, meta: {} }).agency;
+
+  it("a preposition or verb opening the overview's sentence is no subject", () => {
+    expect(
+      agencyOf(["一、总体情况", "2012年，在国务院全面加强透明政府建设的环境下，本市认真贯彻《条例》。"]),
+    ).toBeNull();
+    expect(agencyOf(["一、总体情况", "2023年，收到政府信息公开申请0件，坚持依法答复。"])).toBeNull();
+  });
+
+  it("the subject after 在…领导下", () => {
+    expect(
+      agencyOf([
+        "一、总体情况",
+        "2022年，在区委区政府的正确领导下，广州南沙经济技术开发区管理委员会认真贯彻执行《条例》。",
+      ]),
+    ).toBe("广州南沙经济技术开发区管理委员会");
+  });
+
+  it("a leading group inside a cited document's title is not the report's, nor a region above 我旗", () => {
+    expect(
+      agencyOf([
+        "特向社会公布我旗2021年度信息公开年度报告。",
+        "一、总体情况",
+        "2021年，我旗围绕《内蒙古自治区政务公开领导小组关于印发2021年政务公开工作要点的通知》开展工作。",
+      ]),
+    ).not.toBe("内蒙古自治区人民政府");
+  });
+});

@@ -66,8 +66,10 @@ const QUOTED_TITLE = new RegExp(`《(${NAME})${YEAR}${REPORT}》`);
 const AFTER_SUBJECT =
   "(?:在|开展|坚持|认真|深入|紧紧|紧扣|严格|持续|进一步|全面|按照|围绕|以|聚焦|积极|不断|高度|扎实|始终|继续|切实|共|主动|全年|政府信息公开|政务公开|信息公开|立足|根据|依据|贯彻|着力|大力|强化|加强|推进|结合|对照|依法|注重|着眼|牢固|把|将|通过|落实|重视|扎实|精心|突出|不折不扣)";
 // Marks a page export leaves before the line (??, bullets, spaces) are not part of the sentence.
+// 2022年，在区委区政府的正确领导下，某某管理委员会认真贯彻…: the circumstance before the subject.
+const UNDER = "(?:在[^，,。]{2,24}(?:领导|指导|关心|支持|部署)下\\s*[,，]\\s*)?";
 const OPENING_SUBJECT = new RegExp(
-  `^(?:[^\\u4e00-\\u9fa5\\d]*|.{0,8}?总体情况\\s+)${YEAR}\\s*[,，]?\\s*(${NAME})${AFTER_SUBJECT}`,
+  `^(?:[^\\u4e00-\\u9fa5\\d]*|.{0,8}?总体情况\\s+)${YEAR}\\s*[,，]?\\s*${UNDER}(${NAME})${AFTER_SUBJECT}`,
 );
 
 /** The same sentence where a page prints its text on one line: 一、总体情况 2022年，襄州区人民政府坚持…. */
@@ -109,9 +111,15 @@ function selfKinds(text: string): SelfKind[] {
 }
 
 /** Does the name fit how the report speaks of itself? With no self reference, any body's name fits. */
-function fitsSelf(name: { name: string; fromPlace: boolean }, kinds: SelfKind[]): boolean {
+function fitsSelf(name: { name: string; fromPlace: boolean }, kinds: SelfKind[], text = ""): boolean {
   if (kinds.length === 0) return !name.fromPlace;
-  return kinds.some((k) => new RegExp(`(?:${k.ending})$`).test(name.name) && (k.place || !name.fromPlace));
+  return kinds.some((k) => {
+    if (!new RegExp(`(?:${k.ending})$`).test(name.name) || (!k.place && name.fromPlace)) return false;
+    if (!k.place) return true;
+    // 我旗 speaks of a 旗: a place of another level (the region above it) is not this report's.
+    const level = /(苏木|街道|[县区市旗镇乡])$/.exec(name.name.replace(/人民政府$/, ""))?.[1];
+    return level !== undefined && new RegExp(`[我本]${level}`).test(text);
+  });
 }
 
 /** 成立了某某局政务公开领导小组: the body that set up its disclosure group names itself. */
@@ -129,8 +137,11 @@ function agencyOfLeadingGroup(text: string, kinds: SelfKind[]): string | null {
     for (const c of before.matchAll(NAME_CUT)) start = c.index + c[0].length;
     // No cut within 40 characters: only the text's own start bounds the name.
     if (start < 0 && from > 0) continue;
+    // 《某某自治区政务公开领导小组关于印发…的通知》: a cited document's issuer, not this report's body.
+    const opened = text.lastIndexOf("《", m.index);
+    if (opened >= 0 && text.lastIndexOf("》", m.index) < opened) continue;
     const a = asAgency(before.slice(Math.max(start, 0)));
-    if (a && fitsSelf(a, kinds)) names.add(a.name);
+    if (a && fitsSelf(a, kinds, text)) names.add(a.name);
   }
   return names.size === 1 ? [...names][0]! : null;
 }

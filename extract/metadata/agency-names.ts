@@ -19,7 +19,9 @@ const STARTS_WITH_PLACE =
   /^[\u4e00-\u9fa5]{1,6}?(?:旗|盟|县(?!级)|自治州|省(?!级|直|属)|市(?![场级直属民])|区(?![域级直属]))/;
 
 /** Words a place or body name never starts with: collective or self references (全市, 我局, 各级). */
-const NOT_A_NAME_START = /^(全|我|本|各|该|上述|有关|相关|其他|其中|共|主动|依申请|政府信息|政务|信息)/;
+// A preposition or verb (在国务院…, 收到政府…, 按照…) starts a clause, never a name.
+const NOT_A_NAME_START =
+  /^(全|我|本|各|该|上述|有关|相关|其他|其中|共|主动|依申请|政府信息|政务|信息|在|对|按|经|向|从|为|以|据|因|随着|面对|围绕|收到|受理|办理|通过|根据|依据|结合|坚持|进一步|深入|认真|全面|严格|持续)/;
 
 /**
  * A printed name, checked: Chinese, 3–40 characters, ending like a body or a place, not a self reference.
@@ -50,6 +52,8 @@ export function asAgency(raw: string): { name: string; fromPlace: boolean } | nu
     return null;
   // 某某市人民政府门户网站: a portal's name (a 来源 field) ends like a 站 but is no body.
   if (/(网站|门户网|网)$/.test(name)) return null;
+  // 某县政府 is a government; a bare 政府 after no place (收到政府…) is a clause cut short.
+  if (/(?<!人民)政府$/.test(name) && !PLACE_SUFFIX.test(name.replace(/政府$/, ""))) return null;
   if (AGENCY_SUFFIX.test(name) || ZONE_SUFFIX.test(name)) return { name, fromPlace: false };
   // 大同市气象部门: a body that calls itself a 部门 names its place; 职能部门 alone names no one.
   if (/部门$/.test(name) && STARTS_WITH_PLACE.test(name) && name.length >= 6)
