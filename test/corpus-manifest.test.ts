@@ -43,3 +43,16 @@ describe("study corpus manifest", () => {
     }
   });
 });
+
+describe("held-out sample (fixtures/corpus/holdout.jsonl)", () => {
+  const holdout = readManifest(join(import.meta.dirname, "..", "fixtures", "corpus", "holdout.jsonl"));
+
+  it("every line is valid, and no page is one the rules were written from", () => {
+    expect(holdout.problems).toEqual([]);
+    expect(holdout.lines.length).toBeGreaterThanOrEqual(30);
+    const studied = new Set(lines.map((l) => l.url));
+    expect(holdout.lines.filter((l) => studied.has(l.url)).map((l) => l.id)).toEqual([]);
+    const ids = new Set(lines.map((l) => l.id));
+    expect(holdout.lines.filter((l) => ids.has(l.id)).map((l) => l.id)).toEqual([]);
+  });
+});
