@@ -222,7 +222,10 @@ function ownFigures(dir: string, pages: number): OwnFigures {
   return { runCpuMsPerPage: runCpuMs !== null && pages ? runCpuMs / pages : null, rss };
 }
 
-/** RSS at ten points of the run (MB), and how much the last three quarters added to the first quarter's peak. */
+/**
+ * RSS at ten points of the run (MB), and the second half's peak less the first half's: a crawl that holds
+ * on to what it fetched grows there; V8 letting garbage pile up before its first full collection does not.
+ */
 function rssOverTime(rss: [number, number][]): { samples: string; growthMb: number | null } {
   if (rss.length < 4) return { samples: "–", growthMb: null };
   const end = rss[rss.length - 1]![0];
@@ -232,9 +235,9 @@ function rssOverTime(rss: [number, number][]): { samples: string; growthMb: numb
     const at = rss.reduce((best, x) => (Math.abs(x[0] - t) < Math.abs(best[0] - t) ? x : best));
     points.push(`${at[0].toFixed(0)} s ${at[1].toFixed(0)}`);
   }
-  const quarter = rss.filter((x) => x[0] <= end / 4).map((x) => x[1]);
-  const rest = rss.filter((x) => x[0] > end / 4).map((x) => x[1]);
-  const growthMb = quarter.length && rest.length ? Math.max(...rest) - Math.max(...quarter) : null;
+  const first = rss.filter((x) => x[0] <= end / 2).map((x) => x[1]);
+  const second = rss.filter((x) => x[0] > end / 2).map((x) => x[1]);
+  const growthMb = first.length && second.length ? Math.max(...second) - Math.max(...first) : null;
   return { samples: points.join(", "), growthMb };
 }
 
@@ -362,7 +365,7 @@ function section(results: RunResult[], startedAt: Date): string {
       const growth =
         growthMb === null
           ? ""
-          : ` (the rest of the run above the first quarter's peak: ${growthMb >= 0 ? "+" : ""}${growthMb.toFixed(0)} MB)`;
+          : ` (second half's peak less the first half's: ${growthMb >= 0 ? "+" : ""}${growthMb.toFixed(0)} MB)`;
       lines.push(
         `  - RSS over the run, ${LABEL[x.crawler]} ${x.rep} (s since start, MB): ${samples}${growth}.`,
       );
