@@ -88,6 +88,8 @@ function startHeartbeat(lock: RunLock, logger: Logger, onLost: (err: NianbaoErro
 
 export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
   const started = Date.now();
+  // The run's own CPU (start-up before it excluded; extraction threads included: they share the process).
+  const startedCpu = process.cpuUsage();
   const db = new Database(opts.dbPath);
   db.pragma("journal_mode = WAL");
   db.pragma("busy_timeout = 10000");
@@ -175,7 +177,12 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
     }
     await opts.archive.finishRun(run.runId, summary);
     opts.logger.info(
-      { event: "summary", ...summary, this_process_ms: Date.now() - started },
+      {
+        event: "summary",
+        ...summary,
+        this_process_ms: Date.now() - started,
+        this_process_cpu_ms: cpuMsSince(startedCpu),
+      },
       "crawl run summary",
     );
     const clean =
@@ -191,6 +198,11 @@ export async function runCrawl(opts: CrawlOptions): Promise<CrawlResult> {
       db.close();
     }
   }
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return Math.round((user + system) / 1000);
 }
 
 function newGate(opts: CrawlOptions, politeness: boolean, signal: AbortSignal): HostGate {

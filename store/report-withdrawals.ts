@@ -36,19 +36,19 @@ interface Judged {
 export function judgeWithdrawals(db: StoreDb, j: WithdrawalJudgement): WithdrawalCounts {
   // The URLs a report was read from on its site (its pages and attachments), and this run's fetches
   // of them: a report counts as found when any of them answered, gone when its page answered 404/410.
+  // The run's fetches of the site are read once (MATERIALIZED): inlined, each report's three lookups
+  // rescanned the whole run's fetches, some 4 s at the end of a 200-site run of 4,000 reports.
   const rows = statement(
     db,
     `WITH mine AS (
        SELECT id, withdrawn_at, source_url FROM reports
        WHERE site_slug = @site AND superseded_by IS NULL AND current_version_id IS NOT NULL),
-     urls AS (
-       SELECT DISTINCT v.report_id, v.source_url FROM report_versions v JOIN mine ON mine.id = v.report_id
-       WHERE v.site_slug = @site),
-     run AS (
+     run AS MATERIALIZED (
        SELECT url, final_url, status, outcome, fetched_at FROM fetches WHERE run_id = @run AND site_slug = @site)
      SELECT mine.id, mine.withdrawn_at,
-       (SELECT MAX(f.fetched_at) FROM urls u JOIN run f ON f.url = u.source_url OR f.final_url = u.source_url
-        WHERE u.report_id = mine.id AND f.outcome IN ('ok', 'not_modified')) AS seen_at,
+       (SELECT MAX(f.fetched_at) FROM report_versions v
+          JOIN run f ON f.url = v.source_url OR f.final_url = v.source_url
+        WHERE v.report_id = mine.id AND v.site_slug = @site AND f.outcome IN ('ok', 'not_modified')) AS seen_at,
        (SELECT f.status FROM run f WHERE (f.url = mine.source_url OR f.final_url = mine.source_url)
           AND f.status IN (404, 410) ORDER BY f.fetched_at DESC LIMIT 1) AS gone_status,
        (SELECT MIN(f.fetched_at) FROM run f WHERE (f.url = mine.source_url OR f.final_url = mine.source_url)

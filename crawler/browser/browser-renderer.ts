@@ -1,7 +1,7 @@
 // Renders pages in the system Chromium (playwright-core) for render:true sites, SPA shells and one
 // challenge retry. One context per site, recycled after N pages; images, fonts and analytics never load,
 // and no request leaves the site's allowed origins (every one passes an interceptor that aborts the rest).
-import { type Browser, type BrowserContext, chromium, type Route } from "playwright-core";
+import type { Browser, BrowserContext, Route } from "playwright-core";
 import { isAllowedOrigin } from "../url/allowed-origin.ts";
 
 export interface BrowserOptions {
@@ -65,24 +65,35 @@ const SILENT_HOSTS = ["*.google.com", "*.googleapis.com", "*.gvt1.com", "*.gvt2.
 
 export class BrowserRenderer {
   private browser: Browser | null = null;
+  private launching: Promise<Browser> | null = null;
   private readonly contexts = new Map<string, { context: BrowserContext; pages: number }>();
 
   constructor(private readonly opts: BrowserOptions) {}
 
-  private async launch(): Promise<Browser> {
-    if (!this.browser) {
-      const args = ["--no-sandbox", "--headless", "--disable-gpu", ...QUIET_ARGS];
-      const rules = this.opts.hostResolverRules
-        ? `${SILENT_HOSTS}, ${this.opts.hostResolverRules}`
-        : SILENT_HOSTS;
-      args.push(`--host-resolver-rules=${rules}`);
-      this.browser = await chromium.launch({
-        executablePath: this.opts.executablePath,
-        args,
-        headless: true,
-      });
-    }
-    return this.browser;
+  /** One launch however many renders ask at once (two racing launches would leave a Chromium behind). */
+  private launch(): Promise<Browser> {
+    this.launching ??= this.start().then(
+      (b) => {
+        this.browser = b;
+        return b;
+      },
+      (err: unknown) => {
+        this.launching = null; // the next render tries again
+        throw err;
+      },
+    );
+    return this.launching;
+  }
+
+  private async start(): Promise<Browser> {
+    const args = ["--no-sandbox", "--headless", "--disable-gpu", ...QUIET_ARGS];
+    const rules = this.opts.hostResolverRules
+      ? `${SILENT_HOSTS}, ${this.opts.hostResolverRules}`
+      : SILENT_HOSTS;
+    args.push(`--host-resolver-rules=${rules}`);
+    // Loaded on first launch: playwright-core costs some 65 MB of RSS, and most crawls never render.
+    const { chromium } = await import("playwright-core");
+    return chromium.launch({ executablePath: this.opts.executablePath, args, headless: true });
   }
 
   private async contextFor(siteSlug: string, allowList: readonly string[]): Promise<BrowserContext> {
@@ -155,8 +166,11 @@ export class BrowserRenderer {
   async close(): Promise<void> {
     for (const { context } of this.contexts.values()) await context.close().catch(() => {});
     this.contexts.clear();
-    if (this.browser) await this.browser.close().catch(() => {});
+    // A launch still under way is waited for, so its Chromium is closed too.
+    const browser = this.browser ?? (await this.launching?.catch(() => null)) ?? null;
+    this.launching = null;
     this.browser = null;
+    if (browser) await browser.close().catch(() => {});
   }
 }
 

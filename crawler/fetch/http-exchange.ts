@@ -4,6 +4,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Transform } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate, constants as zlibConstants } from "node:zlib";
+import { onAbort } from "../../core/abort-fan-out.ts";
 
 /** Where to open the TCP connection for a URL; tests map every host to the farm on 127.0.0.1. */
 export interface ConnectTarget {
@@ -102,12 +103,13 @@ export function exchange(url: string, opts: ExchangeOptions): Promise<RawRespons
   };
   return new Promise<RawResponse>((resolve, reject) => {
     let settled = false;
+    let unsubscribe: (() => void) | undefined;
     const fail = (err: ExchangeError) => {
       if (settled) return;
       settled = true;
       clearTimeout(totalTimer);
       clearTimeout(connectTimer);
-      opts.signal?.removeEventListener("abort", onAbort);
+      unsubscribe?.();
       req.destroy();
       reject(err);
     };
@@ -116,7 +118,7 @@ export function exchange(url: string, opts: ExchangeOptions): Promise<RawRespons
       settled = true;
       clearTimeout(totalTimer);
       clearTimeout(connectTimer);
-      opts.signal?.removeEventListener("abort", onAbort);
+      unsubscribe?.();
       resolve(r);
     };
     const requestFn = target.tls ? httpsRequest : httpRequest;
@@ -167,9 +169,9 @@ export function exchange(url: string, opts: ExchangeOptions): Promise<RawRespons
         ),
       ),
     );
-    const onAbort = () => fail(new ExchangeError("aborted", "crawl interrupted"));
-    if (opts.signal?.aborted) return onAbort();
-    opts.signal?.addEventListener("abort", onAbort, { once: true });
+    const aborted = () => fail(new ExchangeError("aborted", "crawl interrupted"));
+    if (opts.signal?.aborted) return aborted();
+    unsubscribe = opts.signal ? onAbort(opts.signal, aborted) : undefined;
     req.on("response", (res) => {
       const headers = flatHeaders(res);
       const declared = headers["content-length"] ? Number(headers["content-length"]) : null;

@@ -1,6 +1,7 @@
 // The politeness gate every request passes: per host one in flight and starts spaced by the delay
 // (start to start, a small upward jitter), per registrable domain at most N in flight, a global cap
 // that follows the hosts with work, pauses (Retry-After), slow-down and the circuit breaker.
+import { onAbort } from "../../core/abort-fan-out.ts";
 import { registrableDomain } from "../url/allowed-host.ts";
 import { Semaphore } from "./semaphore.ts";
 
@@ -79,15 +80,16 @@ export class GateAbortedError extends Error {
 export function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(new GateAbortedError());
   return new Promise((ok, fail) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      fail(new GateAbortedError());
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      unsubscribe?.();
       ok();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const unsubscribe = signal
+      ? onAbort(signal, () => {
+          clearTimeout(timer);
+          fail(new GateAbortedError());
+        })
+      : undefined;
   });
 }
 
