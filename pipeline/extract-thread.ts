@@ -40,9 +40,14 @@ export class ExtractThread {
   }
 
   private spawn(): Worker {
-    const loader = new URL("./extract-worker-loader.js", import.meta.url);
+    // Compiled (dist/), the worker is plain JavaScript; from source, a loader registers tsx in the thread
+    // first (as the import pool does: an installed package has no loader and no .ts to load).
+    const compiled = import.meta.url.endsWith(".js");
+    const entry = compiled
+      ? new URL("./extract-page-worker.js", import.meta.url)
+      : new URL("./extract-worker-loader.js", import.meta.url);
     const script = new URL("./extract-page-worker.ts", import.meta.url).href;
-    const worker = new Worker(loader, { workerData: { script } });
+    const worker = new Worker(entry, { workerData: { script } });
     worker.on("message", (msg: { id: number; started?: boolean; record?: ReportRecord; error?: string }) => {
       const job = this.current;
       if (!job || job.id !== msg.id) return;

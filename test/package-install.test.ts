@@ -107,6 +107,19 @@ console.log(JSON.stringify({ agency: record.agency, year: record.report_year, ve
     expect(JSON.parse(r.stdout).version).toBeGreaterThan(0);
   });
 
+  it("crawls the demo portals and extracts their reports in its worker thread, as from source", () => {
+    const db = join(app, "demo.sqlite");
+    const r = run("node", ["node_modules/.bin/nianbao", "demo", "--db", db, "--out", join(app, "demo.csv")]);
+    expect(r.stderr).not.toMatch(/extraction failed|extraction thread stopped/);
+    expect(r.code).toBe(0);
+    const reports = run("node", [
+      "-e",
+      `const D = require(${JSON.stringify(join(ROOT, "node_modules", "better-sqlite3"))}); console.log(new D(process.argv[1]).prepare("SELECT COUNT(*) FROM reports").pluck().get())`,
+      db,
+    ]);
+    expect(Number(reports.stdout)).toBe(19);
+  });
+
   it("imports real PDF reports and folds the Hongze renames, as from source", () => {
     const db = join(app, "real.sqlite");
     expect(run("node", ["node_modules/.bin/nianbao", "import", REAL, "--db", db]).code).toBe(0);
