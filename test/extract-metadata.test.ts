@@ -483,3 +483,19 @@ describe("clauses that look like names (held-out sample shapes)", () => {
     ).not.toBe("内蒙古自治区人民政府");
   });
 });
+
+describe("an article bar with each field in brackets", () => {
+  it("【发布时间：…】 is the publication date, over the signature's", async () => {
+    const { extractReport } = await import("../extract/index.ts");
+    const page = [
+      "某某区民政局2018年政府信息公开工作年度报告",
+      "【发布时间：2019-04-02】　【浏览次数：】　【字体：大 中 小】　【打印】　【关闭】",
+      "一、概述",
+      "2018年，我局认真贯彻落实《条例》，没有收到政府信息公开申请。",
+      "某某区民政局",
+      "2019年3月28日",
+    ].join("\n");
+    const r = extractReport({ content: page, fileName: "bar.txt" });
+    expect(r.published_at).toBe("2019-04-02");
+  });
+});

@@ -95,3 +95,22 @@ describe("table variants", () => {
     expect(Object.keys(rec.values).filter((k) => k.includes(".state_secret."))).toEqual([]);
   });
 });
+
+describe("a browser print's page break inside a pipe table", () => {
+  it("the page address and print stamp between rows neither end the table nor become cells", () => {
+    const page = readFileSync(join(PAGES, "yanling-natural-resources-2023.txt"), "utf8");
+    const lines = page.split("\n");
+    const at = lines.findIndex((l) => l.trim().startsWith("（四）无法提供"));
+    expect(at).toBeGreaterThan(0);
+    lines.splice(
+      at,
+      0,
+      "2024/3/5 15:12 某某县自然资源局2023年政府信息公开工作年度报告",
+      "https://www.example.gov.cn/zwgk/ndbg/bmndbg/content_20240123_4417.html　　2/3",
+    );
+    const whole = extractReport({ content: page, fileName: "a.txt" }).values;
+    const broken = extractReport({ content: lines.join("\n"), fileName: "b.txt" }).values;
+    expect(Object.keys(whole).length).toBeGreaterThan(150);
+    expect(broken).toEqual(whole);
+  });
+});

@@ -10,9 +10,12 @@ const CHROME: RegExp[] = [
   /^(浏览次数|访问量|阅读次数|点击数)[:：]/,
 ];
 
-/** Fields of the metadata block (索引号, 发布时间 …): read for metadata, kept out of the body text. */
+/**
+ * Fields of the metadata block (索引号, 发布时间 …): read for metadata, kept out of the body text.
+ * (【发布时间：2016-03-25】【浏览次数：】【打印】: an article bar puts each field in brackets.)
+ */
 export const META_FIELD =
-  /^[-•·\s]*(索引号|组配分类|主题分类|体裁分类|信息分类|发文机关|发布机构|发布单位|公开部门|成文日期|发文日期|公开日期|发文字号|文号|发布时间|发布日期|生效日期|废止日期|公开方式|公开范围|有效性|标题|名称|来源|信息来源|文章来源|时间|日期|作者|责任编辑|分类|所属机构|主题词)\s*[:：|]/;
+  /^[-•·\s【[]*(索引号|组配分类|主题分类|体裁分类|信息分类|发文机关|发布机构|发布单位|公开部门|成文日期|发文日期|公开日期|发文字号|文号|发布时间|发布日期|生效日期|废止日期|公开方式|公开范围|有效性|标题|名称|来源|信息来源|文章来源|时间|日期|作者|责任编辑|分类|所属机构|主题词)\s*[:：|]/;
 
 export function isChromeLine(line: string): boolean {
   return CHROME.some((re) => re.test(line));

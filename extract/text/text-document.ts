@@ -44,6 +44,14 @@ function spacedRow(line: string): string | null {
   return [...labels, ...tokens.slice(k)].join(" | ");
 }
 
+/**
+ * Print furniture a browser or PDF puts at a page break, inside a table as anywhere: the page's
+ * address with its page count (https://…/content_4417.html　2/3), or the print stamp (2024/3/5 15:12 …).
+ * Skipped inside a table region: it is neither a cell nor the table's end.
+ */
+const PAGE_FURNITURE =
+  /^(?:https?:\/\/\S+(?:\s+\d{1,3}\s*\/\s*\d{1,3})?|\d{4}\/\d{1,2}\/\d{1,2}\s+\d{1,2}:\d{2}(?:\s.*)?)$/;
+
 function isPipeLine(line: string): boolean {
   return line.includes("|");
 }
@@ -229,6 +237,10 @@ export function textToDocument(text: string): Document {
           continue;
         }
         blankRun = 0;
+        if (PAGE_FURNITURE.test(lt)) {
+          j++;
+          continue;
+        }
         if (!isPipeLine(lt) && !isCellish(lt)) break;
         region.push(l);
         j++;
