@@ -204,6 +204,17 @@ ${runs.map((r) => `- **${r.spec.name}** (\`node bin/run-ts.js ${r.spec.script} $
 
 ${runs.map((r) => `### ${r.spec.name}\n\n\`\`\`\n${r.output}\n\`\`\``).join("\n\n")}
 `;
-writeFileSync(values.out as string, md);
+// The side-by-side crawl section is written by bench/crawl-vs-crawlee.ts (minutes of farm runs):
+// a rewrite of the file keeps it, and what follows it, as it was.
+const SIDE_BY_SIDE = "<!-- crawl-vs-crawlee: start -->";
+let kept = "";
+try {
+  const old = readFileSync(values.out as string, "utf8");
+  const at = old.indexOf(SIDE_BY_SIDE);
+  if (at >= 0) kept = old.slice(at);
+} catch {
+  // No earlier file: nothing to keep.
+}
+writeFileSync(values.out as string, kept ? `${md}\n${kept}` : md);
 console.log(`\nall benchmarks in ${fmt(totalSeconds)} s; results written to ${values.out}`);
 process.exitCode = runs.every((r) => r.exitCode === 0 && r.result) ? 0 : 1;
