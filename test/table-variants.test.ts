@@ -114,3 +114,29 @@ describe("a browser print's page break inside a pipe table", () => {
     expect(broken).toEqual(whole);
   });
 });
+
+describe("a bordered pipe row with a blank cell", () => {
+  const page = (row: string) =>
+    [
+      "某某镇2022年政府信息公开工作年度报告",
+      "二、主动公开政府信息情况",
+      "| 第二十条第（一）项 | | | |",
+      "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |",
+      row,
+      "| 行政规范性文件 | 2 | 0 | 6 |",
+    ].join("\n");
+
+  it("two numbers fix their columns; the blank is an empty cell, not a ragged row", () => {
+    const r = extractReport({ content: page("| 规章 | 0 | 0 | |"), fileName: "b.txt" });
+    expect(r.values["proactive.regulations.issued"]).toBe(0);
+    expect(r.values["proactive.regulations.repealed"]).toBe(0);
+    expect(r.values["proactive.regulations.in_force"]).toBeUndefined();
+    expect(r.values["proactive.normative_documents.in_force"]).toBe(6);
+  });
+
+  it("one number before blanks may span them: left out and flagged", () => {
+    const r = extractReport({ content: page("| 规章 | 3 | | |"), fileName: "c.txt" });
+    expect(r.values["proactive.regulations.issued"]).toBeUndefined();
+    expect(r.flags.some((f) => f.id === "table1_ragged" && f.detail.includes("regulations"))).toBe(true);
+  });
+});

@@ -104,11 +104,14 @@ export function modelRows(table: RawTable): ModelRow[] {
 export function trimValues(row: ModelRow, expected: number): ValueCell[] {
   const vals = [...row.values];
   if (row.source === "text") {
+    // Two numbers or more fix the columns by position: a printed blank after them is an empty cell.
+    // One number before blanks may be one cell merged across them: the blanks go.
+    const numbers = vals.filter((v) => v.parsed.kind !== "empty").length;
     while (
       vals.length &&
       vals[vals.length - 1]!.parsed.kind === "empty" &&
       // Padding goes; a printed blank (a lone " |" cell) stays unless the row is then too long.
-      (!vals[vals.length - 1]!.cell.printedBlank || vals.length > expected)
+      (!vals[vals.length - 1]!.cell.printedBlank || vals.length > expected || numbers < 2)
     )
       vals.pop();
   } else {

@@ -75,9 +75,21 @@ function cell(text: string, row: number, col: number): GridCell {
 function pipeRows(lines: string[]): GridCell[][] {
   return lines.map((line, r) => {
     let parts = line.split("|").map((p) => p.trim());
+    // A bordered row (| 规章 | 0 | 0 | |) opens and closes with a pipe: each cell sits between two,
+    // so a blank between them is a printed blank cell, not padding. (An open row's trailing pipes,
+    // 0 | ||||, are padding: they may stand for one cell merged across the columns.)
+    const bordered = line.trimStart().startsWith("|") && line.trimEnd().endsWith("|");
     if (parts[0] === "" && line.trimStart().startsWith("|")) parts = parts.slice(1);
-    while (parts.length && parts[parts.length - 1] === "") parts.pop();
-    return parts.map((p, c) => cell(p, r, c));
+    if (bordered && parts[parts.length - 1] === "") parts.pop();
+    let blanks = 0;
+    while (parts.length && parts[parts.length - 1] === "") {
+      parts.pop();
+      blanks++;
+    }
+    const cells = parts.map((p, c) => cell(p, r, c));
+    if (bordered && blanks > 0 && blanks <= 2)
+      for (let b = 0; b < blanks; b++) cells.push({ ...cell("", r, cells.length), printedBlank: true });
+    return cells;
   });
 }
 
