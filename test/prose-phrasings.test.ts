@@ -197,3 +197,24 @@ describe("phrasings met in the held-out sample (sentences of our own)", () => {
     expect(read("办公室设在党政办，安排工作人员3名，负责信息发布。")["staff.count"]).toBe(3);
   });
 });
+
+describe("each negation reaches only its own clause", () => {
+  it.each([
+    ["本年度未收到政府信息公开申请，行政复议1件，行政诉讼0件。", 0, 1, 0],
+    [
+      "我镇未收到群众提出的政府信息公开申请，未发生因政府信息公开被申请行政复议、被提起行政诉讼情况。",
+      0,
+      0,
+      0,
+    ],
+  ])("%s", (sentence, received, review, litigation) => {
+    const r = read(sentence);
+    expect(r["applications.received"]).toBe(received);
+    expect(r["review.count"]).toBe(review);
+    expect(r["litigation.count"]).toBe(litigation);
+  });
+
+  it("没有…收费及减免事项 is no fee", () => {
+    expect(read("2020年度，我乡没有政府信息公开的收费及减免事项。")["fees.collected_yuan"]).toBe(0);
+  });
+});

@@ -233,7 +233,7 @@ const PATTERNS: FactPattern[] = [
   },
   {
     key: "fees.collected_yuan",
-    re: /(?:无|未|没有)(?:收取)?(?:任何)?[^。；，,]{0,8}?(?:收费|费用)(?:及减免)?情况|未收取任何费用|未收取(?:信息公开)?费用|无(?:政府)?信息公开收费|没有收取(?:任何)?费用|不收取任何费用|(?:均|并)?未收费/,
+    re: /(?:无|未|没有)(?:收取)?(?:任何)?[^。；，,]{0,8}?(?:收费|费用)(?:及减免)?(?:情况|事项)|未收取任何费用|未收取(?:信息公开)?费用|无(?:政府)?信息公开收费|没有收取(?:任何)?费用|不收取任何费用|(?:均|并)?未收费/,
     priority: 1,
   },
   {
@@ -246,7 +246,7 @@ const PATTERNS: FactPattern[] = [
 
 /** Sentences about review/litigation that say none happened: 未发生/无因…而被提起的行政复议. */
 const NONE_HAPPENED =
-  /(?:无(?=[^。；，,]{0,12}(?:复议|诉讼))|不存在|未发生|没有发生|未出现|没有出现|未有|未引发|没有引发|未收到|未接到|没有收到|没有|无因|无[^。；]{0,16}(?:被提起|提起|引发|申请))[^。；]{0,30}/g;
+  /(?:无(?=[^。；，,]{0,12}(?:复议|诉讼))|不存在|未发生|没有发生|未出现|没有出现|未有|未引发|没有引发|未收到|未接到|没有收到|没有|无因|无[^。；]{0,16}(?:被提起|提起|引发|申请))(?=([^。；，,]{0,30}))/g;
 const BOTH_ZERO =
   /(?:行政)?复议(?:和|、|及|与)(?:行政)?诉讼(?:案件)?(?:的)?(?:数量|数)?(?:为|均为|均是|是)\s*(?:0|零)\s*(?:件|起)?/;
 const COUNT_STATED = new RegExp(`(行政复议|行政诉讼|诉讼)[^。；，,]{0,6}?${NUM}\\s*(?:件|起|宗)`, "g");
@@ -316,7 +316,8 @@ const LIST_ITEM = /^(?:\d{1,2}[.、．]|[(（]\d{1,2}[)）]|[①②③④⑤⑥�
 
 function reviewAndLitigation(s: Sentence, add: (f: Omit<Candidate, "order">) => void) {
   // Every negation in the sentence: 未收到…申请，未收到…行政复议，未发生…行政诉讼 negates each in turn.
-  const nones = [...s.text.matchAll(NONE_HAPPENED)].map((m) => m[0]);
+  // The words after each negation are looked at, not consumed: the next negation may stand in them.
+  const nones = [...s.text.matchAll(NONE_HAPPENED)].map((m) => m[0] + (m[1] ?? ""));
   // 未收到…申请 earlier in the sentence is about applications; the negation must reach 复议/诉讼 itself.
   const noneAbout = (word: string) =>
     nones.some((t) => t.includes(word) && !/\d/.test(t.slice(0, t.indexOf(word))));
