@@ -499,3 +499,19 @@ describe("an article bar with each field in brackets", () => {
     expect(r.published_at).toBe("2019-04-02");
   });
 });
+
+describe("a town named only after its county", () => {
+  it("我镇 throughout and one 某县某镇 printed: that town's government, inferred", () => {
+    const meta = readMetadata({
+      fieldLines: [],
+      bodyLines: [
+        "一、总体情况",
+        "2023年，我镇认真贯彻落实《条例》，修订了《渠县三汇镇政府信息公开指南》。",
+        "二、主动公开政府信息情况",
+      ],
+      meta: {},
+    });
+    expect(meta.agency).toBe("渠县三汇镇人民政府");
+    expect(meta.notes.agency?.basis).toBe("inferred");
+  });
+});

@@ -3,7 +3,7 @@
 // Each pattern is a sentence shape the national template's preface and overview use.
 import { asAgency, parentAgency } from "./agency-names.ts";
 import { fromFirstPlace } from "./place-names.ts";
-import { qualifyShortName, shortNameInText } from "./qualify-name.ts";
+import { qualifyShortName, shortNameInText, townAfterCounty } from "./qualify-name.ts";
 
 export interface AgencyFromText {
   agency: string;
@@ -239,6 +239,15 @@ export function agencyFromText(bodyLines: string[]): AgencyFromText | null {
       agency: own2.agency,
       basis: "inferred",
       detail: `the text speaks of itself as 我${ownKind!.ending.split("|").pop()}; ${own2.detail}`,
+    };
+  // 我镇 throughout and one town printed after its county: the town's government.
+  const townRef = kinds.length === 1 && kinds[0]!.place ? /[我本](镇|乡)(?![直属级委])/.exec(text) : null;
+  const town = townRef ? townAfterCounty(text, townRef[1] as "镇" | "乡") : null;
+  if (town)
+    return {
+      agency: `${town}人民政府`,
+      basis: "inferred",
+      detail: `the text speaks of itself as ${townRef![0]}; ${town} is the only ${townRef![1]} it names after its county`,
     };
   // 我旗 / 我县 throughout and one banner or county of that level named on the page: its government.
   const place = kinds.length === 1 && kinds[0]!.place ? /[我本](县|区|旗)/.exec(text) : null;

@@ -110,3 +110,27 @@ export function shortNameInText(text: string, ending: string): ShortName | null 
   const [only] = [...found];
   return only ? shortName(only) : null;
 }
+
+/**
+ * 我镇 throughout and one town printed after its county (《大竹县四合镇政府信息公开指南》): the town
+ * named with its county. Towns are not in the divisions list, so the county before the name marks
+ * where it starts; two different towns leave it unnamed.
+ */
+export function townAfterCounty(text: string, level: "镇" | "乡" | "街道"): string | null {
+  const scan = text.slice(0, SCAN_LIMIT);
+  const towns = new Set<string>();
+  for (let i = scan.indexOf(level); i >= 0; i = scan.indexOf(level, i + 1)) {
+    for (let len = 2; len <= 4; len++) {
+      const start = i - len;
+      if (start < 3) break;
+      const county = placeEndingAt(scan, start);
+      if (!county || !/[县区市旗]$/.test(county.inner)) continue;
+      const name = scan.slice(start, i);
+      if (!/^[\u4e00-\u9fa5]+$/.test(name)) break;
+      towns.add(`${county.printed}${name}${level}`);
+      break;
+    }
+    if (towns.size > 1) return null;
+  }
+  return towns.size === 1 ? [...towns][0]! : null;
+}
