@@ -506,12 +506,12 @@ describe("a town named only after its county", () => {
       fieldLines: [],
       bodyLines: [
         "一、总体情况",
-        "2023年，我镇认真贯彻落实《条例》，修订了《渠县三汇镇政府信息公开指南》。",
+        "2023年，我镇认真贯彻落实《条例》，修订了《宣汉县南坝镇政府信息公开指南》。",
         "二、主动公开政府信息情况",
       ],
       meta: {},
     });
-    expect(meta.agency).toBe("渠县三汇镇人民政府");
+    expect(meta.agency).toBe("宣汉县南坝镇人民政府");
     expect(meta.notes.agency?.basis).toBe("inferred");
   });
 });
