@@ -515,3 +515,12 @@ describe("a town named only after its county", () => {
     expect(meta.notes.agency?.basis).toBe("inferred");
   });
 });
+
+describe("names that open like a clause word", () => {
+  it("经济技术开发区 and 对外 bodies are names; 经/对 as prepositions are not", () => {
+    expect(agencyFromTitle("经济技术开发区管理委员会2021年政府信息公开工作年度报告")).toBe(
+      "经济技术开发区管理委员会",
+    );
+    expect(agencyFromTitle("对外贸易经济合作局2021年政府信息公开工作年度报告")).toBe("对外贸易经济合作局");
+  });
+});

@@ -21,7 +21,7 @@ const STARTS_WITH_PLACE =
 /** Words a place or body name never starts with: collective or self references (全市, 我局, 各级). */
 // A preposition or verb (在国务院…, 收到政府…, 按照…) starts a clause, never a name.
 const NOT_A_NAME_START =
-  /^(全|我|本|各|该|上述|有关|相关|其他|其中|共|主动|依申请|政府信息|政务|信息|在|对|按|经|向|从|为|以|据|因|随着|面对|围绕|收到|受理|办理|通过|根据|依据|结合|坚持|进一步|深入|认真|全面|严格|持续)/;
+  /^(全|我|本|各|该|上述|有关|相关|其他|其中|共|主动|依申请|政府信息|政务|信息|在|对(?!外)|按|经(?!济|开)|向|从|为|以|据|因|随着|面对|围绕|收到|受理|办理|通过|根据|依据|结合|坚持|进一步|深入|认真|全面|严格|持续)/;
 
 /**
  * A printed name, checked: Chinese, 3–40 characters, ending like a body or a place, not a self reference.
