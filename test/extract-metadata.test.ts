@@ -524,3 +524,12 @@ describe("names that open like a clause word", () => {
     expect(agencyFromTitle("对外贸易经济合作局2021年政府信息公开工作年度报告")).toBe("对外贸易经济合作局");
   });
 });
+
+describe("a place whose name begins like a clause word", () => {
+  it("从化区… and 向阳区… are names", () => {
+    expect(agencyFromTitle("从化区住房和城乡建设局2022年政府信息公开工作年度报告")).toBe(
+      "从化区住房和城乡建设局",
+    );
+    expect(agencyFromTitle("向阳区民政局2022年政府信息公开工作年度报告")).toBe("向阳区民政局");
+  });
+});

@@ -1,6 +1,8 @@
 // What an agency's name looks like: how it ends (局, 厅, 人民政府, 街道办事处 …), and what a bare
 // place name (北京市朝阳区) means when a report is titled with it: that place's government.
 
+import { fromFirstPlace } from "./place-names.ts";
+
 /** Endings of the name of a government body. */
 export const AGENCY_SUFFIX =
   /(人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|政府办|政府|委员会|管理委员会|管委会|办公室|办公厅|办事处|局|厅|委|署|院|中心|处|所|站|队|馆|办|会|街道|街|参事室|研究室)$/;
@@ -19,9 +21,14 @@ const STARTS_WITH_PLACE =
   /^[\u4e00-\u9fa5]{1,6}?(?:旗|盟|县(?!级)|自治州|省(?!级|直|属)|市(?![场级直属民])|区(?![域级直属]))/;
 
 /** Words a place or body name never starts with: collective or self references (全市, 我局, 各级). */
-// A preposition or verb (在国务院…, 收到政府…, 按照…) starts a clause, never a name.
-const NOT_A_NAME_START =
-  /^(全|我|本|各|该|上述|有关|相关|其他|其中|共|主动|依申请|政府信息|政务|信息|在|对(?!外)|按|经(?!济|开)|向|从|为|以|据|因|随着|面对|围绕|收到|受理|办理|通过|根据|依据|结合|坚持|进一步|深入|认真|全面|严格|持续)/;
+const NOT_A_NAME_START = /^(全|我|本|各|该|上述|有关|相关|其他|其中|共|主动|依申请|政府信息|政务|信息)/;
+
+/**
+ * A preposition or verb (在国务院…, 收到政府…, 按照…) starts a clause, not a name — unless a place
+ * opens the name (从化区…, 向阳区…: places that begin with such a character).
+ */
+const CLAUSE_START =
+  /^(在|对(?!外)|按|经(?!济|开)|向|从|为|以|据|因|随着|面对|围绕|收到|受理|办理|通过|根据|依据|结合|坚持|进一步|深入|认真|全面|严格|持续)/;
 
 /**
  * A printed name, checked: Chinese, 3–40 characters, ending like a body or a place, not a self reference.
@@ -38,6 +45,7 @@ export function asAgency(raw: string): { name: string; fromPlace: boolean } | nu
     .replace(/(?:向社会公布|向社会公开|公布|发布)$/, "");
   if (name.length < 3 || name.length > 40 || !/^[\u4e00-\u9fa5]/.test(name)) return null;
   if (!/^[\u4e00-\u9fa5（）()·]+$/.test(name) || NOT_A_NAME_START.test(name)) return null;
+  if (CLAUSE_START.test(name) && fromFirstPlace(name, 0) === null) return null;
   // 市民政局, 区政府办公室: an abbreviation that names no place identifies no one.
   // (市中区民政局 names a place: 市中区.)
   if (/^(省|市|区|县|州|镇|乡)/.test(name) && !/^.[\u4e00-\u9fa5]{0,3}?(省|市|区|县|州|镇|乡|旗)/.test(name))
