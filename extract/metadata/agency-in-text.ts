@@ -88,19 +88,29 @@ const CONTACT = new RegExp(
  */
 interface SelfKind {
   ref: RegExp;
-  /** How a name of this kind ends. */
+  /** The self reference as the notes print it (我局). */
+  word: string;
+  /** How a name of this kind ends (alternatives joined by |), and that ending as a test. */
   ending: string;
+  endsLike: RegExp;
   /** A place's government (我县 → 某某县人民政府). */
   place: boolean;
 }
+const kind = (ref: RegExp, word: string, ending: string, place = false): SelfKind => ({
+  ref,
+  word,
+  ending,
+  endsLike: new RegExp(`(?:${ending})$`),
+  place,
+});
 const SELF_KINDS: SelfKind[] = [
-  { ref: /[我本]局/, ending: "局", place: false },
-  { ref: /[我本]委(?!员)/, ending: "委员会|委", place: false },
-  { ref: /[我本]厅/, ending: "厅", place: false },
-  { ref: /[我本]办(?!法|理|公|事|结)/, ending: "办公室|办", place: false },
-  { ref: /[我本]署/, ending: "署", place: false },
-  { ref: /[我本](?:县|区|市|旗|镇|乡|苏木)(?![直属级委])/, ending: "人民政府", place: true },
-  { ref: /[我本]街道/, ending: "街道办事处|街道", place: false },
+  kind(/[我本]局/, "我局", "局"),
+  kind(/[我本]委(?!员)/, "我委", "委员会|委"),
+  kind(/[我本]厅/, "我厅", "厅"),
+  kind(/[我本]办(?!法|理|公|事|结)/, "我办", "办公室|办"),
+  kind(/[我本]署/, "我署", "署"),
+  kind(/[我本](?:县|区|市|旗|镇|乡|苏木)(?![直属级委])/, "我县/我区", "人民政府", true),
+  kind(/[我本]街道/, "我街道", "街道办事处|街道"),
 ];
 
 /** A bureau also says 我市 of its city; a government never says 我局 of itself: a body's kind wins. */
@@ -114,7 +124,7 @@ function selfKinds(text: string): SelfKind[] {
 function fitsSelf(name: { name: string; fromPlace: boolean }, kinds: SelfKind[], text = ""): boolean {
   if (kinds.length === 0) return !name.fromPlace;
   return kinds.some((k) => {
-    if (!new RegExp(`(?:${k.ending})$`).test(name.name) || (!k.place && name.fromPlace)) return false;
+    if (!k.endsLike.test(name.name) || (!k.place && name.fromPlace)) return false;
     if (!k.place) return true;
     // 我旗 speaks of a 旗: a place of another level (the region above it) is not this report's.
     const level = /(苏木|街道|[县区市旗镇乡])$/.exec(name.name.replace(/人民政府$/, ""))?.[1];
@@ -215,12 +225,12 @@ export function agencyFromText(bodyLines: string[]): AgencyFromText | null {
       basis: "read",
       detail: "the body that set up the disclosure leading group (某某局政务公开领导小组)",
     };
-  const own = agencyBySelfReference(text, kinds);
-  if (own)
+  const fullOwnName = agencyBySelfReference(text, kinds);
+  if (fullOwnName)
     return {
-      agency: own,
+      agency: fullOwnName,
       basis: "inferred",
-      detail: `the text speaks of itself as 我${kinds[0]!.ending.split("|").pop()} and names one body of that kind`,
+      detail: `the text speaks of itself as ${kinds.find((k) => !k.place)!.word} and names one body of that kind`,
     };
   const contact = CONTACT.exec(bodyLines.slice(0, 12).join(""));
   const c = contact ? asAgency(contact[1]!) : null;
@@ -233,12 +243,12 @@ export function agencyFromText(bodyLines: string[]): AgencyFromText | null {
   // 我局 throughout and one 区教育局 printed: qualified by the one 区 the page names.
   const ownKind = kinds.length === 1 && !kinds[0]!.place ? kinds[0]! : null;
   const shortOwn = ownKind ? shortNameInText(text, ownKind.ending) : null;
-  const own2 = shortOwn?.level ? qualifyShortName(shortOwn, text) : null;
-  if (own2)
+  const qualifiedOwn = shortOwn?.level ? qualifyShortName(shortOwn, text) : null;
+  if (qualifiedOwn)
     return {
-      agency: own2.agency,
+      agency: qualifiedOwn.agency,
       basis: "inferred",
-      detail: `the text speaks of itself as 我${ownKind!.ending.split("|").pop()}; ${own2.detail}`,
+      detail: `the text speaks of itself as ${ownKind!.word}; ${qualifiedOwn.detail}`,
     };
   // 我镇 throughout and one town printed after its county: the town's government.
   const townRef = kinds.length === 1 && kinds[0]!.place ? /[我本](镇|乡)(?![直属级委])/.exec(text) : null;

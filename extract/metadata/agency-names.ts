@@ -46,6 +46,8 @@ export function asAgency(raw: string): { name: string; fromPlace: boolean } | nu
   if (name.length < 3 || name.length > 40 || !/^[\u4e00-\u9fa5]/.test(name)) return null;
   if (!/^[\u4e00-\u9fa5（）()·]+$/.test(name) || NOT_A_NAME_START.test(name)) return null;
   if (CLAUSE_START.test(name) && fromFirstPlace(name, 0) === null) return null;
+  // 特向社会公布我旗…: a preface's words, not a name (a name never speaks of itself as 我旗).
+  if (/[我本](?:局|委|厅|办|署|旗|县|区|市|镇|乡|街道|单位|机关)|向社会|公布|印发/.test(name)) return null;
   // 市民政局, 区政府办公室: an abbreviation that names no place identifies no one.
   // (市中区民政局 names a place: 市中区.)
   if (/^(省|市|区|县|州|镇|乡)/.test(name) && !/^.[\u4e00-\u9fa5]{0,3}?(省|市|区|县|州|镇|乡|旗)/.test(name))

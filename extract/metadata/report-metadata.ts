@@ -392,6 +392,9 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
 
   // Is it an annual report? Title first, then the opening of the body.
   let is_annual_report = false;
+  // Both read the page's first lines only: cheap enough to read once before the checks below.
+  const sections = templateSections(input.bodyLines);
+  const overview = opensWithOverview(input.bodyLines);
   const opening = input.bodyLines.slice(0, 8).join("");
   const listed = countReportTitleLines(input.bodyLines.slice(0, 80));
   if (listed >= 3) {
@@ -431,18 +434,15 @@ export function readMetadata(input: MetadataInput): ReportMetadata {
       basis: "inferred",
       detail: "no title; the opening says it reports the year's 政府信息公开 work",
     };
-  } else if (templateSections(input.bodyLines) >= 2) {
+  } else if (sections >= 2) {
     is_annual_report = true;
     notes.is_annual_report = {
       basis: "inferred",
-      detail: `no title; the page has the annual report's sections (${templateSections(input.bodyLines)} of the template's six)`,
+      detail: `no title; the page has the annual report's sections (${sections} of the template's six)`,
     };
-  } else if (opensWithOverview(input.bodyLines)) {
+  } else if (overview) {
     is_annual_report = true;
-    notes.is_annual_report = {
-      basis: "inferred",
-      detail: `no title; ${opensWithOverview(input.bodyLines)}`,
-    };
+    notes.is_annual_report = { basis: "inferred", detail: `no title; ${overview}` };
   } else if (TEMPLATE_PREFACE.test(opening)) {
     is_annual_report = true;
     notes.is_annual_report = {
