@@ -153,17 +153,16 @@ function titleName(title: string): string | null {
 const DISCLOSURE_OFFICE = /政务服务|政务公开|信息公开|大数据/;
 
 function bodyOfPlace(issuer: string, place: string): string | null {
+  // Only the disclosure office: the government's general office (市政府办) or any other bureau there
+  // posted the place's report, and the place's government stays the agency.
   if (!DISCLOSURE_OFFICE.test(issuer)) return null;
-  // The government's own general office (市政府办, 人民政府办公厅) posts the government's report: the
-  // place's government stays the agency.
-  if (/政府办(?:公室|公厅)?$/.test(issuer.replace(/\s+/g, ""))) return null;
   const a = asAgency(issuer);
   if (a && !a.fromPlace && a.name.startsWith(place) && a.name.length > place.length) return a.name;
+  // 县政务服务中心: the office printed without its place, which the title gives.
   const level = /(自治区|省|市|县|区|旗)$/.exec(place)?.[1];
   const short = issuer.replace(/\s+/g, "");
   if (level && short.startsWith(level) && AGENCY_SUFFIX.test(short) && short.length > level.length + 2)
-    // 市政府办公厅 is the 市人民政府办公厅 printed short.
-    return place + short.slice(level.length).replace(/^政府(办公厅|办公室)$/, "人民政府$1");
+    return place + short.slice(level.length);
   return null;
 }
 
