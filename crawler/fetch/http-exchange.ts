@@ -47,6 +47,8 @@ export interface ExchangeOptions {
   signal?: AbortSignal;
   /** Called once the request is written to the socket (after any connect and handshake). */
   onSent?: () => void;
+  /** Called when the answer's status line and headers have arrived. */
+  onAnswered?: () => void;
 }
 
 export interface RawResponse {
@@ -173,6 +175,7 @@ export function exchange(url: string, opts: ExchangeOptions): Promise<RawRespons
     if (opts.signal?.aborted) return aborted();
     unsubscribe = opts.signal ? onAbort(opts.signal, aborted) : undefined;
     req.on("response", (res) => {
+      opts.onAnswered?.();
       const headers = flatHeaders(res);
       const declared = headers["content-length"] ? Number(headers["content-length"]) : null;
       if (declared !== null && declared > opts.maxBodyBytes) {

@@ -136,7 +136,7 @@ export class PageFetcher {
       try {
         res = await this.opts.gate.run(
           host,
-          (sent) => this.send(target, this.baseHeaders(), 512 * 1024, legacyTls, sent),
+          (sent, answered) => this.send(target, this.baseHeaders(), 512 * 1024, legacyTls, sent, answered),
           { countFromEnd: true },
         );
       } catch (err) {
@@ -199,9 +199,11 @@ export class PageFetcher {
     maxBodyBytes: number,
     legacyTls = false,
     onSent?: () => void,
+    onAnswered?: () => void,
   ): Promise<RawResponse> {
     return exchange(url, {
       onSent,
+      onAnswered,
       headers,
       connectTimeoutMs: this.opts.connectTimeoutMs,
       totalTimeoutMs: this.opts.totalTimeoutMs,
@@ -237,7 +239,9 @@ export class PageFetcher {
       attempts++;
       let res: RawResponse;
       try {
-        res = await gate.run(host, (sent) => this.send(url, headers, maxBodyBytes, legacyTls, sent));
+        res = await gate.run(host, (sent, answered) =>
+          this.send(url, headers, maxBodyBytes, legacyTls, sent, answered),
+        );
       } catch (err) {
         if (err instanceof CircuitOpenError) return { failure: "circuit_open", attempts };
         if (err instanceof GateAbortedError) return { failure: "aborted", attempts };

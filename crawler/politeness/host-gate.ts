@@ -19,6 +19,9 @@ export const AUTO_MIN_GLOBAL = 8;
 /** The auto cap's ceiling: sockets and response buffers the machine holds at once. */
 export const DEFAULT_MAX_GLOBAL_CONCURRENCY = 256;
 
+/** How far an answer can move a request's counted start past its send, as a fraction of the delay. */
+export const ANSWER_SHIFT_CAP = 0.05;
+
 export interface HostGateOptions {
   /** false: no per-host serialising or delay (benchmarks, never real portals). */
   politeness: boolean;
@@ -104,6 +107,8 @@ export class HostGate {
   private readonly global: Semaphore;
   private readonly random: () => number;
   private readonly clock: GateClock;
+  /** The fastest answer of any host so far (answeredAfter). */
+  private fastestAnswerMs = Number.POSITIVE_INFINITY;
   /** Hosts with a request inside run(): what the auto global cap follows. */
   private hostsWithWork = 0;
 
@@ -223,18 +228,22 @@ export class HostGate {
    * Runs `fn` (one HTTP exchange) when the host, its domain and the global cap all allow it. `fn` may
    * call `sent()` once the request has left (a new connection or TLS handshake comes first): the next
    * start is then counted from there, so the gap the server sees is not shortened by this one's connect.
+   * `fn` may also call `answered()` when the answer's first bytes arrive: see answeredAfter.
    * `countFromEnd`: the next request waits the delay from this one's answer instead (robots.txt: every
    * host's comes in one burst at the start, which a server stamps late, and the first page needs it anyway).
    */
   async run<T>(
     host: string,
-    fn: (sent: () => void) => Promise<T>,
+    fn: (sent: () => void, answered: () => void) => Promise<T>,
     how: { countFromEnd?: boolean } = {},
   ): Promise<T> {
     if (!this.opts.politeness) {
       await this.global.acquire();
       try {
-        return await fn(() => {});
+        return await fn(
+          () => {},
+          () => {},
+        );
       } finally {
         this.global.release();
       }
@@ -246,11 +255,14 @@ export class HostGate {
       await s.slots.acquire();
       try {
         const caps = await this.admit(host, s);
+        let sentAt = s.lastStartAt;
         const sent = () => {
-          s.lastStartAt = Math.max(s.lastStartAt, this.clock.now());
+          sentAt = this.clock.now();
+          s.lastStartAt = Math.max(s.lastStartAt, sentAt);
         };
+        const answered = () => this.answeredAfter(s, sentAt);
         try {
-          return await fn(sent);
+          return await fn(sent, answered);
         } finally {
           if (how.countFromEnd) sent();
           this.global.release();
@@ -262,6 +274,25 @@ export class HostGate {
     } finally {
       this.countWork(s, -1);
     }
+  }
+
+  /**
+   * A server stamps a request when its own event loop gets to it: behind a burst of requests (ours to
+   * its other hosts, all starting together) that can be tens of ms after we sent it, and the next gap
+   * it sees is that much shorter. It cannot stamp later than it answers, so an answer slower than the
+   * fastest answer of the run moves the counted start to the answer less that fastest time: the latest
+   * the server can have stamped it. The fastest of all hosts, not the host's own: a host's first
+   * answers all come in the start-up burst. The move is capped (ANSWER_SHIFT_CAP of the delay): a
+   * slow answer is still followed at once, as start-to-start spacing means, and a host slower than
+   * the fastest loses at most that much of its rate.
+   */
+  private answeredAfter(s: HostState, sentAt: number): void {
+    const now = this.clock.now();
+    const took = now - sentAt;
+    if (!(took >= 0)) return; // never sent (sentAt −∞) or the clock stepped back
+    this.fastestAnswerMs = Math.min(this.fastestAnswerMs, took);
+    const latestStamp = Math.min(now - this.fastestAnswerMs, sentAt + ANSWER_SHIFT_CAP * s.delayMs);
+    s.lastStartAt = Math.max(s.lastStartAt, latestStamp);
   }
 
   /**

@@ -15,12 +15,12 @@ export const DEFAULT_USER_AGENT =
 /** Per registrable domain: a city's portals often share one server behind many host names. */
 export const DEFAULT_PER_DOMAIN_CONCURRENCY = 2;
 /**
- * Each per-host gap is the delay plus 1–3 %: upward only, enough to break lockstep between hosts and
- * to keep the gap a busy server stamps (its event loop lags by a few ms) at or above the delay, small
- * enough to keep ~0.98 of the bound.
+ * Each per-host gap is the delay plus 0.5–2.5 %: upward only, enough to break lockstep between hosts,
+ * small enough to keep ~0.98 of the bound. A server that stamps a request late (its event loop behind
+ * a burst) is covered by the gate's answer shift (host-gate.ts answeredAfter), not by a wider jitter.
  */
-export const DEFAULT_JITTER_RATIO = 0.03;
-export const DEFAULT_JITTER_FLOOR_RATIO = 0.01;
+export const DEFAULT_JITTER_RATIO = 0.025;
+export const DEFAULT_JITTER_FLOOR_RATIO = 0.005;
 export const DEFAULT_LEASE_MS = 300_000;
 
 export interface CrawlOptions {
