@@ -17,25 +17,14 @@ import {
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../cli/main.ts";
 import { terminalSafe } from "../cli/terminal-text.ts";
 import { loadPage } from "../pipeline/extract-file.ts";
+import { runCli } from "./support/cli-in-process.ts";
 
 const SEED = resolve("../shared/seeds/004_9f09e102a19e83ee.txt");
 let dir: string;
 
-async function cli(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    isTTY: false,
-    env: {},
-    cwd: dir,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCli(args, { cwd: dir });
 
 /** One message line and one hint line, no stack frames. */
 function expectOneLine(r: { code: number; stderr: string }, message: RegExp): void {

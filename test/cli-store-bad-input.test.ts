@@ -17,25 +17,15 @@ import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generatedReportPage } from "../bench/generated-report.ts";
-import { main } from "../cli/main.ts";
 import { NianbaoError } from "../core/errors.ts";
 import { importPages } from "../pipeline/import-pages.ts";
 import { openStore, SCHEMA_VERSION } from "../store/index.ts";
+import { runCli } from "./support/cli-in-process.ts";
 
 const SEEDS = resolve("../shared/seeds");
 
-async function cli(args: string[], env: Record<string, string | undefined> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    isTTY: false,
-    env,
-    cwd: dir,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], env: Record<string, string | undefined> = {}) =>
+  runCli(args, { cwd: dir, env: env });
 
 const sha = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 const integrity = (path: string) =>

@@ -6,10 +6,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../cli/main.ts";
 import type { ReportRecord } from "../extract/schema.ts";
 import { extractFile } from "../pipeline/extract-file.ts";
 import { csvField, formulaSafe, openStore, saveReport } from "../store/index.ts";
+import { runCli } from "./support/cli-in-process.ts";
 
 const SEEDS = resolve("../shared/seeds");
 const REAL = resolve("../shared/real-reports");
@@ -17,18 +17,8 @@ const REAL = resolve("../shared/real-reports");
 let dir: string;
 let db: string;
 
-async function cli(args: string[], env: Record<string, string | undefined> = {}, cwd = dir) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    isTTY: false,
-    env,
-    cwd,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], env: Record<string, string | undefined> = {}, cwd = dir) =>
+  runCli(args, { cwd: cwd, env: env });
 
 const NASTY_TITLE = '=HYPERLINK("http://evil.example/x","点我"), 含"引号"\n第二行';
 

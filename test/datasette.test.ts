@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../cli/main.ts";
+import { runCli } from "./support/cli-in-process.ts";
 
 const REAL = resolve("../shared/real-reports");
 const HAS_DATASETTE = spawnSync("datasette", ["--version"], { encoding: "utf8" }).status === 0;
@@ -19,17 +19,7 @@ let dir: string;
 let db: string;
 let metaPath: string;
 
-async function cli(args: string[]) {
-  let stdout = "";
-  const code = await main(args, {
-    stdout: (t) => (stdout += t),
-    stderr() {},
-    isTTY: false,
-    env: {},
-    cwd: dir,
-  });
-  return { code, stdout };
-}
+const cli = (args: string[]) => runCli(args, { cwd: dir });
 
 type Meta = {
   databases: Record<

@@ -7,8 +7,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../cli/main.ts";
 import { loadPage } from "../pipeline/extract-file.ts";
+import { runCli } from "./support/cli-in-process.ts";
 
 const SEED = readFileSync(resolve("../shared/seeds/004_9f09e102a19e83ee.txt"));
 let site: Server;
@@ -58,18 +58,7 @@ afterAll(async () => {
   await new Promise((ok) => other.close(ok));
 });
 
-async function cli(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    isTTY: false,
-    env: {},
-    cwd: process.cwd(),
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCli(args, { cwd: process.cwd() });
 
 describe("extract <URL>", () => {
   it("reads a page through the crawler's fetcher", async () => {

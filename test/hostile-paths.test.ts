@@ -19,11 +19,11 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../cli/main.ts";
 import { siteSchema } from "../crawler/sites/site-schema.ts";
 import { collectingLogger } from "../fixtures/farm/server/farm-connect.ts";
 import { crawlIntoStore } from "../pipeline/crawl.ts";
 import { bounded } from "./support/bounded.ts";
+import { runCli } from "./support/cli-in-process.ts";
 
 const PASSWD = "/etc/passwd";
 const REPORT_PAGE = readFileSync("fixtures/pages/hebi-civil-affairs-2019.html", "utf8");
@@ -35,18 +35,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    isTTY: false,
-    env: {},
-    cwd,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], cwd: string) => runCli(args, { cwd: cwd });
 
 const sha = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 const integrity = (path: string) =>

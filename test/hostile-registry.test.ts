@@ -4,10 +4,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../cli/main.ts";
 import { NianbaoError } from "../core/errors.ts";
 import { loadRegistry, loadRegistryFile } from "../crawler/sites/load-registry.ts";
 import { bounded } from "./support/bounded.ts";
+import { runCli } from "./support/cli-in-process.ts";
 
 let dir: string;
 beforeAll(() => {
@@ -46,18 +46,7 @@ function loaderError(text: string, file: string): NianbaoError {
   throw new Error("the registry was accepted");
 }
 
-async function cli(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    isTTY: false,
-    env: {},
-    cwd: dir,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCli(args, { cwd: dir });
 
 const HOSTILE_URLS: [string, RegExp][] = [
   ["file:///etc/passwd", /file:\/\/ URLs are not allowed \("file:\/\/\/etc\/passwd"\)/],

@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../cli/main.ts";
 import { startWorkbench, type Workbench } from "../web/workbench-server.ts";
+import { runCli } from "./support/cli-in-process.ts";
 
 const REAL = resolve("../shared/real-reports");
 const SEEDS = resolve("../shared/seeds");
@@ -19,17 +19,7 @@ let browser: Browser;
 let page: Page;
 const requested: string[] = [];
 
-async function cli(args: string[]) {
-  let stderr = "";
-  const code = await main(args, {
-    stdout() {},
-    stderr: (t) => (stderr += t),
-    isTTY: false,
-    env: {},
-    cwd: dir,
-  });
-  return { code, stderr };
-}
+const cli = (args: string[]) => runCli(args, { cwd: dir });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "nianbao-serve-"));

@@ -7,27 +7,16 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../cli/main.ts";
 import { agencyIdentity, compareAgency, openStore, resolveAgency, SCHEMA_VERSION } from "../store/index.ts";
 import { MIGRATIONS, NIANBAO_APPLICATION_ID } from "../store/schema-migrations.ts";
+import { runCli } from "./support/cli-in-process.ts";
 
 const REAL = resolve("../shared/real-reports");
 
 let dir: string;
 let db: string;
 
-async function cli(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    isTTY: false,
-    env: {},
-    cwd: dir,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCli(args, { cwd: dir });
 
 const sql = (query: string) =>
   JSON.parse(execFileSync("sqlite3", ["-json", db, query], { encoding: "utf8" }) || "[]") as Record<
