@@ -218,3 +218,25 @@ describe("each negation reaches only its own clause", () => {
     expect(read("2020年度，我乡没有政府信息公开的收费及减免事项。")["fees.collected_yuan"]).toBe(0);
   });
 });
+
+describe("a place's whole count against the channels it lists", () => {
+  it("全乡政府信息公开N条 is the total, and 二是… one of its parts", () => {
+    const text =
+      "2023年,全乡政府信息公开412条;一是通过县政府门户网站公开政务信息57条;二是通过微信公众号等发布信息203条;三是在市级媒体刊发信息31条。";
+    expect(read(text)["proactive.items_published"]).toBe(412);
+  });
+
+  it("an enumerated item alone still gives its count (no total to beat it)", () => {
+    expect(read("二是通过政府网站主动公开政府信息75条。")["proactive.items_published"]).toBe(75);
+  });
+
+  it("one new-media account's count is not the year's total", () => {
+    const text = "加强新媒体建设,截止12月31日,某某县政务微信平台共发布信息5127条,关注人数达到2万人。";
+    expect(read(text)["proactive.items_published"]).toBeUndefined();
+  });
+
+  it("a count over the website and new media together still is", () => {
+    const text = "全年通过门户网站、微信公众号、微博等渠道公开各类信息964条,其中规范性文件8件。";
+    expect(read(text)["proactive.items_published"]).toBe(964);
+  });
+});

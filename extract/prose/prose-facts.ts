@@ -90,6 +90,15 @@ const PATTERNS: FactPattern[] = [
     priority: 2,
   },
   {
+    // 2022年,全镇政府信息公开566条: the year's or the whole place's 政府信息公开 with its count, no 共.
+    key: "proactive.items_published",
+    re: new RegExp(
+      `(?:全年|全[镇乡区县市旗]|本年度?|\\d{4}\\s*年度?)[，,]?\\s*(?:全[镇乡区县市旗])?(?:共)?(?:政府|政务)信息(?:主动)?公开(?:共|共计|总计|合计)?\\s*${NUM}\\s*(?:条|件)`,
+    ),
+    group: 1,
+    priority: 1,
+  },
+  {
     // 全年共发布212条，其中…
     key: "proactive.items_published",
     re: new RegExp(`(?:全年|本年度?|\\d{4}\\s*年)(?:共|共计)?(?:主动)?(?:公开|发布)\\s*${NUM}\\s*条`),
@@ -296,6 +305,8 @@ type Candidate = Fact & {
   channel?: boolean;
   /** Items stated as 主动公开, the report's own term for the year's total. */
   statutory?: boolean;
+  /** Items of one new-media account alone (政务微信平台…), not of the website or of channels together. */
+  oneAccount?: boolean;
 };
 
 /** Channels a count is published through, and the new media among them. */
@@ -311,8 +322,8 @@ const KINDS_FOLLOW =
 /** 52条，占23%: a count followed by its share of a larger whole. */
 const SHARE_AFTER = /^\s*(?:余|多)?\s*[条件篇项个]?\s*[,，、]?\s*占[^。；，,]{0,6}?\d+(?:\.\d+)?\s*%/;
 
-/** A list item (1. / （1） / ①) under a stated total is one of its parts. */
-const LIST_ITEM = /^(?:\d{1,2}[.、．]|[(（]\d{1,2}[)）]|[①②③④⑤⑥⑦⑧⑨])/;
+/** A list item (1. / （1） / ① / 二是…) under a stated total is one of its parts. */
+const LIST_ITEM = /^(?:\d{1,2}[.、．]|[(（]\d{1,2}[)）]|[①②③④⑤⑥⑦⑧⑨]|[一二三四五六七八九十]是)/;
 
 function reviewAndLitigation(s: Sentence, add: (f: Omit<Candidate, "order">) => void) {
   // Every negation in the sentence: 未收到…申请，未收到…行政复议，未发生…行政诉讼 negates each in turn.
@@ -393,6 +404,7 @@ export function readProseFacts(sentences: Sentence[]): { facts: Fact[]; conflict
       let priority = p.priority;
       let channel = false;
       let statutory = false;
+      let oneAccount = false;
       if (p.group) {
         const numberAt = m.index + m[0].lastIndexOf(m[p.group]!);
         // After 其中 in its sentence, a number is a part of the total stated before it.
@@ -433,10 +445,21 @@ export function readProseFacts(sentences: Sentence[]): { facts: Fact[]; conflict
         if (listItem) priority += 2;
         if (p.key === "proactive.items_published") {
           channel = NEW_MEDIA.test(clause);
+          oneAccount = channel && !/网站|门户|渠道|平台等|[及和、]/.test(clause);
           statutory = m[0].includes("主动公开");
         }
       }
-      add({ key: p.key, value, approx, sentence: s.text, offset: s.offset, priority, channel, statutory });
+      add({
+        key: p.key,
+        value,
+        approx,
+        sentence: s.text,
+        offset: s.offset,
+        priority,
+        channel,
+        statutory,
+        oneAccount,
+      });
     }
     if (/行政复议|行政诉讼|诉讼/.test(s.text)) reviewAndLitigation(s, add);
     for (const f of readStaff(s)) add(f);
@@ -456,6 +479,8 @@ function settle(found: Map<string, Candidate[]>): { facts: Fact[]; conflicts: st
     // 主动公开信息1351条 beside 官方微博发布信息3848条: where the page states what it 主动公开, a new-media
     // channel's count ranks below it (with no such statement, the two stay equal: a conflict).
     if (list.some((f) => f.statutory && !f.channel)) for (const f of list) if (f.channel) f.priority += 2;
+    // 政务微信平台共发布信息6348条 alone: one new-media account's count is never the year's total.
+    if (key === "proactive.items_published" && list.every((f) => f.oneAccount)) continue;
     list.sort((a, b) => a.priority - b.priority || a.order - b.order);
     const best = list[0]!;
     let top = list.filter((x) => x.priority === best.priority);
@@ -471,7 +496,8 @@ function settle(found: Map<string, Candidate[]>): { facts: Fact[]; conflicts: st
       conflicts.push(`${key}: ${[...new Set(exact.map((f) => f.value))].join(" vs ")}`);
     }
     for (const f of top) {
-      const { priority, order, channel, statutory, ...fact } = f;
+      const { priority, order, channel, statutory, oneAccount, ...fact } = f;
+      void oneAccount;
       void priority;
       void order;
       void channel;
