@@ -1,8 +1,9 @@
 // Misprinted row labels (a character dropped, swapped or mistyped) are read as the one template row
 // they are near, and only then: a label near two rows, or too short to tell, stays unmatched.
 import { describe, expect, it } from "vitest";
-import { editDistance, nearTable1Row, nearTable2Label } from "../extract/tables/label-match.ts";
+import { editDistance, labelMatches, nearTable1Row, nearTable2Label } from "../extract/tables/label-match.ts";
 import { TABLE2_GROUPS } from "../extract/templates/report-templates.ts";
+import { matchForm } from "../extract/text/normalize.ts";
 
 describe("editDistance", () => {
   it.each([
@@ -57,5 +58,12 @@ describe("a misprinted row in a page's table", () => {
     // 行政许罚 is as near 行政许可 as 行政处罚: no value, the row flagged unmatched.
     expect(r.values["proactive.penalties.decisions"]).toBeUndefined();
     expect(r.flags.some((f) => f.id === "table1_unmatched_row" && f.detail.includes("行政许罚"))).toBe(true);
+  });
+});
+
+describe("printed variants of a column label", () => {
+  it("本年增\\减 (a backslash for the slash) is the form's 本年增/减", () => {
+    expect(labelMatches(matchForm("本年增\\减"), ["本年增/减", "本年增减"])).toBe(true);
+    expect(labelMatches(matchForm("本年增＼减"), ["本年增/减"])).toBe(true);
   });
 });

@@ -37,7 +37,9 @@ export function matchForm(s: string): string {
       // Mirrors in Taiwan vocabulary print 资讯 (資訊) for 信息 in every label.
       .replace(/资讯/g, "信息")
       // …and 档案 (檔案) for 文件: 规范性档案 is the form's 规范性文件 (no form has a row of that name).
-      .replace(/规范性档案/g, "规范性文件");
+      .replace(/规范性档案/g, "规范性文件")
+      // 本年增\减: a backslash typed for the form's slash.
+      .replace(/增\\减/g, "增/减");
     // Labels and cells repeat across rows and pages: a bounded memo keeps matching cheap.
     if (MATCH_FORMS.size > 20_000) MATCH_FORMS.clear();
     MATCH_FORMS.set(s, f);
