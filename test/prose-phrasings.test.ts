@@ -240,3 +240,29 @@ describe("a place's whole count against the channels it lists", () => {
     expect(read(text)["proactive.items_published"]).toBe(964);
   });
 });
+
+describe("more ways of saying none, and counts before their object", () => {
+  it.each([
+    ["2022年度无依申请公开件。", "applications.received", 0],
+    ["我社区2021年度无依申请公开情况。", "applications.received", 0],
+    ["2015年,我办收到7起政府信息依申请公开,均在时限内答复。", "applications.received", 7],
+    ["2024年我局共收到依申请公开信件3件,均为信函申请。", "applications.received", 3],
+    ["全年未涉及政府信息公开的收费及减免情况。", "fees.collected_yuan", 0],
+    ["本年度发生行政复议及行政诉讼0件。", "litigation.count", 0],
+    ["本年度发生行政复议及行政诉讼0件。", "review.count", 0],
+    ["全年共受理政府信息公开申请9件,未被行政复议或诉讼。", "review.count", 0],
+    ["全年共受理政府信息公开申请9件,未被行政复议或诉讼。", "litigation.count", 0],
+  ])("%s → %s %d", (sentence, key, n) => {
+    expect(read(sentence)[key]).toBe(n);
+  });
+
+  it("one count for review and litigation together is neither's", () => {
+    const r = read("本年度因政府信息公开被申请行政复议和行政诉讼4件。");
+    expect(r["review.count"]).toBeUndefined();
+    expect(r["litigation.count"]).toBeUndefined();
+  });
+
+  it("无依申请公开 before a fee is not an application count", () => {
+    expect(read("无依申请公开的收费。")["applications.received"]).toBeUndefined();
+  });
+});

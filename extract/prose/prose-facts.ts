@@ -158,10 +158,10 @@ const PATTERNS: FactPattern[] = [
     priority: 2,
   },
   {
-    // 全年共收到90件申请 / 收到3件依申请公开
+    // 全年共收到90件申请 / 收到3件依申请公开 / 收到12起政府信息依申请公开
     key: "applications.received",
     re: new RegExp(
-      `${APP_VERB}\\s*${NUM}\\s*(?:件|份|个)(?:政府信息公开|信息公开|依申请公开)?(?:的)?(?:申请|依申请公开(?:事项)?|政府信息公开申请|信息公开申请)`,
+      `${APP_VERB}\\s*${NUM}\\s*(?:件|份|个|起)(?:政府信息公开|信息公开|依申请公开|政府信息)?(?:的)?(?:申请|依申请公开(?:事项)?|政府信息公开申请|信息公开申请)`,
     ),
     group: 1,
     priority: 2,
@@ -183,11 +183,12 @@ const PATTERNS: FactPattern[] = [
     priority: 3,
   },
   {
-    // 受理公众依申请公开信息1件 / 收到依申请公开6项 / 收到依申请公开办件0条 / 受理依申请公开政府信息件307件:
+    // 受理公众依申请公开信息1件 / 收到依申请公开6项 / 收到依申请公开办件0条 / 受理依申请公开政府信息件307件 /
+    // 收到依申请公开信件2件:
     // the verb of receiving with 依申请公开 as its object; the count is the applications whatever the unit.
     key: "applications.received",
     re: new RegExp(
-      `${APP_VERB}(?:公众|群众|公民|社会公众)?(?:提出的)?依申请公开(?:政府信息|信息|办件)?(?:申请)?件?(?:共|共计)?\\s*${NUM}\\s*(?:件|项|条)`,
+      `${APP_VERB}(?:公众|群众|公民|社会公众)?(?:提出的)?依申请公开(?:政府信息|信息|办件|信件|来件)?(?:申请)?件?(?:共|共计)?\\s*${NUM}\\s*(?:件|项|条)`,
     ),
     group: 1,
     priority: 2,
@@ -232,7 +233,8 @@ const PATTERNS: FactPattern[] = [
   {
     key: "applications.received",
     // 本年度无受理政府信息公开申请情况
-    re: /无依申请公开(?:的)?(?:政府)?信息|无(?:政府信息公开|依申请公开)申请|无受理(?:的)?(?:政府信息公开|信息公开|依申请公开)(?:的)?申请/,
+    // 2021年度无依申请公开件 / 无依申请公开情况: the clause ends there (无依申请公开的收费 is about fees).
+    re: /无依申请公开(?:的)?(?:政府)?信息|无(?:政府信息公开|依申请公开)申请|无依申请公开(?:办)?(?:件|情况|事项)(?=$|[，,。；;])|无受理(?:的)?(?:政府信息公开|信息公开|依申请公开)(?:的)?申请/,
     priority: 1,
   },
   {
@@ -242,7 +244,7 @@ const PATTERNS: FactPattern[] = [
   },
   {
     key: "fees.collected_yuan",
-    re: /(?:无|未|没有)(?:收取)?(?:任何)?[^。；，,]{0,8}?(?:收费|费用)(?:及减免)?(?:情况|事项)|未收取任何费用|未收取(?:信息公开)?费用|无(?:政府)?信息公开收费|没有收取(?:任何)?费用|不收取任何费用|(?:均|并)?未收费/,
+    re: /(?:无|未|没有|未涉及)(?:收取)?(?:任何)?[^。；，,]{0,8}?(?:收费|费用)(?:及减免)?(?:情况|事项)|未收取任何费用|未收取(?:信息公开)?费用|无(?:政府)?信息公开收费|没有收取(?:任何)?费用|不收取任何费用|(?:均|并)?未收费/,
     priority: 1,
   },
   {
@@ -255,9 +257,9 @@ const PATTERNS: FactPattern[] = [
 
 /** Sentences about review/litigation that say none happened: 未发生/无因…而被提起的行政复议. */
 const NONE_HAPPENED =
-  /(?:无(?=[^。；，,]{0,12}(?:复议|诉讼))|不存在|未发生|没有发生|未出现|没有出现|未有|未引发|没有引发|未收到|未接到|没有收到|没有|无因|无[^。；]{0,16}(?:被提起|提起|引发|申请))(?=([^。；，,]{0,30}))/g;
+  /(?:无(?=[^。；，,]{0,12}(?:复议|诉讼))|不存在|未发生|没有发生|未出现|没有出现|未有|未引发|没有引发|未被|未收到|未接到|没有收到|没有|无因|无[^。；]{0,16}(?:被提起|提起|引发|申请))(?=([^。；，,]{0,30}))/g;
 const BOTH_ZERO =
-  /(?:行政)?复议(?:和|、|及|与)(?:行政)?诉讼(?:案件)?(?:的)?(?:数量|数)?(?:为|均为|均是|是)\s*(?:0|零)\s*(?:件|起)?/;
+  /(?:行政)?复议(?:和|、|及|与|或)(?:行政)?诉讼(?:案件)?(?:的)?(?:数量|数)?(?:(?:为|均为|均是|是)\s*(?:0|零)(?:\s*(?:件|起))?|\s*(?:0|零)\s*(?:件|起))/;
 const COUNT_STATED = new RegExp(`(行政复议|行政诉讼|诉讼)[^。；，,]{0,6}?${NUM}\\s*(?:件|起|宗)`, "g");
 
 const CN_DIGIT = CHINESE_DIGIT;
@@ -358,6 +360,8 @@ function reviewAndLitigation(s: Sentence, add: (f: Omit<Candidate, "order">) => 
   const all = [...s.text.matchAll(COUNT_STATED)];
   for (const stated of all) {
     const word = stated[1] === "行政复议" ? "复议" : "诉讼";
+    // 行政复议和行政诉讼10件: one count for the two together, neither's own.
+    if (/复议|诉讼/.test(stated[0].slice(stated[1].length))) continue;
     if (noneAbout(word)) continue;
     const countedBefore = all.some((o) => o.index < breakdownAt && o[1] === stated[1]);
     if (breakdownAt >= 0 && stated.index > breakdownAt && countedBefore) continue;
