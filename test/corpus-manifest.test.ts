@@ -44,7 +44,7 @@ describe("study corpus manifest", () => {
   });
 });
 
-describe("held-out sample (fixtures/corpus/holdout.jsonl)", () => {
+describe("held-out samples (fixtures/corpus/holdout.jsonl, holdout2.jsonl)", () => {
   const holdout = readManifest(join(import.meta.dirname, "..", "fixtures", "corpus", "holdout.jsonl"));
 
   it("every line is valid, and no page is one the rules were written from", () => {
@@ -54,5 +54,16 @@ describe("held-out sample (fixtures/corpus/holdout.jsonl)", () => {
     expect(holdout.lines.filter((l) => studied.has(l.url)).map((l) => l.id)).toEqual([]);
     const ids = new Set(lines.map((l) => l.id));
     expect(holdout.lines.filter((l) => ids.has(l.id)).map((l) => l.id)).toEqual([]);
+  });
+
+  it("the second sample: valid, and none of its pages studied or in the first sample", () => {
+    const second = readManifest(join(import.meta.dirname, "..", "fixtures", "corpus", "holdout2.jsonl"));
+    expect(second.problems).toEqual([]);
+    expect(second.lines.length).toBeGreaterThanOrEqual(30);
+    const earlier = new Set([...lines.map((l) => l.url), ...holdout.lines.map((l) => l.url)]);
+    expect(second.lines.filter((l) => earlier.has(l.url)).map((l) => l.id)).toEqual([]);
+    const ids = new Set([...lines.map((l) => l.id), ...holdout.lines.map((l) => l.id)]);
+    expect(second.lines.filter((l) => ids.has(l.id)).map((l) => l.id)).toEqual([]);
+    expect(new Set(second.lines.map((l) => l.url)).size).toBe(second.lines.length);
   });
 });
