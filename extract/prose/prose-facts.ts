@@ -361,7 +361,7 @@ function reviewAndLitigation(s: Sentence, add: (f: Omit<Candidate, "order">) => 
   for (const stated of all) {
     const word = stated[1] === "行政复议" ? "复议" : "诉讼";
     // 行政复议和行政诉讼10件: one count for the two together, neither's own.
-    if (/复议|诉讼/.test(stated[0].slice(stated[1].length))) continue;
+    if (/复议|诉讼/.test(stated[0].slice((stated[1] ?? "").length))) continue;
     if (noneAbout(word)) continue;
     const countedBefore = all.some((o) => o.index < breakdownAt && o[1] === stated[1]);
     if (breakdownAt >= 0 && stated.index > breakdownAt && countedBefore) continue;
