@@ -52,7 +52,10 @@ const KEEP = new Set([
 const TOKEN =
   /<!--[\s\S]*?(?:-->|$)|<(script|style|textarea|title|xmp|noscript)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)|<(\/?)([a-zA-Z][^\s/>]*)[^>]*>/gi;
 
-/** Tables past the cap keep their tags (a report's tables after a run of unclosed tags), this many deep. */
+/**
+ * Tables past the cap keep their tags (a report's tables after a run of unclosed tags), this many deep;
+ * pure wrappers (opensOnlyATable) are dropped and do not count.
+ */
 const MAX_DEEP_TABLES = 16;
 
 interface Open {
@@ -86,7 +89,11 @@ export function capNesting(html: string, max = MAX_NESTING): string {
     if (!name || VOID.has(name) || KEEP.has(name)) continue;
     const start = m.index;
     if (m[2] !== "/") {
-      const deepTable = depth >= max && name === "table" && deepTables < MAX_DEEP_TABLES;
+      const deepTable =
+        depth >= max &&
+        name === "table" &&
+        deepTables < MAX_DEEP_TABLES &&
+        !opensOnlyATable(html, start + m[0].length);
       const dropped = depth >= max && !deepTable;
       if (dropped) cut(start, start + m[0].length);
       else if (deepTable) deepTables++;
@@ -111,6 +118,18 @@ export function capNesting(html: string, max = MAX_NESTING): string {
   if (last === 0) return html;
   out.push(html.slice(last));
   return out.join("");
+}
+
+/** Up to its first cell, nothing but the next table's start: tags and blanks only, no text. */
+const ONLY_A_TABLE = /(?:\s|<(?:tbody|thead|tr|td|th)\b[^>]*>)*<table\b/iy;
+
+/**
+ * A table whose first cell holds only another table (a wrapper, as thousands of nested tables are)
+ * spends none of the deep-table budget: the budget is kept for the tables that hold the report.
+ */
+function opensOnlyATable(html: string, from: number): boolean {
+  ONLY_A_TABLE.lastIndex = from;
+  return ONLY_A_TABLE.test(html);
 }
 
 /** A page with no more tags than the cap cannot nest past it: most small pages skip the walk. */

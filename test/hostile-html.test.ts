@@ -185,6 +185,28 @@ describe("100,000-level nesting", { timeout: 180_000 }, () => {
     const same = Object.entries(cleanHtml).filter(([k, v]) => r.values?.[k] === v).length;
     expect(same).toBeGreaterThanOrEqual(Object.keys(cleanHtml).length * 0.95);
   });
+
+  it("a portal page (layout tables, <tbody>, seven tables) inside 600 and 100,000 nested tables: every value", async () => {
+    // Past depth 512 only 16 tables keep their tags; wrappers holding nothing but the next table must
+    // not use them up, or the report's own tables lose theirs (every value was lost from 540 levels on).
+    const portal = "fixtures/pages/yuzhou-justice-2022.html";
+    const src = readFileSync(portal, "utf8");
+    const clean = (await extractFile(portal)).record.values;
+    expect(Object.keys(clean).length).toBeGreaterThan(150);
+    const at = src.indexOf(">", src.indexOf("<body")) + 1;
+    const end = src.lastIndexOf("</body>");
+    for (const n of [600, 100_000]) {
+      const nested =
+        src.slice(0, at) +
+        "<table><tr><td>".repeat(n) +
+        src.slice(at, end) +
+        "</td></tr></table>".repeat(n) +
+        src.slice(end);
+      const r = extractBounded(page(`portal-${n}.html`, nested));
+      expect(r.ok).toBe(true);
+      expect(r.values, `${n} levels`).toEqual(clean);
+    }
+  });
 });
 
 /** Bytes of `s` (UTF-8) with `junk` spliced in after each of `marks` (first occurrences, in order). */
