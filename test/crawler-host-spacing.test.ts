@@ -90,22 +90,28 @@ describe("per-host spacing, start to start", () => {
     expect(sends).toEqual([250, 1250, 2250]);
   });
 
+  /** Requests to `host` one after another, each answered `ms` after it left: when each left. */
+  async function sendsAnswering(
+    gate: HostGate,
+    clock: VirtualClock,
+    host: string,
+    answerMs: number[],
+    sends: number[] = [],
+  ): Promise<number[]> {
+    for (const ms of answerMs)
+      await gate.run(host, async (sent, answered) => {
+        sent();
+        sends.push(clock.now());
+        await clock.sleep(ms);
+        answered();
+      });
+    return sends;
+  }
+
   it("an answer slower than the run's fastest moves the counted start to the latest the server can have stamped it", async () => {
     const { clock, gate } = setup();
-    const sends: number[] = [];
     // Answers 2 ms after the send, then one 32 ms after (the server was busy with a burst when it came).
-    const answerMs = [2, 32, 2];
-    await clock.run(
-      (async () => {
-        for (const ms of answerMs)
-          await gate.run("late.gov.cn", async (sent, answered) => {
-            sent();
-            sends.push(clock.now());
-            await clock.sleep(ms);
-            answered();
-          });
-      })(),
-    );
+    const sends = await clock.run(sendsAnswering(gate, clock, "late.gov.cn", [2, 32, 2]));
     // The second request may have been stamped as late as 32 − 2 = 30 ms after it left: the third
     // comes a full delay after that, never 1000 ms after the send alone.
     expect(sends).toEqual([0, 1000, 2030]);
@@ -113,40 +119,17 @@ describe("per-host spacing, start to start", () => {
 
   it("caps that move at 5 % of the delay: a slow answer is still followed at once", async () => {
     const { clock, gate } = setup();
-    const sends: number[] = [];
-    const answerMs = [1, 1500, 1];
-    await clock.run(
-      (async () => {
-        for (const ms of answerMs)
-          await gate.run("slowish.gov.cn", async (sent, answered) => {
-            sent();
-            sends.push(clock.now());
-            await clock.sleep(ms);
-            answered();
-          });
-      })(),
-    );
+    const sends = await clock.run(sendsAnswering(gate, clock, "slowish.gov.cn", [1, 1500, 1]));
     // Counted from 1000 + 50 (the cap), the third is due at 2050: already past when the answer ends at 2500.
     expect(sends).toEqual([0, 1000, 2500]);
   });
 
   it("the fastest answer of any host is the reference, so a host's start-up answers do not set it", async () => {
     const { clock, gate } = setup();
-    const sends: number[] = [];
-    await clock.run(
+    const sends = await clock.run(
       (async () => {
-        await gate.run("quick.gov.cn", async (sent, answered) => {
-          sent();
-          await clock.sleep(1);
-          answered();
-        });
-        for (const ms of [40, 1])
-          await gate.run("burst.gov.cn", async (sent, answered) => {
-            sent();
-            sends.push(clock.now());
-            await clock.sleep(ms);
-            answered();
-          });
+        await sendsAnswering(gate, clock, "quick.gov.cn", [1]);
+        return sendsAnswering(gate, clock, "burst.gov.cn", [40, 1]);
       })(),
     );
     // burst.gov.cn's first answer (40 ms) is its own fastest, but quick.gov.cn answered in 1 ms: the
