@@ -533,3 +533,15 @@ describe("a place whose name begins like a clause word", () => {
     expect(agencyFromTitle("向阳区民政局2022年政府信息公开工作年度报告")).toBe("向阳区民政局");
   });
 });
+
+describe("a township whose name begins like a clause word", () => {
+  it("对坊乡 and 在田镇人民政府 are names (townships are in no division list)", () => {
+    expect(agencyFromTitle("对坊乡2023年政府信息公开工作年度报告")).toBe("对坊乡人民政府");
+    expect(agencyFromTitle("在田镇人民政府2022年政府信息公开工作年度报告")).toBe("在田镇人民政府");
+  });
+
+  it("对全镇 / 在城镇 stay clauses", () => {
+    expect(agencyFromTitle("对全镇2023年政府信息公开工作年度报告")).toBeNull();
+    expect(agencyFromTitle("在城镇2023年政府信息公开工作年度报告")).toBeNull();
+  });
+});

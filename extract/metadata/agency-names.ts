@@ -31,6 +31,16 @@ const CLAUSE_START =
   /^(在|对(?!外)|按|经(?!济|开)|向|从|为|以|据|因|随着|面对|围绕|收到|受理|办理|通过|根据|依据|结合|坚持|进一步|深入|认真|全面|严格|持续)/;
 
 /**
+ * 对坊乡, 向阳镇人民政府: a whole name that is two or three characters and 乡/镇, opened by a clause
+ * word. Townships are in no division list, so fromFirstPlace cannot vouch for them; 对全镇, 在城镇
+ * (a clause word before 全, 城, 本…) stay clauses.
+ */
+function township(name: string): boolean {
+  const m = /^([\u4e00-\u9fa5]{2,3})(?:乡|镇)(?:人民政府)?$/.exec(name);
+  return m !== null && !/^.(?:全|我|本|各|该|城|乡|镇|村|农|各)/.test(m[1]!);
+}
+
+/**
  * A printed name, checked: Chinese, 3–40 characters, ending like a body or a place, not a self reference.
  * A place alone becomes its government (X区 → X区人民政府); 街道 names stay as printed.
  */
@@ -45,7 +55,7 @@ export function asAgency(raw: string): { name: string; fromPlace: boolean } | nu
     .replace(/(?:向社会公布|向社会公开|公布|发布)$/, "");
   if (name.length < 3 || name.length > 40 || !/^[\u4e00-\u9fa5]/.test(name)) return null;
   if (!/^[\u4e00-\u9fa5（）()·]+$/.test(name) || NOT_A_NAME_START.test(name)) return null;
-  if (CLAUSE_START.test(name) && fromFirstPlace(name, 0) === null) return null;
+  if (CLAUSE_START.test(name) && fromFirstPlace(name, 0) === null && !township(name)) return null;
   // 特向社会公布我旗…: a preface's words, not a name (a name never speaks of itself as 我旗).
   if (/[我本](?:局|委|厅|办|署|旗|县|区|市|镇|乡|街道|单位|机关)|向社会|公布|印发/.test(name)) return null;
   // 市民政局, 区政府办公室: an abbreviation that names no place identifies no one.
