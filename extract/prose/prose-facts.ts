@@ -450,7 +450,10 @@ export function readProseFacts(sentences: Sentence[]): { facts: Fact[]; conflict
         if (p.key === "proactive.items_published") {
           channel = NEW_MEDIA.test(clause);
           oneAccount = channel && !/网站|门户|渠道|平台等|[及和、]/.test(clause);
-          statutory = m[0].includes("主动公开");
+          // 主动及时公开信息28条: the adverb between 主动 and 公开 keeps it the statutory term.
+          statutory =
+            m[0].includes("主动公开") ||
+            /主动(?:及时|依法|全面)$/.test(s.text.slice(Math.max(0, m.index - 4), m.index));
         }
       }
       add({
