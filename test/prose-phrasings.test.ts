@@ -269,7 +269,8 @@ describe("more ways of saying none, and counts before their object", () => {
 
 describe("主动 with an adverb before 公开", () => {
   it("主动及时公开 is the statutory count, so a WeChat account's count beside it ranks below", () => {
-    const text = "全年通过某某市人民政府网站主动及时公开信息31条,其中政策文件4条。通过微信公众号公开政府信息88条。";
+    const text =
+      "全年通过某某市人民政府网站主动及时公开信息31条,其中政策文件4条。通过微信公众号公开政府信息88条。";
     expect(read(text)["proactive.items_published"]).toBe(31);
   });
 });
