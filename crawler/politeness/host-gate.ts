@@ -19,6 +19,9 @@ export const AUTO_MIN_GLOBAL = 8;
 /** The auto cap's ceiling: sockets and response buffers the machine holds at once. */
 export const DEFAULT_MAX_GLOBAL_CONCURRENCY = 256;
 
+/** Without politeness no start is counted: sent() and answered() mark nothing. */
+const NOTHING_TO_MARK = () => {};
+
 /** How far an answer can move a request's counted start past its send, as a fraction of the delay. */
 export const ANSWER_SHIFT_CAP = 0.05;
 
@@ -240,10 +243,7 @@ export class HostGate {
     if (!this.opts.politeness) {
       await this.global.acquire();
       try {
-        return await fn(
-          () => {},
-          () => {},
-        );
+        return await fn(NOTHING_TO_MARK, NOTHING_TO_MARK);
       } finally {
         this.global.release();
       }

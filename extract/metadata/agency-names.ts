@@ -36,8 +36,9 @@ const CLAUSE_START =
  * (a clause word before 全, 城, 本…) stay clauses.
  */
 function township(name: string): boolean {
-  const m = /^([\u4e00-\u9fa5]{2,3})(?:乡|镇)(?:人民政府)?$/.exec(name);
-  return m !== null && !/^.(?:全|我|本|各|该|城|乡|镇|村|农|各)/.test(m[1]!);
+  if (!/^[\u4e00-\u9fa5]{2,3}(?:乡|镇)(?:人民政府)?$/.test(name)) return false;
+  const rest = name.slice(1); // after the one-character clause word
+  return !NOT_A_NAME_START.test(rest) && !/^(?:城|乡|镇|村|农)/.test(rest);
 }
 
 /**
